@@ -1,0 +1,51 @@
+# Two commands matter: `make demo` and `make test`. Both set up what they need first.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+PIP := $(BIN)/python -m pip -q
+
+.PHONY: demo test test-fast install web system-deps bench fuzz clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
+	# torch first and exactly: any looser spec pulls GBs of CUDA wheels.
+	$(PIP) install torch==2.13.0 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -c "import torch; assert torch.__version__.startswith('2.13.0')"
+	$(PIP) install -e '.[test]' 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -c "import aiworks, sentence_transformers, lancedb, pdfplumber, fastapi"
+	touch $@
+
+install: $(STAMP)
+
+# System packages the browser tests need (Debian's Chromium; never `playwright install`).
+system-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium for browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "WARNING: could not install chromium; browser tests will be skipped"; }
+
+# The React UI, built into the package's static files. Skipped (with a message) if npm is absent.
+web:
+	@if [ -f web/package.json ] && command -v npm >/dev/null; then \
+	  cd web && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build; \
+	else echo "web/ UI not built (no npm or no web/package.json)"; fi
+
+demo: install web
+	$(BIN)/aiworks demo
+
+test: install system-deps web
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .aiworks web/node_modules src/aiworks/api/static

@@ -1,0 +1,3 @@
+"""aiworks: an ML engine and a span-citing legal document assistant that runs on it."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,32 @@
+"""FastAPI application factory: ``create_app(settings)``.
+
+Every job contributes one router from ``api/routes/<job>.py`` built with the same Settings object;
+the built React UI (``api/static``) is served at ``/`` when present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from aiworks import __version__
+from aiworks.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="aiworks", version=__version__)
+    app.state.settings = settings
+
+    from aiworks.api.routes import health, rag, recs, spam
+
+    for module in (health, rag, spam, recs):
+        app.include_router(module.build_router(settings))
+
+    if (STATIC_DIR / "index.html").exists():
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="ui")
+    return app

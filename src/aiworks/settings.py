@@ -1,0 +1,55 @@
+"""One settings object for the whole program.
+
+Built once in ``cli.main()`` or ``api.app.create_app()`` and passed down explicitly; nothing reads the
+environment at import time, so tests can build as many differently-configured objects as they like.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AIWORKS_", extra="ignore")
+
+    home: Path = Field(default=Path(".aiworks"), description="Root of all data the program writes")
+    workspace: str = Field(default="default", description="Assistant workspace (one index per workspace)")
+
+    # Providers, as "kind:arg" specs resolved by aiworks.providers registries.
+    embedder: str = "minilm"
+    llm: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+
+    # Retrieval / answering knobs (defaults are the tuned ones; see BENCHMARKS.md).
+    top_k: int = 8
+    chunk_words: int = 120
+    chunk_overlap_words: int = 20
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_mb: int = 50
+
+    # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
+    mlflow_tracking_uri: str | None = None
+    log_prediction_text: bool = False
+
+    def workspace_dir(self, workspace: str | None = None) -> Path:
+        ws = workspace or self.workspace
+        return self.home / "workspaces" / ws
+
+    @property
+    def tracking_uri(self) -> str:
+        if self.mlflow_tracking_uri:
+            return self.mlflow_tracking_uri
+        return f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.home / "mlartifacts"
