@@ -1,9 +1,285 @@
-"""Commands of this job; wired into the root app by aiworks.cli."""
+"""``aiworks spam ...``: train, compare, tune, evaluate, predict, monitor."""
 
 from __future__ import annotations
 
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
 import typer
+
+spam_app = typer.Typer(help="Spam email detector: the whole ML lifecycle.", no_args_is_help=True)
+
+DATA_HELP = "Corpus: folder/archive of SpamAssassin, Enron-Spam, SMS Spam Collection, or ham/ + spam/ folders"
+MODEL_HELP = "Model family: nb, logreg, linsvm, xgboost, mlp"
+
+
+def _fail(msg: str) -> None:
+    typer.secho(f"error: {msg}", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator:
+    """A rich progress bar on stderr (so --json stdout stays clean); yields a tick() callable."""
+    if quiet:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+def _load(data: Path, quiet: bool):
+    from aiworks.spam.data import DataError, load_corpus
+
+    try:
+        if not quiet:
+            typer.echo(f"loading {data} ...", err=True)
+        return load_corpus(data)
+    except DataError as exc:
+        _fail(str(exc))
+
+
+def _check_family(model: str) -> None:
+    from aiworks.spam.models import FAMILIES
+
+    if model not in FAMILIES:
+        _fail(f"unknown model {model!r}; choose one of {', '.join(FAMILIES)}")
+
+
+def _metrics_table(rows: list[tuple[str, dict]], title: str):
+    from rich.table import Table
+
+    cols = ["accuracy", "precision", "recall", "f1", "mcc", "pr_auc", "recall_at_fpr_0.001"]
+    table = Table(title=title)
+    table.add_column("model")
+    for c in cols:
+        table.add_column(c.replace("recall_at_fpr_0.001", "R@0.1%FPR"), justify="right")
+    table.add_column("CV R@0.1%FPR", justify="right")
+    for name, r in rows:
+        cv = (r.get("cv") or {}).get("recall_at_fpr_0.001")
+        table.add_row(name, *[f"{r['test'].get(c, float('nan')):.4f}" for c in cols], "-" if cv is None else f"{cv:.4f}")
+    return table
+
+
+@spam_app.command()
+def train(ctx: typer.Context,
+          data: Path = typer.Option(..., "--data", help=DATA_HELP),
+          model: str = typer.Option("logreg", "--model", help=MODEL_HELP),
+          folds: int = typer.Option(5, help="Outer CV folds for pooled recall at 0.1% FPR (0 = skip CV)"),
+          inner_folds: int = typer.Option(3, help="Inner folds that pick thresholds on training data only"),
+          seed: int = typer.Option(0),
+          params: str = typer.Option("{}", help="Model hyper-parameters as JSON, e.g. '{\"C\": 10}'"),
+          as_json: bool = typer.Option(False, "--json", help="Print the result as JSON")) -> None:
+    """Train one model family on the saved 80/20 split, cross-validate, track and register it."""
+    from aiworks.cli import settings_of
+    from aiworks.spam.training import cv_steps
+    from aiworks.spam.training import train as do_train
+
+    _check_family(model)
+    try:
+        hp = json.loads(params)
+    except json.JSONDecodeError as exc:
+        _fail(f"--params is not JSON: {exc.msg}")
+    corpus = _load(data, as_json)
+    with _progress(cv_steps(folds, inner_folds), f"training {model}", as_json) as tick:
+        try:
+            result = do_train(settings_of(ctx), corpus, model, hp, seed, folds, inner_folds, tick=tick)
+        except TypeError as exc:
+            _fail(f"bad hyper-parameter for {model}: {exc}")
+    out = result.as_json()
+    if as_json:
+        typer.echo(json.dumps(out))
+        return
+    from rich.console import Console
+
+    Console().print(_metrics_table([(model, out)], f"{corpus.name}: {len(corpus)} messages after dedup"))
+    typer.echo(f"registered models:/spam/{result.version} (alias champion) from run {result.run_id}")
+
+
+@spam_app.command()
+def compare(ctx: typer.Context,
+            data: Path = typer.Option(..., "--data", help=DATA_HELP),
+            models: str = typer.Option("nb,logreg,linsvm,xgboost,mlp", help="Comma-separated families"),
+            folds: int = typer.Option(5), inner_folds: int = typer.Option(3), seed: int = typer.Option(0),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """All model families on identical splits: one table, one MLflow run each; the best F1 is registered."""
+    from aiworks.cli import settings_of
+    from aiworks.spam.training import cv_steps, log_result
+    from aiworks.spam.training import train as do_train
+
+    names = [m.strip() for m in models.split(",") if m.strip()]
+    for m in names:
+        _check_family(m)
+    settings = settings_of(ctx)
+    corpus = _load(data, as_json)
+    results = []
+    with _progress(cv_steps(folds, inner_folds) * len(names), "comparing", as_json) as tick:
+        for m in names:
+            results.append(do_train(settings, corpus, m, {}, seed, folds, inner_folds, track=False, tick=tick))
+    best = max(results, key=lambda r: r.test["f1"])
+    for r in results:
+        log_result(settings, r, {}, register=r is best)
+    rows = [(r.detector.family, r.as_json()) for r in results]
+    if as_json:
+        typer.echo(json.dumps({"results": [o for _, o in rows], "best": best.detector.family}))
+        return
+    from rich.console import Console
+
+    Console().print(_metrics_table(rows, f"{corpus.name}: {len(corpus)} messages, identical split + folds"))
+    typer.echo(f"best by test F1: {best.detector.family} → registered models:/spam/{best.version}")
+
+
+@spam_app.command()
+def tune(ctx: typer.Context,
+         data: Path = typer.Option(..., "--data", help=DATA_HELP),
+         model: str = typer.Option("xgboost", "--model", help=MODEL_HELP),
+         trials: int = typer.Option(20, "--trials"), seed: int = typer.Option(0),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Optuna search on a validation split carved from the *training* part only; each trial is tracked."""
+    from sklearn.model_selection import train_test_split
+
+    from aiworks.cli import settings_of
+    from aiworks.lifecycle.tuning import tune as do_tune
+    from aiworks.spam.data import load_or_make_split
+    from aiworks.spam.evaluate import classification_metrics
+    from aiworks.spam.models import build_pipeline, search_space, spam_scores
+
+    _check_family(model)
+    settings = settings_of(ctx)
+    corpus = _load(data, as_json)
+    _, tr, _ = load_or_make_split(settings, corpus, seed)
+    fit_idx, val_idx = train_test_split(tr, test_size=0.25, stratify=corpus.labels[tr], random_state=seed)
+    E, y = corpus.emails, corpus.labels
+
+    def objective(trial) -> float:
+        pipe = build_pipeline(model, **search_space(model, trial)).fit([E[i] for i in fit_idx], y[fit_idx])
+        return classification_metrics(y[val_idx], spam_scores(pipe, [E[i] for i in val_idx]))["f1"]
+
+    with _progress(trials, f"tuning {model}", as_json) as tick:
+        study = do_tune(settings, "spam-tuning", objective, trials, seed=seed, study_name=f"{model}-{corpus.name}",
+                        progress=lambda *_: tick())
+    out = {"model": model, "trials": trials, "best_params": study.best_params, "best_val_f1": study.best_value}
+    if as_json:
+        typer.echo(json.dumps(out))
+    else:
+        typer.echo(f"best validation F1 {study.best_value:.4f} with {study.best_params}")
+        typer.echo(f"train it: aiworks spam train --data {data} --model {model} --params '{json.dumps(study.best_params)}'")
+
+
+@spam_app.command()
+def evaluate(ctx: typer.Context,
+             model: str = typer.Option("models:/spam/latest", "--model", help="Registry URI"),
+             data: Path = typer.Option(..., "--data", help=DATA_HELP),
+             seed: int = typer.Option(0, help="Use the saved test split of this seed (whole corpus if none)"),
+             out: Optional[Path] = typer.Option(None, help="Folder for PNG plots (default HOME/spam/eval)"),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Metrics + PR/ROC/confusion/calibration plots of a registered model on a corpus' test split."""
+    from aiworks.cli import settings_of
+    from aiworks.lifecycle import registry
+    from aiworks.spam.data import split_path
+    from aiworks.spam.evaluate import save_plots
+    from aiworks.spam.training import evaluate_detector
+
+    settings = settings_of(ctx)
+    try:
+        name, version = registry.resolve(settings, model)
+        det = registry.load(settings, f"models:/{name}/{version}")
+    except registry.ModelNotFound as exc:
+        _fail(f"{exc}; train one with `aiworks spam train`")
+    corpus = _load(data, as_json)
+    idx = list(range(len(corpus)))
+    scope = "whole corpus"
+    sp = split_path(settings, corpus.name, seed)
+    if sp.exists():
+        pos = {i: k for k, i in enumerate(corpus.ids)}
+        test_ids = [t for t in json.loads(sp.read_text())["test_ids"] if t in pos]
+        if test_ids:
+            idx, scope = [pos[t] for t in test_ids], f"saved test split (seed {seed})"
+    metrics, scores = evaluate_detector(det, [corpus.emails[i] for i in idx], corpus.labels[idx])
+    plots = save_plots(corpus.labels[idx], scores, out or settings.home / "spam" / "eval" / f"{name}-v{version}",
+                       det.threshold, f"{name} v{version} on {corpus.name}")
+    result = {"model": f"models:/{name}/{version}", "family": det.family, "data": corpus.name, "scope": scope,
+              "n": len(idx), "test": metrics, "plots": [str(p) for p in plots]}
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    from rich.console import Console
+
+    Console().print(_metrics_table([(f"{det.family} v{version}", result)], f"{corpus.name}, {scope}, n={len(idx)}"))
+    typer.echo("plots: " + ", ".join(str(p) for p in plots))
+
+
+@spam_app.command()
+def predict(ctx: typer.Context,
+            files: list[Path] = typer.Argument(None, help="Raw .eml files; none = read text from stdin"),
+            model: Optional[str] = typer.Option(None, "--model", help="Registry URI (default: served alias)"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Score emails with the registered model (each prediction is logged for monitoring)."""
+    from aiworks.cli import settings_of
+    from aiworks.spam.service import NoModel, SpamService
+
+    items: list[bytes | str]
+    if files:
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            _fail(f"not a file: {', '.join(missing)}")
+        items, kind, ids = [f.read_bytes() for f in files], "auto", [str(f) for f in files]
+    else:
+        text = sys.stdin.read()
+        if not text.strip():
+            _fail("no input: pass .eml files or pipe text on stdin")
+        items, kind, ids = [text], "auto", ["stdin"]
+    try:
+        preds = SpamService(settings_of(ctx), uri=model).predict(items, kind, ids)
+    except NoModel as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps({"predictions": [p.as_json() for p in preds]}))
+        return
+    for p in preds:
+        extra = f"  ({'; '.join(p.defects)})" if p.defects else ""
+        typer.echo(f"{p.label:4s}  {p.score:.4f}  {p.id}{extra}")
+
+
+@spam_app.command()
+def monitor(ctx: typer.Context,
+            since: str = typer.Option("1d", help="Window: 30m, 12h, 1d, 2w or an ISO time"),
+            model: Optional[str] = typer.Option(None, "--model", help="Reference model (default: served alias)"),
+            min_samples: int = typer.Option(100, help="Fewer predictions than this = not enough data"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Drift (PSI of score and key features vs the model's training reference) over logged predictions."""
+    from aiworks.cli import settings_of
+    from aiworks.spam.monitor import monitor_report
+    from aiworks.spam.service import NoModel
+
+    try:
+        report = monitor_report(settings_of(ctx), since, model, min_samples)
+    except (NoModel, ValueError) as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{report['n_observed']} predictions since {report['since']} vs {report['model']}")
+    for c in ("column", "PSI", "status", "ref mean", "observed mean"):
+        t.add_column(c)
+    for c in report["columns"]:
+        t.add_row(c["name"], f"{c['psi']:.3f}", c["status"], f"{c['reference_mean']:.3f}", f"{c['observed_mean']:.3f}")
+    Console().print(t)
+    verdict = "not enough data" if not report["enough_data"] else "DRIFT" if report["drift"] else "no drift"
+    typer.echo(f"score distribution: spam share {report['spam_share']:.3f}; verdict: {verdict}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this job's commands (or a sub-Typer) to the root app."""
+    """Add ``aiworks spam ...`` to the root app."""
+    app.add_typer(spam_app, name="spam")

@@ -132,13 +132,13 @@ def build_features(char_ngrams: bool = True, max_word_features: int = 100_000, m
     views: list[tuple[str, object]] = [
         ("word", Pipeline([("field", FieldText("text")), ("tfidf", TfidfVectorizer(
             lowercase=True, token_pattern=r"(?u)\b\w[\w'$.-]*\w\b|[$!]", ngram_range=(1, 2), min_df=min_df,
-            max_df=0.95, max_features=max_word_features, sublinear_tf=True, dtype=np.float32))])),
+            max_features=max_word_features, sublinear_tf=True, dtype=np.float32))])),
         ("headers", Pipeline([("field", FieldText("headers")), ("tfidf", TfidfVectorizer(
             lowercase=False, token_pattern=r"\S+", min_df=min_df, sublinear_tf=True, dtype=np.float32))])),
         ("structure", Pipeline([("raw", StructureFeatures()), ("scale", MaxAbsScaler())])),
     ]
     if char_ngrams:
         views.insert(1, ("char", Pipeline([("field", FieldText("short")), ("tfidf", TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_df=0.95, max_features=max_char_features,
+            analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_features=max_char_features,
             sublinear_tf=True, dtype=np.float32))])))
     return FeatureUnion(views)

@@ -51,7 +51,7 @@ def _xgboost(n_estimators: int = 300, max_depth: int = 6, learning_rate: float =
         random_state=0, eval_metric="logloss")
 
 
-def _mlp(hidden: int = 128, epochs: int = 8, lr: float = 2e-3, dropout: float = 0.3, weight_decay: float = 1e-6, **feat):
+def _mlp(hidden: int = 64, epochs: int = 5, lr: float = 5e-3, dropout: float = 0.2, weight_decay: float = 1e-6, **feat):
     from aiworks.spam.mlp import TorchMLPClassifier
 
     feat = {"max_char_features": 50_000, **feat}

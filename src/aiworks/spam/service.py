@@ -1,0 +1,115 @@
+"""Prediction service used by ``aiworks spam predict`` and the HTTP route: registry-loaded model,
+batch scoring, prediction logging for monitoring, and counters for /metrics."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from aiworks.lifecycle.monitoring import PredictionLog
+from aiworks.settings import Settings
+from aiworks.spam.features import MONITORED_FEATURES, structure_frame
+from aiworks.spam.models import SpamDetector
+from aiworks.spam.parsing import from_subject_body, parse_email
+from aiworks.spam.types import Email
+
+from aiworks.spam.training import MODEL_NAME, SERVED_ALIAS  # noqa: E402
+
+
+class NoModel(RuntimeError):
+    """No spam model is registered yet."""
+
+
+@dataclass
+class Prediction:
+    id: str
+    label: str  # "spam" | "ham"
+    score: float  # P(spam) from the model
+    threshold: float
+    strict_spam: bool | None  # verdict at the 0.1% ham-FPR operating point
+    defects: list[str]
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def to_email(item: bytes | str, kind: str = "auto", id: str = "") -> Email:
+    """``kind`` = "raw" (RFC 822), "text" (plain text) or "auto" (raw if it starts with a header line)."""
+    if kind == "text" or (kind == "auto" and not _looks_like_rfc822(item)):
+        text = item.decode("utf-8", "replace") if isinstance(item, bytes) else item
+        return from_subject_body("", text, id=id)
+    return parse_email(item, id=id)
+
+
+def _looks_like_rfc822(item: bytes | str) -> bool:
+    head = item[:2000].decode("latin-1") if isinstance(item, bytes) else item[:2000]
+    first = head.lstrip("\r\n").split("\n", 1)[0]
+    import re
+
+    return bool(re.match(r"^(From |[A-Za-z][A-Za-z0-9-]*:\s)", first)) and ("\n\n" in head or "\r\n\r\n" in head or len(head) < 2000)
+
+
+class SpamService:
+    """Thread-safe: loads the model once per registry version (re-checked every ``refresh_s`` seconds)."""
+
+    def __init__(self, settings: Settings, uri: str | None = None, refresh_s: float = 30.0, log: bool = True):
+        self.settings = settings
+        self.uri = uri
+        self.refresh_s = refresh_s
+        self.log = PredictionLog.for_model(settings.home, MODEL_NAME) if log else None
+        self.counters: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._loaded: tuple[float, str, int, SpamDetector] | None = None
+
+    def model(self) -> tuple[str, int, SpamDetector]:
+        with self._lock:
+            if self._loaded and time.monotonic() - self._loaded[0] < self.refresh_s:
+                return self._loaded[1:]
+            from aiworks.lifecycle import registry
+
+            candidates = [self.uri] if self.uri else [f"models:/{MODEL_NAME}@{SERVED_ALIAS}", f"models:/{MODEL_NAME}/latest"]
+            for uri in candidates:
+                try:
+                    name, version = registry.resolve(self.settings, uri)
+                except registry.ModelNotFound:
+                    continue
+                detector = registry.load(self.settings, f"models:/{name}/{version}")
+                if not isinstance(detector, SpamDetector):
+                    raise NoModel(f"{uri} is not a spam detector")
+                self._loaded = (time.monotonic(), name, version, detector)
+                return name, version, detector
+            raise NoModel(f"no spam model registered ({' or '.join(candidates)}); run `aiworks spam train` first")
+
+    def predict_emails(self, emails: Sequence[Email], texts: Sequence[str] | None = None) -> list[Prediction]:
+        name, version, det = self.model()
+        started = time.perf_counter()
+        scores = det.scores(emails)
+        preds = [Prediction(e.id, "spam" if s >= det.threshold else "ham", float(s), det.threshold,
+                            None if det.strict_threshold is None else bool(s > det.strict_threshold), list(e.defects))
+                 for e, s in zip(emails, scores)]
+        self.counters["requests_emails"] += len(preds)
+        self.counters["predicted_spam"] += sum(p.label == "spam" for p in preds)
+        self.counters["predicted_ham"] += sum(p.label == "ham" for p in preds)
+        self.counters["malformed_emails"] += sum(bool(p.defects) for p in preds)
+        self.counters["scoring_seconds_total_us"] += int((time.perf_counter() - started) * 1e6)
+        if self.log is not None:
+            frame = structure_frame(emails)
+            records = []
+            for i, p in enumerate(preds):
+                rec = {"model": name, "version": version, "score": round(p.score, 6), "label": p.label,
+                       "features": {k: round(float(frame[k][i]), 6) for k in MONITORED_FEATURES}}
+                if self.settings.log_prediction_text and texts is not None:
+                    rec["text"] = texts[i]
+                records.append(rec)
+            self.log.append(records)
+        return preds
+
+    def predict(self, items: Sequence[bytes | str], kind: str = "auto", ids: Sequence[str] | None = None) -> list[Prediction]:
+        emails = [to_email(it, kind, id=(ids[i] if ids else str(i))) for i, it in enumerate(items)]
+        texts = None
+        if self.settings.log_prediction_text:
+            texts = [f"{e.subject}\n{e.body}" for e in emails]
+        return self.predict_emails(emails, texts)
