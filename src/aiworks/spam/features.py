@@ -107,9 +107,10 @@ class FieldText(BaseEstimator, TransformerMixin):
     def transform(self, X: Sequence[Email]) -> list[str]:
         if self.field == "headers":
             return [header_facts(e) for e in X]
+        # "zzdoc" is a constant token so an all-empty training corpus still has a vocabulary (no crash).
         if self.field == "short":
-            return [f"{e.subject}\n{e.body[:BODY_CHARS_FOR_CHARGRAMS]}" for e in X]
-        return [f"{e.subject}\n{e.subject}\n{e.body[:BODY_CHARS_FOR_WORDS]}" for e in X]  # subject twice: it is worth more
+            return [f"zzdoc {e.subject}\n{e.body[:BODY_CHARS_FOR_CHARGRAMS]}" for e in X]
+        return [f"zzdoc {e.subject}\n{e.subject}\n{e.body[:BODY_CHARS_FOR_WORDS]}" for e in X]  # subject twice: worth more
 
 
 class StructureFeatures(BaseEstimator, TransformerMixin):

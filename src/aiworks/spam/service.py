@@ -113,3 +113,24 @@ class SpamService:
         if self.settings.log_prediction_text:
             texts = [f"{e.subject}\n{e.body}" for e in emails]
         return self.predict_emails(emails, texts)
+
+
+def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str):
+    emails = [to_email(it, kind) for it in items]
+    return detector.scores(emails)
+
+
+def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str = "auto", n_jobs: int = 2,
+                 chunk: int = 512):
+    """Parse + score many raw messages, spreading chunks over ``n_jobs`` worker processes.
+
+    Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores.
+    """
+    import numpy as np
+    from joblib import Parallel, delayed
+
+    if n_jobs == 1 or len(items) <= chunk:
+        return _score_chunk(detector, items, kind)
+    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + chunk], kind)
+                                    for i in range(0, len(items), chunk))
+    return np.concatenate(parts)
