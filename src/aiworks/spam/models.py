@@ -28,7 +28,7 @@ def _nb(alpha: float = 0.05, **feat):
 def _logreg(C: float = 30.0, **feat):
     from sklearn.linear_model import LogisticRegression
 
-    return build_features(**feat), LogisticRegression(C=C, solver="liblinear", max_iter=2000)
+    return build_features(**feat), LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=0)
 
 
 def _linsvm(C: float = 1.0, **feat):
@@ -36,7 +36,7 @@ def _linsvm(C: float = 1.0, **feat):
     from sklearn.svm import LinearSVC
 
     # Platt scaling so the SVM yields probabilities like the others (ranking is unchanged).
-    return build_features(**feat), CalibratedClassifierCV(LinearSVC(C=C), cv=3, method="sigmoid")
+    return build_features(**feat), CalibratedClassifierCV(LinearSVC(C=C, random_state=0), cv=3, method="sigmoid")
 
 
 def _xgboost(n_estimators: int = 300, max_depth: int = 6, learning_rate: float = 0.1, subsample: float = 0.9,
