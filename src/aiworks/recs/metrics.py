@@ -11,7 +11,8 @@ Recommenders, which only averages over users present in both truth and predictio
                 each hit in the top-k, divided by the number of relevant items (**not** min(k, |relevant|)),
                 i.e. Spark MLlib's definition. It is therefore smaller than the "min(k, n)" variant.
 * hit rate@k  = share of users with at least one hit
-* coverage    = distinct recommended items / catalogue items that appear in training (MS ``catalog_coverage``)
+* coverage    = distinct items recommended to the evaluated users / catalogue items that appear in training
+                (MS ``catalog_coverage``)
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def ranking_metrics(
     precision_at_hit = np.cumsum(hits, axis=1) / ranks
     average_precision = (precision_at_hit * hits).sum(axis=1) / n_rel
 
-    shown = np.unique(recommended[recommended >= 0])
+    shown_lists = recommended[users]
+    shown = np.unique(shown_lists[shown_lists >= 0])
     catalogue = catalogue_size if catalogue_size else relevant.shape[1]
     return RankingMetrics(
         k=k,

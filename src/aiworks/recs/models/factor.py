@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from aiworks.recs.data import Interactions
@@ -16,7 +18,8 @@ class _ImplicitFactorModel(BaseRecommender):
         from threadpoolctl import threadpool_limits
 
         # implicit runs its own threads; a multithreaded BLAS underneath only oversubscribes the cores.
-        with threadpool_limits(1, "blas"):
+        with threadpool_limits(1, "blas"), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*OpenBLAS is configured.*")
             model = self._make()
             model.fit(csr(interactions), show_progress=False)
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
