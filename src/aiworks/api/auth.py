@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from aiworks.settings import Settings
 
@@ -152,6 +153,11 @@ def token_of(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
+# Declared as security schemes so /docs offers "Authorize"; the check itself is ours (auto_error=False).
+_bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+
+
 class Authenticator:
     """FastAPI dependency: resolves the caller to a Principal or raises 401."""
 
@@ -159,8 +165,14 @@ class Authenticator:
         self.settings = settings
         self.store = KeyStore.for_settings(settings)
 
-    def __call__(self, request: Request) -> Principal:
-        token = token_of(request)
+    def __call__(
+        self,
+        bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+        header_key: str | None = Depends(_header),
+    ) -> Principal:
+        return self.resolve((bearer.credentials if bearer else None) or header_key)
+
+    def resolve(self, token: str | None) -> Principal:
         if token:
             key = self.store.lookup(token)
             if key is None:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, Resp
 from fastapi.responses import FileResponse, StreamingResponse
 
 from aiworks.api import schemas
-from aiworks.api.auth import Authenticator, Principal
+from aiworks.api.auth import Authenticator, Principal, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
 from aiworks.settings import Settings
@@ -48,7 +48,7 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
     def session(request: Request) -> schemas.SessionInfo:
         """How this server authenticates, and who the caller is (no key needed to ask)."""
         try:
-            who = auth(request)
+            who = auth.resolve(token_of(request))
         except HTTPException:
             who = None
         return schemas.SessionInfo(mode=auth.mode(), authenticated=who is not None,
