@@ -91,9 +91,16 @@ def test_bad_files_get_per_file_errors_never_500(client, settings, contract_pdf,
     assert len(client.get(f"{WS}/documents").json()) == 1
     jobs = client.get(f"{WS}/jobs").json()
     assert {j["filename"] for j in jobs} == {"good.pdf", "broken.pdf"}
-    # failed uploads leave no stored file behind; the good one is stored under a safe name
-    stored = [p.name for p in (settings.workspace_dir("acme") / "uploads").iterdir()]
-    assert len(stored) <= 1 and all(" " not in n for n in stored)
+    # staged uploads are gone once their jobs end (the assistant keeps its own copy of ingested files)
+    assert list((settings.workspace_dir("acme") / "uploads").iterdir()) == []
+
+
+def test_type_comes_from_content_not_extension(client, contract_pdf):
+    [res] = _upload(client, ("contract.txt", contract_pdf.read_bytes(), "text/plain"))
+    assert res["kind"] == "pdf"
+    job = wait_job(client.get, "acme", res["job_id"])
+    doc = client.get(f"{WS}/documents/{job['document_id']}").json()
+    assert doc["kind"] == "pdf" and doc["pages"] == 1
 
 
 def test_ask_json_and_stream_carry_citations_with_highlights(client, contract_pdf):

@@ -77,3 +77,13 @@ def test_stored_name_is_hash_prefixed_and_safe():
     assert stored.endswith(".pdf")
     assert "/" not in stored and ".." not in stored and " " not in stored
     assert checked.display_name == "Vertrag über Miete (final).PDF"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "ingest_name"),
+    [(b"%PDF-1.4 x", "lease.pdf", "lease.pdf"), (b"%PDF-1.4 x", "scan.txt", "scan.pdf"),
+     (b"%PDF-1.4 x", "scan", "scan.pdf"), (b"plain words", "notes.exe", "notes.exe.txt"),
+     (b"# T", "a.MD", "a.MD"), (_docx_bytes(), "x.pdf", "x.docx")],
+)
+def test_ingest_name_extension_follows_content(data, name, ingest_name):
+    assert check_upload(io.BytesIO(data), name, max_bytes=10_000).ingest_name == ingest_name

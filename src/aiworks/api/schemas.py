@@ -73,7 +73,7 @@ class UploadResponse(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
+    question: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="not blank")
     k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default: settings.top_k)")
 
 

@@ -40,6 +40,8 @@ class AssistantService:
             return {**base, "status": "duplicate", "job_id": pending.id,
                     "error": f"same content as '{pending.filename}', already being ingested"}
 
+        # Staged under a safe, hash-prefixed name; the assistant keeps its own copy, so the staged file is
+        # deleted once the job ends, whatever its outcome.
         path = self.pool.uploads_dir(workspace) / checked.stored_name
         path.write_bytes(checked.data)
         lock = self.pool.lock(workspace)
@@ -47,13 +49,9 @@ class AssistantService:
         def work(progress):
             try:
                 with lock:
-                    report = assistant.ingest_file(path, name=checked.display_name, progress=progress)
-            except Exception:
-                path.unlink(missing_ok=True)  # nothing refers to a file that failed to ingest
-                raise
-            if getattr(report, "status", None) == "error":
+                    return assistant.ingest_file(path, name=checked.ingest_name, progress=progress)
+            finally:
                 path.unlink(missing_ok=True)
-            return report
 
         job = self.jobs.submit(workspace, checked.display_name, checked.sha256, work)
         return {**base, "status": "queued", "job_id": job.id}
@@ -61,14 +59,7 @@ class AssistantService:
     def remove(self, workspace: str, document_id: str) -> bool:
         assistant = self.pool.assistant(workspace)
         with self.pool.lock(workspace):
-            doc = assistant.document(document_id)
-            if doc is None:
-                return False
-            removed = assistant.remove(document_id)
-        if removed:
-            for staged in self.pool.uploads_dir(workspace).glob(f"{doc.sha256[:16]}_*"):
-                staged.unlink(missing_ok=True)
-        return removed
+            return assistant.remove(document_id)
 
     # ---- answers -------------------------------------------------------------------------------------------
     def ask(self, workspace: str, question: str, k: int | None) -> dict:

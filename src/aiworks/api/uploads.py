@@ -17,6 +17,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "md": ".md"}
+KNOWN_SUFFIXES = {"pdf": {".pdf"}, "docx": {".docx"}, "txt": {".txt", ".text"}, "md": {".md", ".markdown"}}
+ALL_SUFFIXES = set().union(*KNOWN_SUFFIXES.values()) | {".doc"}
 _CHUNK = 1 << 20
 
 
@@ -30,6 +32,16 @@ class CheckedUpload:
     kind: str
     sha256: str
     data: bytes
+
+    @property
+    def ingest_name(self) -> str:
+        """The display name, with an extension that matches the sniffed content (the parser goes by it)."""
+        stem, dot, suffix = self.display_name.rpartition(".")
+        if dot and f".{suffix.lower()}" in KNOWN_SUFFIXES[self.kind]:
+            return self.display_name
+        if dot and stem and f".{suffix.lower()}" in ALL_SUFFIXES:
+            return stem + KINDS[self.kind]  # a lying document extension is replaced
+        return self.display_name + KINDS[self.kind]  # an unknown one is kept, the real one appended
 
     @property
     def stored_name(self) -> str:

@@ -89,13 +89,20 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
     def get_document_text(doc=Depends(existing_document),
                           workspace: str = Depends(workspace_access)) -> schemas.DocumentText:
         """The extracted text that citation offsets index into."""
-        return schemas.DocumentText(id=doc.id, text=service.pool.assistant(workspace).document_text(doc.id))
+        try:
+            text = service.pool.assistant(workspace).document_text(doc.id)
+        except (KeyError, OSError):  # removed or replaced while we looked
+            raise HTTPException(404, "document text is no longer stored") from None
+        return schemas.DocumentText(id=doc.id, text=text)
 
     @router.get("/workspaces/{workspace}/documents/{document_id}/file", response_class=FileResponse,
                 responses={200: {"content": {"application/octet-stream": {}}}})
     def download_document(doc=Depends(existing_document), workspace: str = Depends(workspace_access)):
-        path = service.pool.assistant(workspace).original_file(doc.id)
-        if not path or not path.is_file():
+        try:
+            path = service.pool.assistant(workspace).original_file(doc.id)
+        except (KeyError, StopIteration, OSError):
+            path = None
+        if path is None or not path.is_file():
             raise HTTPException(404, "original file is no longer stored")
         media = mimetypes.guess_type(doc.name)[0] or "application/octet-stream"
         if doc.kind == "pdf":
