@@ -41,6 +41,8 @@ def standard_configs(ranker: bool, **tuned) -> list[PipelineConfig]:
         PipelineConfig("hybrid + routing", mode="hybrid", route_top=1, **tuned),
     ]
     if ranker:
+        rows.append(PipelineConfig("BM25 + routing + learned ranker", mode="bm25", route_top=1, ranker=True,
+                                   **tuned))
         rows.append(PipelineConfig("hybrid + routing + learned ranker", mode="hybrid", route_top=1, ranker=True,
                                    **tuned))
     return rows

@@ -20,9 +20,12 @@ import numpy as np
 from aiworks.rag.route import document_part, tokenize
 from aiworks.rag.types import Hit
 
+# The retriever contributes only its *order* (rank), not its raw score: fused scores differ between the
+# evaluation's first stage and the assistant's, ranks mean the same thing in both.
 FEATURES = (
-    "score", "rank", "inv_rank", "score_gap", "q_cos", "q_overlap", "proto", "proto_rank", "q_match",
-    "proto_x_match", "length", "log_start", "rel_start", "prev_score", "next_score", "prev_proto", "next_proto",
+    "rank", "inv_rank", "q_cos", "q_overlap", "proto", "proto_rank", "q_match", "proto_x_match", "length",
+    "log_start", "rel_start", "prev_inv_rank", "next_inv_rank", "prev_proto", "next_proto", "prev_q_cos",
+    "next_q_cos",
 )
 
 
@@ -94,7 +97,6 @@ def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_do
     match, centroid = memory.centroid(question, exclude_document)
     proto = chunk_m @ centroid if centroid is not None else np.zeros(n)
     proto = np.asarray(proto).ravel()
-    score = np.array([h.score for h in hits], dtype=np.float64)
     rank = np.arange(n, dtype=np.float64)
     start = np.array([h.chunk.start for h in hits], dtype=np.float64)
     end_max = max(h.chunk.end for h in hits)
@@ -106,10 +108,12 @@ def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_do
     def pick(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
         return np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0)
 
+    inv_rank = 1.0 / (1.0 + rank)
     cols = [
-        score, rank, 1.0 / (1.0 + rank), score - score.max(), q_cos, overlap, proto, _ranks(proto),
-        np.full(n, match), proto * match, np.array([len(t) for t in texts], dtype=np.float64), np.log1p(start),
-        start / max(end_max, 1), pick(score, prev), pick(score, nxt), pick(proto, prev), pick(proto, nxt),
+        rank, inv_rank, q_cos, overlap, proto, _ranks(proto), np.full(n, match), proto * match,
+        np.array([len(t) for t in texts], dtype=np.float64), np.log1p(start), start / max(end_max, 1),
+        pick(inv_rank, prev), pick(inv_rank, nxt), pick(proto, prev), pick(proto, nxt), pick(q_cos, prev),
+        pick(q_cos, nxt),
     ]
     return np.column_stack(cols).astype(np.float32)
 
@@ -150,3 +154,16 @@ class LearnedRanker:
         scores = self.predict(features(self.memory_, query, hits))
         order = np.argsort(-scores, kind="stable")
         return [replace(hits[i], score=float(scores[i])) for i in order]
+
+
+def load_registered(settings, uri: str = "models:/legal-ranker/latest") -> LearnedRanker | None:
+    """The registered learned ranker, or None when none has been trained (callers fall back honestly)."""
+    from aiworks.lifecycle.registry import ModelNotFound, load
+
+    if settings.mlflow_tracking_uri is None and not (settings.home / "mlflow.db").exists():
+        return None  # nothing was ever tracked here: don't create a store just to find it empty
+    try:
+        model = load(settings, uri)
+    except ModelNotFound:
+        return None
+    return model if hasattr(model, "rerank") else None
