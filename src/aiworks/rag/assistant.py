@@ -1,0 +1,138 @@
+"""The assistant façade used by the CLI, the HTTP API and tests: one instance per workspace.
+
+Cheap to construct (the embedding model is loaded once per process and shared); safe to hold several at
+once, for different workspaces or the same one (writes to a workspace are serialised by a process lock).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from aiworks.providers.embedders import Embedder, load_embedder
+from aiworks.providers.llms import LLM, load_llm
+from aiworks.rag.answer import build_answerer
+from aiworks.rag.catalog import Catalog
+from aiworks.rag.index import Indexer, expand_paths
+from aiworks.rag.rank import load_ranker
+from aiworks.rag.retrieve import HybridRetriever
+from aiworks.rag.stores import open_store
+from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.settings import Settings
+
+Progress = Callable[[str, float], None]
+_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class Assistant:
+    def __init__(self, settings: Settings, workspace: str | None = None, *, embedder: Embedder | None = None,
+                 llm: LLM | None = None) -> None:
+        self.settings = settings
+        self.workspace = workspace or settings.workspace
+        if not _WORKSPACE.match(self.workspace):
+            raise ValueError(f"invalid workspace name {self.workspace!r} (letters, digits, _ . - only)")
+        self.root = settings.workspace_dir(self.workspace)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or load_embedder(settings)
+        self.llm = llm or load_llm(settings)
+        self.catalog = Catalog(self.root / "catalog.sqlite")
+        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
+                               settings.chunk_words, settings.chunk_overlap_words)
+        self.retriever = HybridRetriever(self.store, self.embedder)
+        self.ranker = load_ranker(settings)
+        self.answerer = build_answerer(self.llm, self.embedder)
+
+    # ------------------------------------------------------------ ingestion
+    def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
+        """Files or folders. One report per file; a bad file never stops the batch."""
+        files = expand_paths(paths)
+        reports = []
+        for i, path in enumerate(files):
+            def sub(msg: str, frac: float, i: int = i) -> None:
+                if progress:
+                    progress(msg, (i + frac) / len(files))
+
+            reports.append(self.indexer.ingest_file(path, None, sub))
+        if any(r.status in ("ingested", "replaced") for r in reports):
+            self.store.optimize()
+        if progress:
+            progress("done", 1.0)
+        return reports
+
+    def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
+        report = self.indexer.ingest_file(Path(path), name, progress)
+        if report.status in ("ingested", "replaced"):
+            self.store.optimize()
+        return report
+
+    def remove(self, document_id: str) -> bool:
+        return self.indexer.remove(document_id)
+
+    # ------------------------------------------------------------ questions
+    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        question = question.strip()
+        if not question:
+            raise ValueError("empty question")
+        k = k or self.settings.top_k
+        t0 = time.perf_counter()
+        retrieval = self.retriever.search(question, k, document_ids)
+        hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        t1 = time.perf_counter()
+        drafted = self.answerer.answer(question, hits, retrieval.query_vector)
+        t2 = time.perf_counter()
+        return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
+                      citations=drafted.citations,
+                      timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+
+    # ------------------------------------------------------------ documents
+    def documents(self) -> list[DocumentInfo]:
+        return self.catalog.all()
+
+    def document(self, document_id: str) -> DocumentInfo | None:
+        return self.catalog.get(document_id)
+
+    def _version_dir(self, document_id: str) -> Path:
+        version = self.catalog.version_dir(document_id)
+        if version is None:
+            raise KeyError(f"no document {document_id!r} in workspace {self.workspace!r}")
+        return self.indexer.docs_dir(document_id) / version
+
+    def document_text(self, document_id: str) -> str:
+        return (self._version_dir(document_id) / "text.txt").read_bytes().decode("utf-8")
+
+    def original_file(self, document_id: str) -> Path:
+        return next(self._version_dir(document_id).glob("original*"))
+
+    def highlight(self, document_id: str, start: int, end: int) -> list[HighlightBox]:
+        """Boxes covering ``text[start:end]`` on the rendered PDF pages, one per text line; [] for non-PDF."""
+        layout_file = self._version_dir(document_id) / "layout.npz"
+        if not layout_file.exists():
+            return []
+        with np.load(layout_file) as data:
+            boxes, sizes, spans = data["boxes"], data["page_sizes"], data["page_spans"]
+        start, end = max(0, start), min(end, len(boxes))
+        out: list[HighlightBox] = []
+        for page_no, (p_start, p_end) in enumerate(spans, start=1):
+            lo, hi = max(start, int(p_start)), min(end, int(p_end))
+            if lo >= hi:
+                continue
+            part = boxes[lo:hi]
+            part = part[np.isfinite(part).all(axis=1)]
+            width, height = (float(v) for v in sizes[page_no - 1])
+            lines: list[list[float]] = []  # x0, top, x1, bottom
+            for x0, top, x1, bottom in part.tolist():
+                for line in lines:
+                    if abs(line[1] - top) < 0.5 * (bottom - top) and abs(line[3] - bottom) < 0.5 * (bottom - top):
+                        line[0], line[1] = min(line[0], x0), min(line[1], top)
+                        line[2], line[3] = max(line[2], x1), max(line[3], bottom)
+                        break
+                else:
+                    lines.append([x0, top, x1, bottom])
+            out.extend(HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
+                       for a, b, c, d in lines)
+        return out
