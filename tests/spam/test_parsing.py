@@ -89,3 +89,12 @@ def test_attachments_are_typed_not_read_as_text():
     assert e.attachments == ("application/octet-stream:exe",)
     assert "MZ" not in e.body
     assert feats["risky_attachment"] == 1.0
+
+
+def test_auto_detects_raw_versus_plain_text():
+    from aiworks.spam.service import to_email
+
+    assert to_email("Subject: hi\n\nbody text").subject == "hi"
+    assert to_email("Note: call me about the meeting").body == "Note: call me about the meeting"
+    assert to_email(b"plain words", kind="raw").body.strip() == "plain words"
+    assert to_email("Subject: looks raw\n\nbut forced text", kind="text").subject == ""

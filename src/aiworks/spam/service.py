@@ -3,6 +3,7 @@ batch scoring, prediction logging for monitoring, and counters for /metrics."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -14,9 +15,10 @@ from aiworks.settings import Settings
 from aiworks.spam.features import MONITORED_FEATURES, structure_frame
 from aiworks.spam.models import SpamDetector
 from aiworks.spam.parsing import from_subject_body, parse_email
+from aiworks.spam.training import MODEL_NAME, SERVED_ALIAS
 from aiworks.spam.types import Email
 
-from aiworks.spam.training import MODEL_NAME, SERVED_ALIAS  # noqa: E402
+RFC822_START = re.compile(r"^(From |[A-Za-z][A-Za-z0-9-]*:\s)")
 
 
 class NoModel(RuntimeError):
@@ -47,9 +49,8 @@ def to_email(item: bytes | str, kind: str = "auto", id: str = "") -> Email:
 def _looks_like_rfc822(item: bytes | str) -> bool:
     head = item[:2000].decode("latin-1") if isinstance(item, bytes) else item[:2000]
     first = head.lstrip("\r\n").split("\n", 1)[0]
-    import re
-
-    return bool(re.match(r"^(From |[A-Za-z][A-Za-z0-9-]*:\s)", first)) and ("\n\n" in head or "\r\n\r\n" in head or len(head) < 2000)
+    # A header-looking first line plus a header/body break; anything else is plain text.
+    return bool(RFC822_START.match(first)) and ("\n\n" in head or "\r\n\r\n" in head)
 
 
 class SpamService:
