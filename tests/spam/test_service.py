@@ -99,3 +99,28 @@ def test_http_without_model_is_503(tmp_path):
     client = TestClient(create_app(Settings(home=tmp_path)))
     r = client.post("/spam/predict", json={"text": "hello"})
     assert r.status_code == 503 and "spam train" in r.json()["detail"]
+
+
+def test_cli_compare_same_split_for_all_families(tmp_path):
+    data = write_corpus(tmp_path / "corpus", n=30)
+    r = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "spam", "compare", "--data", str(data),
+                                 "--models", "nb,logreg", "--folds", "0", "--inner-folds", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert [x["model"] for x in out["results"]] == ["nb", "logreg"]
+    assert out["results"][0]["split"] == out["results"][1]["split"]  # identical split for every family
+    assert out["best"] in ("nb", "logreg")
+
+
+def test_cli_tune_tracks_trials(tmp_path):
+    data = write_corpus(tmp_path / "corpus", n=30)
+    home = tmp_path / "home"
+    r = CliRunner().invoke(app, ["--home", str(home), "spam", "tune", "--data", str(data), "--model", "nb",
+                                 "--trials", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert set(out["best_params"]) == {"alpha"} and 0 <= out["best_val_f1"] <= 1
+    from aiworks.lifecycle.tracking import search_runs
+
+    runs = search_runs(Settings(home=home), "spam-tuning")
+    assert len(runs) == 4  # the study run + one nested run per trial
