@@ -176,6 +176,23 @@ def speed(settings, bench: Path, n_requests: int) -> None:
     _save("speed", out)
 
 
+def markdown() -> str:
+    """The BENCHMARKS.md tables, rendered from results/spam.json."""
+    d = json.loads(RESULTS.read_text())
+    pct = lambda v: "–" if v is None else f"{100 * v:.2f}"  # noqa: E731
+    lines = ["| model | accuracy | precision | recall | F1 | MCC | PR-AUC | R@0.1%FPR test | R@0.1%FPR 5-fold CV "
+             "(ham FPR) | CV oracle | time (s) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for fam, r in d.get("quality", {}).items():
+        if not isinstance(r, dict):
+            continue
+        t, cv = r["test"], r.get("cv_detail") or {}
+        cvtxt = f"{pct(cv['recall_at_fpr_0.001'])} ({100 * cv['ham_fpr']:.2f}%)" if cv else "not run"
+        lines.append(f"| {fam} | {pct(t['accuracy'])} | {pct(t['precision'])} | {pct(t['recall'])} | {pct(t['f1'])} | "
+                     f"{pct(t['mcc'])} | {pct(t['pr_auc'])} | {pct(t['recall_at_fpr_0.001'])} | {cvtxt} | "
+                     f"{pct(cv.get('oracle_recall_at_fpr_0.001'))} | {r['seconds']} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "bench" / "spam")
@@ -187,7 +204,11 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--inner-folds", type=int, default=3)
     ap.add_argument("--requests", type=int, default=500)
+    ap.add_argument("--markdown", action="store_true", help="only print the tables from results/spam.json")
     args = ap.parse_args()
+    if args.markdown:
+        print(markdown())
+        return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not args.bench.exists():
         sys.exit(f"bench data not found: {args.bench}")
