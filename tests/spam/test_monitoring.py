@@ -65,3 +65,10 @@ def test_parse_since():
     assert parse_since("2026-11-20T00:00:00", now).tzinfo is not None
     with pytest.raises(ValueError, match="--since"):
         parse_since("yesterday-ish", now)
+
+
+def test_constant_reference_column_still_detects_change():
+    rng = np.random.default_rng(2)
+    ref = build_reference({"n_urls": np.zeros(3000)})  # e.g. a training corpus without any URLs
+    assert not drift_report(ref, {"n_urls": np.zeros(500)}).drift
+    assert drift_report(ref, {"n_urls": rng.poisson(1.0, 500).astype(float)}).drift

@@ -106,7 +106,13 @@ def build_reference(columns: Mapping[str, np.ndarray], bins: int = 10) -> Refere
     for name, values in columns.items():
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
-        edges = np.unique(np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1])).tolist() if len(v) else []
+        edges: list[float] = []
+        if len(v):
+            # Inner quantiles, plus the training min and (just above) max: values outside the range seen in
+            # training land in bins that expected ~nothing, so a column that was constant (e.g. no URLs at
+            # all in a header-less corpus) still reports drift when it starts varying.
+            lo, hi = float(v.min()), float(np.nextafter(v.max(), np.inf))
+            edges = np.unique(np.r_[lo, np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1]), hi]).tolist()
         profile.columns[name] = ColumnReference(edges, _bin_shares(v, edges).tolist(), float(v.mean()) if len(v) else 0.0)
     return profile
 
