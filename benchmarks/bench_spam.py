@@ -125,7 +125,8 @@ def timesplit(bench: Path, family: str) -> None:
     s = spam_scores(model, [full.emails[i] for i in te])
     dates = sorted(e.date for e in full.emails if e.date)
     _save("time_split", {"model": family, "n_train": len(tr), "n_test": len(te),
-                         "test_from": full.emails[te[0]].date if len(te) else None, "date_range": [dates[0], dates[-1]],
+                         "split": "per mailbox and class: oldest 80% train, newest 20% test",
+                         "spam_test": int(full.labels[te].sum()), "date_range": [dates[0], dates[-1]],
                          "test": classification_metrics(full.labels[te], s) |
                          {"oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(full.labels[te], s)},
                          "fit_seconds": round(time.time() - t0, 1)})

@@ -117,3 +117,18 @@ def test_nested_cv_thresholds_come_from_training_folds(tiny):
     assert res.scores.shape == (len(train),)
     assert 0 <= res.recall_at_fpr <= 1 and 0 <= res.ham_fpr <= 1
     assert res.metrics["f1"] > 0.9
+
+
+def test_time_split_per_mailbox_keeps_both_classes():
+    from aiworks.spam.data import time_split
+
+    emails = [from_subject_body("s", f"m{i}", id=str(i), source=src, date=f"200{i % 10}-01-01")
+              for i, src in enumerate(["a"] * 10 + ["b"] * 10)]
+    labels = np.array(([0] * 5 + [1] * 5) * 2)
+    from aiworks.spam.types import Corpus
+
+    tr, te = time_split(Corpus("t", emails, labels))
+    assert set(labels[te]) == {0, 1} and not set(tr) & set(te) and len(tr) + len(te) == 20
+    for i in te:  # every test message is newer than every training message of its own mailbox and class
+        same = [j for j in tr if emails[j].source == emails[i].source and labels[j] == labels[i]]
+        assert all(emails[j].date <= emails[i].date for j in same)

@@ -150,10 +150,22 @@ def make_split(corpus: Corpus, seed: int = 0, test_size: float = 0.2) -> Split:
 
 
 def time_split(corpus: Corpus, test_size: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
-    """Oldest (1 - test_size) for training, newest for test; needs dated emails (Enron)."""
-    order = np.argsort([e.date or "9999" for e in corpus.emails], kind="stable")
-    cut = int(len(order) * (1 - test_size))
-    return np.sort(order[:cut]), np.sort(order[cut:])
+    """Per (mailbox, class): the oldest (1 - test_size) train, the newest test.
+
+    A single global cut fails on Enron: the newest 20% of messages is all spam (ham mailboxes end earlier),
+    so cutting each mailbox's ham and spam separately keeps both classes in the test set.
+    """
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, (e, y) in enumerate(zip(corpus.emails, corpus.labels)):
+        groups.setdefault((e.source, int(y)), []).append(i)
+    train: list[int] = []
+    test: list[int] = []
+    for idx in groups.values():
+        idx.sort(key=lambda i: corpus.emails[i].date or "9999")
+        cut = int(round(len(idx) * (1 - test_size)))
+        train += idx[:cut]
+        test += idx[cut:]
+    return np.sort(np.array(train, dtype=int)), np.sort(np.array(test, dtype=int))
 
 
 def split_path(settings: Settings, corpus: str, seed: int) -> Path:

@@ -25,6 +25,8 @@ TARGET_FPR = 0.001
 def threshold_at_fpr(ham_scores: np.ndarray, fpr: float = TARGET_FPR) -> float:
     """Smallest threshold t with (#ham scoring > t) ≤ fpr · #ham; a message is spam when score > t."""
     s = np.sort(np.asarray(ham_scores, dtype=float))[::-1]
+    if not len(s):
+        return float("inf")  # no ham to calibrate on: flag nothing rather than guess
     allowed = int(np.floor(fpr * len(s)))
     return float(s[allowed]) if allowed < len(s) else float(s[-1])
 
@@ -38,6 +40,8 @@ def recall_at_threshold(y: np.ndarray, scores: np.ndarray, t: float) -> tuple[fl
 
 def oracle_recall_at_fpr(y: np.ndarray, scores: np.ndarray, fpr: float = TARGET_FPR) -> float:
     """Recall at the ROC point itself (threshold picked on the same scores; optimistic, reported separately)."""
+    if not (np.asarray(y) == 0).any() or not (np.asarray(y) == 1).any():
+        return float("nan")
     return recall_at_threshold(y, scores, threshold_at_fpr(np.asarray(scores)[np.asarray(y) == 0], fpr))[0]
 
 
