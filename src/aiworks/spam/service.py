@@ -122,16 +122,20 @@ def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str
 
 
 def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str = "auto", n_jobs: int = 2,
-                 chunk: int = 512):
-    """Parse + score many raw messages, spreading chunks over ``n_jobs`` worker processes.
+                 min_chunk: int = 512):
+    """Parse + score many raw messages, one contiguous slice per worker process.
 
-    Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores.
+    Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores;
+    one slice per worker means the detector (with its vocabularies) is pickled once per worker, not per chunk.
     """
+    import math
+
     import numpy as np
     from joblib import Parallel, delayed
 
-    if n_jobs == 1 or len(items) <= chunk:
+    if n_jobs == 1 or len(items) <= min_chunk:
         return _score_chunk(detector, items, kind)
-    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + chunk], kind)
-                                    for i in range(0, len(items), chunk))
+    size = math.ceil(len(items) / n_jobs)
+    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + size], kind)
+                                    for i in range(0, len(items), size))
     return np.concatenate(parts)
