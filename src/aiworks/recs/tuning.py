@@ -24,12 +24,12 @@ from aiworks.settings import Settings
 # Defaults = the values `aiworks recs tune` found on validation splits of ML-100K (see BENCHMARKS.md).
 DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "pop": {},
-    "itemknn": {"neighbours": 100, "shrink": 10.0},
-    "ease": {"l2": 500.0},
+    "itemknn": {"neighbours": 148, "shrink": 80.0},
+    "ease": {"l2": 740.0},
     "als": {"factors": 64, "regularization": 0.05, "alpha": 2.0, "iterations": 15},
     "bpr": {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100},
     "sasrec": {"epochs": 30, "lr": 3e-3, "dropout": 0.2, "batch_size": 32},
-    "timepop": {"bandwidth": 7.0},
+    "timepop": {"bandwidth": 31.6},
     "blend": {},
 }
 BLEND_MEMBERS = ("ease", "als", "itemknn", "timepop", "pop")
