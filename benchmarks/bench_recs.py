@@ -22,7 +22,7 @@ import numpy as np
 from aiworks.recs.data import load_movielens, make_split, to_interactions, validation_split
 from aiworks.recs.evaluate import evaluate
 from aiworks.recs.models import make_model
-from aiworks.recs.tuning import BLEND_MEMBERS, DEFAULT_PARAMS, blend_objective, blend_params, model_objective
+from aiworks.recs.tuning import DEFAULT_PARAMS, blend_members, blend_objective, blend_params, model_objective
 
 OUT = Path(__file__).parent / "results" / "recs.json"
 
@@ -40,7 +40,7 @@ def tuned_blend(ratings, split, seed: int, trials: int) -> tuple[dict, dict]:
     """EASE lambda, then member weights, both on a validation split carved from this seed's training part."""
     val = validation_split(ratings, split.train, seed=seed)
     ease = _study(model_objective("ease", val), 12, seed).best_params
-    members = {m: dict(DEFAULT_PARAMS[m]) for m in BLEND_MEMBERS}
+    members = blend_members()
     members["ease"] = ease
     study = _study(blend_objective(members, val), trials, seed)
     return blend_params(members, study.best_params), {"validation_precision": study.best_value}

@@ -157,7 +157,7 @@ def tune(
     split = make_split(ratings, seed=seed, threshold=threshold)
     val = validation_split(ratings, split.train, seed=seed)
     if model == "blend":
-        members = {m: tuning.params_for(settings, m) for m in tuning.BLEND_MEMBERS}
+        members = tuning.blend_members(settings)
         objective = tuning.blend_objective(members, val, k, metric)
     else:
         objective = tuning.model_objective(model, val, k, metric)
