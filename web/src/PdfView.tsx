@@ -12,8 +12,9 @@ pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 const MAX_SCALE = 2;
 const docCache = new Map<string, Promise<PDFDocumentProxy>>();
 
-function loadPdf(workspace: string, id: string): Promise<PDFDocumentProxy> {
-  const key = `${workspace}/${id}`;
+// Keyed by content hash too: re-uploading a changed file keeps its document id but not its bytes.
+function loadPdf(workspace: string, id: string, version: string): Promise<PDFDocumentProxy> {
+  const key = `${workspace}/${id}/${version}`;
   let doc = docCache.get(key);
   if (!doc) {
     doc = api.fileBytes(workspace, id).then((bytes) => pdfjs.getDocument({ data: bytes }).promise);
@@ -23,13 +24,9 @@ function loadPdf(workspace: string, id: string): Promise<PDFDocumentProxy> {
   return doc;
 }
 
-export function forgetPdf(workspace: string, id: string) {
-  docCache.delete(`${workspace}/${id}`);
-}
-
 interface Box { left: number; top: number; width: number; height: number }
 
-export function PdfView({ workspace, citation }: { workspace: string; citation: Citation }) {
+export function PdfView({ workspace, citation, version }: { workspace: string; citation: Citation; version: string }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
   const pageRef = useRef<HTMLDivElement>(null);
@@ -45,7 +42,7 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
     setState("loading");
     (async () => {
       try {
-        const doc = await loadPdf(workspace, citation.document_id);
+        const doc = await loadPdf(workspace, citation.document_id, version);
         const page = await doc.getPage(Math.min(Math.max(1, citation.page), doc.numPages));
         if (cancelled) return;
         // Fit the page to the viewer's width (never larger than MAX_SCALE).
@@ -97,7 +94,7 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
       task?.cancel();
       textLayer?.cancel();
     };
-  }, [workspace, citation]);
+  }, [workspace, citation, version]);
 
   useEffect(() => {
     if (state === "ready") pageRef.current?.querySelector(".hl")?.scrollIntoView({ block: "center" });
