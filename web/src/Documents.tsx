@@ -39,7 +39,7 @@ export function Documents({
         try {
           const job = await api.job(workspace, row.jobId!);
           if (job.status === "done") {
-            update(row.id, { phase: "done", progress: 1, message: job.result === "ingested" ? `${job.pages} pages, ${job.chunks} chunks` : job.result ?? "" });
+            update(row.id, { phase: "done", progress: 1, message: job.result === "ingested" ? `${job.pages} page${job.pages === 1 ? "" : "s"}, ${job.chunks} chunk${job.chunks === 1 ? "" : "s"}` : job.result ?? "" });
             onChanged();
           } else if (job.status === "error") {
             update(row.id, { phase: "error", message: job.error ?? "ingestion failed" });
@@ -113,7 +113,7 @@ export function Documents({
           {documents.map((d) => (
             <li key={d.id} data-testid="document">
               <span className="name" title={d.sha256}>{d.name}</span>
-              <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunks</span>
+              <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunk{d.chunks === 1 ? "" : "s"}</span>
               <button type="button" className="danger" onClick={() => onRemove(d)} aria-label={`Remove ${d.name}`}>
                 Remove
               </button>
