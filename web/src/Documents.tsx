@@ -62,8 +62,10 @@ export function Documents({
         ...rs,
       ]);
       try {
-        const { files: [result] } = await api.upload(workspace, file);
-        if (result.status === "queued") update(id, { phase: "queued", jobId: result.job_id, stage: "queued" });
+        const { files: [result] } = await api.upload(workspace, file, (f) => update(id, { progress: f }));
+        if (result.status === "queued") {
+          update(id, { phase: "queued", jobId: result.job_id, stage: "queued", progress: 0 });
+        }
         else update(id, { phase: result.status, message: result.error ?? "" });
       } catch (e) {
         update(id, { phase: "error", message: (e as Error).message });
@@ -95,10 +97,11 @@ export function Documents({
             <li key={r.id} className={`upload ${r.phase}`} data-testid="upload-row" data-phase={r.phase}>
               <span className="name">{r.name}</span>
               {(r.phase === "queued" || r.phase === "running" || r.phase === "uploading") && (
-                <progress max={1} value={r.phase === "uploading" ? undefined : r.progress} aria-label={`${r.name} progress`} />
+                <progress max={1} value={r.progress} aria-label={`${r.name} ${r.phase}`} />
               )}
               <span className="status">
-                {r.phase === "running" ? `${r.stage} ${Math.round(r.progress * 100)}%` : r.phase}
+                {r.phase === "running" || r.phase === "uploading"
+                  ? `${r.stage} ${Math.round(r.progress * 100)}%` : r.phase}
                 {r.message && ` — ${r.message}`}
               </span>
             </li>
