@@ -45,19 +45,27 @@ class Assistant:
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
         self.ranker = load_ranker(settings)
-        self.answerer = build_answerer(self.llm, self.embedder)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
 
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
-        files = expand_paths(paths)
-        reports = []
-        for i, path in enumerate(files):
-            def sub(msg: str, frac: float, i: int = i) -> None:
-                if progress:
-                    progress(msg, (i + frac) / len(files))
+        from concurrent.futures import ThreadPoolExecutor
 
-            reports.append(self.indexer.ingest_file(path, None, sub))
+        files = expand_paths(paths)
+        reports: list[FileReport] = []
+
+        def sub(i: int):
+            return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
+
+        # Parse file i+1 (pure Python, pdfplumber) while file i is embedded (torch, releases the GIL).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aiworks-parse") as pool:
+            pending = pool.submit(self.indexer.prepare, files[0], None, sub(0)) if files else None
+            for i in range(len(files)):
+                prepared = pending.result()
+                pending = pool.submit(self.indexer.prepare, files[i + 1], None, sub(i + 1)) if i + 1 < len(files) else None
+                reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:
@@ -88,6 +96,22 @@ class Assistant:
         return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
                       citations=drafted.citations,
                       timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sentence spans + vectors stored at ingest, cached per document version."""
+        version = self.catalog.version_dir(document_id)
+        cached = self._sentence_cache.get(document_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value = None
+        path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
+        if version is not None and path.exists():
+            with np.load(path) as data:
+                value = (data["spans"], data["vectors"])
+        if len(self._sentence_cache) > 512:
+            self._sentence_cache.clear()
+        self._sentence_cache[document_id] = (version, value)
+        return value
 
     # ------------------------------------------------------------ documents
     def documents(self) -> list[DocumentInfo]:
