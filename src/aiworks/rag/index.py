@@ -58,6 +58,14 @@ class Prepared:
     prefix: str
 
 
+def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, overlap_words: int):
+    """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
+    otherwise fight the embedding thread for the GIL."""
+    doc, layout = parse_with_layout(path, name)
+    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    return doc, layout, chunks, context_prefix(doc)
+
+
 def _report(path: Path, started: float, **kw) -> FileReport:
     return FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)
 
@@ -79,9 +87,10 @@ class Indexer:
         prepared = self.prepare(path, name, progress)
         return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
 
-    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None) -> Prepared | FileReport:
+    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
+                parse: Callable | None = None) -> Prepared | FileReport:
         """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
-        Separate from ``commit`` so a batch can parse the next file while the current one is embedded."""
+        ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
         started = time.perf_counter()
         path = Path(path)
         name = name or path.name
@@ -100,11 +109,13 @@ class Indexer:
         if progress:
             progress(f"{name}: parsing", 0.0)
         try:
-            doc, layout = parse_with_layout(path, name)
+            doc, layout, chunks, prefix = (parse or parse_and_chunk)(path, name, document_id, self.chunk_words,
+                                                                    self.overlap_words)
         except ParseError as exc:
             return _report(path, started, status="error", error=str(exc))
-        chunks = chunk_text(doc.text, doc.pages, document_id, self.chunk_words, self.overlap_words)
-        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, context_prefix(doc))
+        except Exception as exc:  # a crashed parse worker must not stop the batch
+            return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix)
 
     def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
         """Embed and write one prepared document (see the module docstring for the write order)."""
