@@ -1,9 +1,160 @@
-"""Commands of this job; wired into the root app by aiworks.cli."""
+"""Assistant commands: ``ingest``, ``ask``, ``docs list|rm`` and ``demo``; wired into the root app."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+docs_app = typer.Typer(help="What is indexed in the workspace.", no_args_is_help=True)
+
+
+def _assistant(ctx: typer.Context, workspace: str | None = None):
+    from aiworks.cli import settings_of
+    from aiworks.rag.assistant import Assistant
+
+    try:
+        return Assistant(settings_of(ctx), workspace)
+    except (ValueError, OSError) as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+
+
+def _ingest_with_progress(assistant, paths: list[Path], quiet: bool = False):
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), console=Console(stderr=True), disable=quiet, transient=False) as bar:
+        task = bar.add_task("ingesting", total=1.0)
+
+        def progress(msg: str, frac: float) -> None:
+            bar.update(task, completed=frac, description=msg[:40])
+
+        return assistant.ingest(paths, progress=progress)
+
+
+def _print_reports(reports) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Ingest report")
+    for col in ("file", "status", "pages", "chunks", "seconds", "document id / error"):
+        table.add_column(col)
+    colours = {"ingested": "green", "replaced": "cyan", "unchanged": "dim", "error": "red"}
+    for r in reports:
+        table.add_row(Path(r.path).name, f"[{colours[r.status]}]{r.status}[/]", str(r.pages), str(r.chunks),
+                      f"{r.seconds:.2f}", r.error or r.document_id or "")
+    Console().print(table)
+
+
+def _print_answer(answer) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    style = "yellow" if answer.abstained else "bold"
+    console.print(f"[{style}]{escape(answer.answer)}[/]")
+    if answer.citations:
+        console.print("\n[bold]Sources[/]")
+        for c in answer.citations:
+            quote = " ".join(c.quote.split())
+            console.print(f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "
+                          f"(score {c.score:.3f})\n     [dim]\"{escape(quote[:300])}\"[/]")
+    t = answer.timings_ms
+    console.print(f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms[/]")
 
 
 def register(app: typer.Typer) -> None:
     """Add this job's commands (or a sub-Typer) to the root app."""
+
+    @app.command()
+    def ingest(
+        ctx: typer.Context,
+        paths: List[Path] = typer.Argument(..., help="Files or folders (PDF, DOCX, TXT, MD)"),
+        as_json: bool = typer.Option(False, "--json", help="Print the per-file reports as JSON"),
+    ) -> None:
+        """Index documents into the workspace (unchanged files are skipped, changed ones replaced)."""
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        assistant = _assistant(ctx)
+        reports = _ingest_with_progress(assistant, [p for p in paths if Path(p).exists()], quiet=as_json)
+        from aiworks.rag.types import FileReport
+
+        reports = [FileReport(path=m, status="error", error="not found: no such file or folder") for m in missing] + reports
+        if as_json:
+            typer.echo(json.dumps([asdict(r) for r in reports], indent=2))
+        else:
+            _print_reports(reports)
+        if not reports or all(r.status == "error" for r in reports):
+            if not reports:
+                typer.secho("error: no files found", fg="red", err=True)
+            raise typer.Exit(1)
+
+    @app.command()
+    def ask(
+        ctx: typer.Context,
+        question: str = typer.Argument(..., help="Your question, in quotes"),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
+        k: Optional[int] = typer.Option(None, "--k", min=1, max=100, help="Passages to retrieve"),
+    ) -> None:
+        """Answer a question from the indexed documents, citing the exact passages."""
+        assistant = _assistant(ctx)
+        try:
+            answer = assistant.ask(question, k=k)
+        except ValueError as exc:
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(2)
+        if as_json:
+            typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        else:
+            _print_answer(answer)
+
+    @docs_app.command("list")
+    def docs_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+        """List indexed documents."""
+        from rich.console import Console
+        from rich.table import Table
+
+        documents = _assistant(ctx).documents()
+        if as_json:
+            typer.echo(json.dumps([asdict(d) for d in documents], indent=2))
+            return
+        table = Table(title=f"{len(documents)} document(s)")
+        for col in ("id", "name", "kind", "pages", "chunks", "ingested"):
+            table.add_column(col)
+        for d in documents:
+            table.add_row(d.id, d.name, d.kind, str(d.pages), str(d.chunks), d.ingested_at)
+        Console().print(table)
+
+    @docs_app.command("rm")
+    def docs_rm(ctx: typer.Context, document_id: str = typer.Argument(..., help="Id from `aiworks docs list`")) -> None:
+        """Remove a document and all its chunks."""
+        if not _assistant(ctx).remove(document_id):
+            typer.secho(f"error: no document with id {document_id!r}", fg="red", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"removed {document_id}")
+
+    app.add_typer(docs_app, name="docs")
+
+    @app.command()
+    def demo(ctx: typer.Context) -> None:
+        """Generate sample contracts, ingest them into workspace "demo" and ask questions about them."""
+        from rich.console import Console
+
+        from aiworks.cli import settings_of
+        from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_sample_contracts
+
+        console = Console()
+        settings = settings_of(ctx)
+        paths = write_sample_contracts(settings.home / "demo")
+        console.print(f"[bold]Sample contracts written to {settings.home / 'demo'}[/]")
+        assistant = _assistant(ctx, "demo")
+        _print_reports(_ingest_with_progress(assistant, paths))
+        for question in [q for q, _, _ in DEMO_QUESTIONS] + UNANSWERABLE_QUESTIONS:
+            console.rule(f"[bold]Q: {question}")
+            _print_answer(assistant.ask(question))
+        console.rule()
+        console.print("Web UI: run `aiworks serve` and open http://127.0.0.1:8000")

@@ -1,0 +1,201 @@
+"""The assistant façade used by the CLI, the HTTP API and tests: one instance per workspace.
+
+Cheap to construct (the embedding model is loaded once per process and shared); safe to hold several at
+once, for different workspaces or the same one (writes to a workspace are serialised by a process lock).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from aiworks.providers.embedders import Embedder, load_embedder
+from aiworks.providers.llms import LLM, load_llm
+from aiworks.rag.answer import build_answerer
+from aiworks.rag.catalog import Catalog
+from aiworks.rag.index import Indexer, expand_paths, parse_and_chunk
+from aiworks.rag.rank import load_ranker
+from aiworks.rag.retrieve import HybridRetriever
+from aiworks.rag.stores import open_store
+from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.settings import Settings
+
+Progress = Callable[[str, float], None]
+_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class _ParsePool:
+    """One worker process for parsing (a thread would hold the GIL and slow the embedding thread ~3x);
+    for a single file, parsing just runs inline."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._procs = None
+        self._threads = None
+
+    def __enter__(self) -> "_ParsePool":
+        if self.enabled:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+            # spawn, not fork: the parent holds torch and LanceDB runtime threads that fork would corrupt
+            self._procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._threads = ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare")
+        return self
+
+    def prepare(self, indexer: Indexer, path: Path, progress, inline: bool = False):
+        from concurrent.futures import Future
+
+        if inline or not self.enabled:
+            done: Future = Future()
+            done.set_result(indexer.prepare(path, None, progress))
+            return done
+
+        def remote(*args):
+            return self._procs.submit(parse_and_chunk, *args).result()
+
+        # the thread only hashes / checks the catalog and then waits on the process: it holds no GIL for long
+        return self._threads.submit(indexer.prepare, path, None, progress, remote)
+
+    def __exit__(self, *exc) -> None:
+        if self._threads:
+            self._threads.shutdown(wait=True)
+            self._procs.shutdown(wait=True, cancel_futures=True)
+
+
+class Assistant:
+    def __init__(self, settings: Settings, workspace: str | None = None, *, embedder: Embedder | None = None,
+                 llm: LLM | None = None) -> None:
+        self.settings = settings
+        self.workspace = workspace or settings.workspace
+        if not _WORKSPACE.match(self.workspace):
+            raise ValueError(f"invalid workspace name {self.workspace!r} (letters, digits, _ . - only)")
+        self.root = settings.workspace_dir(self.workspace)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or load_embedder(settings)
+        self.llm = llm or load_llm(settings)
+        self.catalog = Catalog(self.root / "catalog.sqlite")
+        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
+                               settings.chunk_words, settings.chunk_overlap_words)
+        self.retriever = HybridRetriever(self.store, self.embedder)
+        self.ranker = load_ranker(settings)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
+
+    # ------------------------------------------------------------ ingestion
+    def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
+        """Files or folders. One report per file; a bad file never stops the batch."""
+        files = expand_paths(paths)
+        reports: list[FileReport] = []
+
+        def sub(i: int):
+            return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
+
+        with _ParsePool(len(files) > 1) as pool:
+            # Parse file i+1 in a worker process while file i is embedded here.
+            # the first file parses inline: the worker process starts (~1 s) while it is being embedded
+            pending = pool.prepare(self.indexer, files[0], sub(0), inline=True) if files else None
+            for i in range(len(files)):
+                prepared = pending.result()
+                if i + 1 < len(files):
+                    pending = pool.prepare(self.indexer, files[i + 1], sub(i + 1))
+                reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
+        if any(r.status in ("ingested", "replaced") for r in reports):
+            self.store.optimize()
+        if progress:
+            progress("done", 1.0)
+        return reports
+
+    def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
+        report = self.indexer.ingest_file(Path(path), name, progress)
+        if report.status in ("ingested", "replaced"):
+            self.store.optimize()
+        return report
+
+    def remove(self, document_id: str) -> bool:
+        return self.indexer.remove(document_id)
+
+    # ------------------------------------------------------------ questions
+    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        question = question.strip()
+        if not question:
+            raise ValueError("empty question")
+        k = k or self.settings.top_k
+        t0 = time.perf_counter()
+        retrieval = self.retriever.search(question, k, document_ids)
+        hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        t1 = time.perf_counter()
+        drafted = self.answerer.answer(question, hits, retrieval.query_vector)
+        t2 = time.perf_counter()
+        return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
+                      citations=drafted.citations,
+                      timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sentence spans + vectors stored at ingest, cached per document version."""
+        version = self.catalog.version_dir(document_id)
+        cached = self._sentence_cache.get(document_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value = None
+        path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
+        if version is not None and path.exists():
+            with np.load(path) as data:
+                value = (data["spans"], data["vectors"])
+        if len(self._sentence_cache) > 512:
+            self._sentence_cache.clear()
+        self._sentence_cache[document_id] = (version, value)
+        return value
+
+    # ------------------------------------------------------------ documents
+    def documents(self) -> list[DocumentInfo]:
+        return self.catalog.all()
+
+    def document(self, document_id: str) -> DocumentInfo | None:
+        return self.catalog.get(document_id)
+
+    def _version_dir(self, document_id: str) -> Path:
+        version = self.catalog.version_dir(document_id)
+        if version is None:
+            raise KeyError(f"no document {document_id!r} in workspace {self.workspace!r}")
+        return self.indexer.docs_dir(document_id) / version
+
+    def document_text(self, document_id: str) -> str:
+        return (self._version_dir(document_id) / "text.txt").read_bytes().decode("utf-8")
+
+    def original_file(self, document_id: str) -> Path:
+        return next(self._version_dir(document_id).glob("original*"))
+
+    def highlight(self, document_id: str, start: int, end: int) -> list[HighlightBox]:
+        """Boxes covering ``text[start:end]`` on the rendered PDF pages, one per text line; [] for non-PDF."""
+        layout_file = self._version_dir(document_id) / "layout.npz"
+        if not layout_file.exists():
+            return []
+        with np.load(layout_file) as data:
+            boxes, sizes, spans = data["boxes"], data["page_sizes"], data["page_spans"]
+        start, end = max(0, start), min(end, len(boxes))
+        out: list[HighlightBox] = []
+        for page_no, (p_start, p_end) in enumerate(spans, start=1):
+            lo, hi = max(start, int(p_start)), min(end, int(p_end))
+            if lo >= hi:
+                continue
+            part = boxes[lo:hi]
+            part = part[np.isfinite(part).all(axis=1)]
+            width, height = (float(v) for v in sizes[page_no - 1])
+            lines: list[list[float]] = []  # x0, top, x1, bottom
+            for x0, top, x1, bottom in part.tolist():
+                for line in lines:
+                    if abs(line[1] - top) < 0.5 * (bottom - top) and abs(line[3] - bottom) < 0.5 * (bottom - top):
+                        line[0], line[1] = min(line[0], x0), min(line[1], top)
+                        line[2], line[3] = max(line[2], x1), max(line[3], bottom)
+                        break
+                else:
+                    lines.append([x0, top, x1, bottom])
+            out.extend(HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
+                       for a, b, c, d in lines)
+        return out

@@ -1,0 +1,198 @@
+"""Ingestion: file → parse → chunk → embed → (files, chunks, catalog row), idempotent by content hash.
+
+Write order, so that nothing half-written is ever visible:
+1. the document's files (original copy, text, layout) go to a fresh version folder ``docs/<id>/<sha>``;
+2. under the workspace write lock, a catalog transaction is opened, the chunks are replaced in one store
+   commit, then the catalog row is committed (a failing store write rolls the row back);
+3. only then are older version folders removed. Any failure before step 2 deletes the new folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from aiworks.providers.embedders import Embedder, embed_with_spans
+from aiworks.rag.catalog import Catalog
+from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
+from aiworks.rag.stores.base import VectorStore
+from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
+
+Progress = Callable[[str, float], None]
+EMBED_BATCH = 64
+
+
+def document_id_for(name: str) -> str:
+    """Stable id from the display name: re-ingesting a changed file with the same name replaces it."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
+
+
+def context_prefix(doc: ParsedDocument) -> str:
+    """Document-level context prepended to each chunk for embedding and BM25 (never to the cited text):
+    a clause like "governed by the laws of Delaware" must still be findable by "What law governs the NDA?"."""
+    stem = " ".join(re.findall(r"[A-Za-z0-9]+", Path(doc.name).stem))
+    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    title = first if len(first.split()) <= 12 else ""
+    return f"{stem} - {title}".strip(" -") + "\n"
+
+
+@dataclass
+class Prepared:
+    path: Path
+    name: str
+    started: float
+    document_id: str
+    existing: DocumentInfo | None
+    doc: ParsedDocument
+    layout: Layout | None
+    chunks: list[Chunk]
+    prefix: str
+
+
+def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, overlap_words: int):
+    """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
+    otherwise fight the embedding thread for the GIL."""
+    doc, layout = parse_with_layout(path, name)
+    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    return doc, layout, chunks, context_prefix(doc)
+
+
+def _report(path: Path, started: float, **kw) -> FileReport:
+    return FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)
+
+
+class Indexer:
+    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
+                 chunk_words: int = 120, overlap_words: int = 20) -> None:
+        self.root = Path(root)
+        self.store = store
+        self.embedder = embedder
+        self.catalog = catalog
+        self.chunk_words = chunk_words
+        self.overlap_words = overlap_words
+
+    def docs_dir(self, document_id: str) -> Path:
+        return self.root / "docs" / document_id
+
+    def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
+        prepared = self.prepare(path, name, progress)
+        return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
+
+    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
+                parse: Callable | None = None) -> Prepared | FileReport:
+        """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
+        ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
+        started = time.perf_counter()
+        path = Path(path)
+        name = name or path.name
+        try:
+            detect_kind(Path(name) if Path(name).suffix else path)
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except ParseError as exc:
+            return _report(path, started, status="error", error=str(exc))
+        except OSError as exc:
+            return _report(path, started, status="error", error=f"unreadable: {exc}")
+        document_id = document_id_for(name)
+        existing = self.catalog.get(document_id)
+        if existing is not None and existing.sha256 == sha:
+            return _report(path, started, status="unchanged", document_id=document_id, pages=existing.pages,
+                           chunks=existing.chunks)
+        if progress:
+            progress(f"{name}: parsing", 0.0)
+        try:
+            doc, layout, chunks, prefix = (parse or parse_and_chunk)(path, name, document_id, self.chunk_words,
+                                                                    self.overlap_words)
+        except ParseError as exc:
+            return _report(path, started, status="error", error=str(exc))
+        except Exception as exc:  # a crashed parse worker must not stop the batch
+            return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix)
+
+    def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
+        """Embed and write one prepared document (see the module docstring for the write order)."""
+        note = progress or (lambda msg, frac: None)
+        doc, chunks, name = p.doc, p.chunks, p.name
+        search_texts = [p.prefix + c.text for c in chunks]
+        version = self.docs_dir(p.document_id) / doc.sha256[:16]
+        staging = version.with_name(version.name + ".tmp")
+        try:
+            vectors, sentences = self._embed(name, chunks, search_texts, len(p.prefix), note)
+            note(f"{name}: storing", 0.9)
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            shutil.copyfile(p.path, staging / f"original{Path(name).suffix.lower() or p.path.suffix.lower()}")
+            (staging / "text.txt").write_bytes(doc.text.encode("utf-8"))
+            np.savez(staging / "sentences.npz", **sentences)
+            if p.layout is not None:
+                np.savez_compressed(staging / "layout.npz", boxes=p.layout.boxes,
+                                    page_sizes=np.asarray(p.layout.page_sizes, dtype=np.float32).reshape(-1, 2),
+                                    page_spans=np.asarray([(g.start, g.end) for g in doc.pages], dtype=np.int64))
+            shutil.rmtree(version, ignore_errors=True)
+            staging.rename(version)
+            info = DocumentInfo(id=p.document_id, name=name, sha256=doc.sha256, kind=doc.kind, pages=len(doc.pages),
+                                chunks=len(chunks), chars=len(doc.text),
+                                ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            with self.catalog.transaction() as con:
+                Catalog.put(con, info, version.name)
+                self.store.replace_document(p.document_id, name, chunks, vectors, search_texts)
+        except Exception as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if self.catalog.version_dir(p.document_id) != version.name:
+                shutil.rmtree(version, ignore_errors=True)
+            return _report(p.path, p.started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        for old in self.docs_dir(p.document_id).iterdir():
+            if old.name != version.name:
+                shutil.rmtree(old, ignore_errors=True)
+        note(f"{name}: done", 1.0)
+        return _report(p.path, p.started, status="replaced" if p.existing else "ingested",
+                       document_id=p.document_id, pages=len(doc.pages), chunks=len(chunks))
+
+    def _embed(self, name, chunks, search_texts, prefix_len, note) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Chunk vectors, plus a vector per sentence (document offsets) for extractive answering."""
+        dim = self.embedder.dim
+        vectors, spans, sent_vecs = [np.zeros((0, dim), np.float32)], [np.zeros((0, 2), np.int64)], []
+        for i in range(0, len(chunks), EMBED_BATCH):
+            note(f"{name}: embedding", 0.1 + 0.8 * i / max(len(chunks), 1))
+            batch = chunks[i:i + EMBED_BATCH]
+            local = [[(prefix_len + s, prefix_len + e) for s, e, _ in sentence_spans(c.text)] for c in batch]
+            vecs, per_chunk = embed_with_spans(self.embedder, search_texts[i:i + EMBED_BATCH], local)
+            vectors.append(vecs)
+            for c, loc, sv in zip(batch, local, per_chunk):
+                spans.append(np.asarray([(c.start + s - prefix_len, c.start + e - prefix_len) for s, e in loc],
+                                        dtype=np.int64).reshape(-1, 2))
+                sent_vecs.append(sv)
+        all_spans = np.vstack(spans)
+        all_vecs = np.vstack(sent_vecs) if sent_vecs else np.zeros((0, dim), np.float32)
+        # overlapping chunks repeat sentences: keep one vector per sentence, in document order
+        _, first = np.unique(all_spans[:, 0], return_index=True) if len(all_spans) else (None, np.zeros(0, int))
+        return np.vstack(vectors), {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)}
+
+    def remove(self, document_id: str) -> bool:
+        if self.catalog.get(document_id) is None:
+            return False
+        with self.catalog.transaction() as con:
+            Catalog.drop(con, document_id)
+            self.store.delete_document(document_id)
+        shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
+        return True
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders walked recursively (hidden entries skipped), sorted for stable reports."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
