@@ -28,7 +28,8 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "ease": {"l2": 740.0},
     "als": {"factors": 12, "regularization": 0.045, "alpha": 4.57, "iterations": 10},
     "bpr": {"factors": 57, "learning_rate": 0.0018, "regularization": 0.0002, "iterations": 215},
-    "sasrec": {"epochs": 30, "lr": 3e-3, "dropout": 0.2, "batch_size": 32},
+    # one torch thread: on a shared, oversubscribed CPU a second thread mostly spin-waits
+    "sasrec": {"epochs": 30, "lr": 3e-3, "dropout": 0.2, "batch_size": 32, "threads": 1},
     "timepop": {"bandwidth": 31.6},
     "blend": {},
 }
