@@ -83,8 +83,8 @@ def params_for(settings: Settings, name: str) -> dict[str, Any]:
     path = params_file(settings, name)
     if path.exists():
         return json.loads(path.read_text())
-    if name == "blend":
-        return default_blend(settings)
+    # (an untuned blend is BlendRecommender's own default: EASE lambda 650 + 3-seed ALS bag, 1:1 -- the
+    # "blend-default" row of BENCHMARKS.md)
     return dict(DEFAULT_PARAMS[name])
 
 
@@ -92,10 +92,6 @@ def blend_members(settings: Settings | None = None) -> dict[str, dict[str, Any]]
     base = (lambda m: params_for(settings, m)) if settings else (lambda m: dict(DEFAULT_PARAMS[m]))
     return {m: {**base(m), **BLEND_OVERRIDES.get(m, {})} for m in BLEND_MEMBERS}
 
-
-def default_blend(settings: Settings) -> dict[str, Any]:
-    """Until `recs tune --model blend` has run: EASE + bagged ALS in equal parts (the validation-tuned shape)."""
-    return {"members": blend_members(settings), "weights": {"ease": 1.0, "als": 1.0}}
 
 
 def save_params(settings: Settings, name: str, params: dict[str, Any]) -> Path:
