@@ -124,8 +124,10 @@ def retrieval(
     if ranker is not None and (cw, ow) != (ranker.pipeline_["chunk_words"], ranker.pipeline_["overlap_words"]):
         typer.secho("warning: chunking differs from the ranker's training chunking", fg="yellow", err=True)
     rows = standard_configs(ranker is not None, **tuned)
-    pick = {"dense": rows[0:1], "bm25": rows[1:2], "hybrid": rows[2:3], "routed": rows[3:4],
-            "ranker": rows[4:5], "auto": rows[-1:], "table": rows}[config]
+    by_name = {c.name: c for c in rows}
+    pick = rows if config == "table" else rows[-1:] if config == "auto" else [by_name[{
+        "dense": "dense only", "bm25": "BM25 only", "hybrid": "hybrid", "routed": "hybrid + routing",
+        "ranker": "hybrid + routing + learned ranker"}[config]]]
     dense = any(c.mode != "bm25" for c in pick)
     results = []
     with _Bar(quiet=False) as bar:

@@ -38,6 +38,7 @@ def standard_configs(ranker: bool, **tuned) -> list[PipelineConfig]:
         PipelineConfig("dense only", mode="dense", **tuned),
         PipelineConfig("BM25 only", mode="bm25", **tuned),
         PipelineConfig("hybrid", mode="hybrid", **tuned),
+        PipelineConfig("BM25 + routing", mode="bm25", route_top=1, **tuned),
         PipelineConfig("hybrid + routing", mode="hybrid", route_top=1, **tuned),
     ]
     if ranker:

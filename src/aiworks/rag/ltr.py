@@ -60,6 +60,25 @@ class ExemplarMemory:
         self.documents_ = [np.array([e.document for e in by_q[q]]) for q in self.questions_]
         return self
 
+    def passages(self, texts: Sequence[str]):
+        """(TF-IDF rows, token sets) of passages, memoised per text: the same chunks come back query after
+        query, and tokenising them is most of the ranker's latency."""
+        from scipy.sparse import vstack
+
+        cache = self.__dict__.setdefault("_cache", {})
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            if len(cache) > 200_000:
+                cache.clear()
+            rows = self.vectorizer_.transform(missing)
+            for i, t in enumerate(missing):
+                cache[t] = (rows[i], frozenset(tokenize(t)))
+        got = [cache[t] for t in texts]
+        return vstack([g[0] for g in got], format="csr"), [g[1] for g in got]
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}  # never pickle the memo
+
     def centroid(self, question: str, exclude_document: str | None = None):
         """(match similarity, L2-normalised gold centroid of the best-matching training question)."""
         sims = (self.question_vecs_ @ self.vectorizer_.transform([question]).T).toarray().ravel()
@@ -89,11 +108,11 @@ def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_do
     question = question_part(query)
     vec = memory.vectorizer_
     texts = [h.chunk.text for h in hits]
-    chunk_m = vec.transform(texts)
+    chunk_m, token_sets = memory.passages(texts)
     q_vec = vec.transform([question])
     q_cos = (chunk_m @ q_vec.T).toarray().ravel()
     q_terms = set(tokenize(question))
-    overlap = np.array([len(q_terms & set(tokenize(t))) / max(len(q_terms), 1) for t in texts])
+    overlap = np.array([len(q_terms & toks) / max(len(q_terms), 1) for toks in token_sets])
     match, centroid = memory.centroid(question, exclude_document)
     proto = chunk_m @ centroid if centroid is not None else np.zeros(n)
     proto = np.asarray(proto).ravel()
