@@ -6,9 +6,10 @@ from aiworks.lifecycle import registry, tracking, tuning
 from aiworks.settings import Settings
 
 
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(home=tmp_path / "home")
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    # One store for the module: creating MLflow's SQLite schema costs seconds; each test uses its own names.
+    return Settings(home=tmp_path_factory.mktemp("lifecycle") / "home")
 
 
 class Doubler:
@@ -20,9 +21,9 @@ class Doubler:
 
 
 def test_run_logs_params_and_metrics(settings):
-    with tracking.run(settings, "exp", run_name="r1", params={"alpha": 0.5}) as run_id:
+    with tracking.run(settings, "exp-metrics", run_name="r1", params={"alpha": 0.5}) as run_id:
         tracking.log_metrics({"f1": 0.9, "nan_is_dropped": float("nan")})
-    runs = tracking.search_runs(settings, "exp")
+    runs = tracking.search_runs(settings, "exp-metrics")
     assert list(runs["run_id"]) == [run_id]
     assert runs.loc[0, "params.alpha"] == "0.5"
     assert runs.loc[0, "metrics.f1"] == pytest.approx(0.9)
@@ -44,10 +45,10 @@ def test_register_and_load_by_version_alias_and_latest(settings):
     assert registry.metadata(settings, "doubler")["factor"] == 3
 
 
-@pytest.mark.parametrize("uri", ["models:/nothing/latest", "models:/doubler@missing", "bad uri with spaces/x/y"])
+@pytest.mark.parametrize("uri", ["models:/nothing/latest", "models:/other@missing", "bad uri with spaces/x/y"])
 def test_missing_models_raise_clear_error(settings, uri):
     with tracking.run(settings, "exp") as run_id:
-        registry.register(settings, "doubler", Doubler(1), run_id)
+        registry.register(settings, "other", Doubler(1), run_id)
     with pytest.raises(registry.ModelNotFound):
         registry.load(settings, uri)
 
