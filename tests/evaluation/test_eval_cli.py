@@ -66,7 +66,8 @@ def test_trained_ranker_is_registered_loaded_and_beats_lexical_order(tmp_path, b
     assert res.exit_code == 0, res.output
     report = json.loads(res.stdout[res.stdout.index("{"):])
     assert report["version"] == 1 and report["train_queries"] == 2 * 6 * 4
-    assert isinstance(load_ranker(Settings(home=tmp_path)), LearnedRanker)
+    ranker = load_ranker(Settings(home=tmp_path))
+    assert isinstance(ranker, LearnedRanker)
 
     lexical = _eval(tmp_path, bench, "--config", "routed", "--datasets", "maud")
     learned = _eval(tmp_path, bench, "--config", "ranker", "--datasets", "maud")
@@ -74,3 +75,12 @@ def test_trained_ranker_is_registered_loaded_and_beats_lexical_order(tmp_path, b
     # documents' answers, which only the learned ranker (exemplar features) can exploit.
     assert learned["ALL"]["precision"]["1"] > lexical["ALL"]["precision"]["1"] + 0.2
     assert learned["ALL"]["precision"]["1"] >= 0.75
+
+    # A question unlike every training question: no basis to reorder, so the retriever's order is kept.
+    from aiworks.rag.types import Chunk, Hit
+
+    hits = [Hit(Chunk("d", i, 10 * i, 10 * i + 9, 1, t), "d", 1.0 - i / 10)
+            for i, t in enumerate(["zebra stripes", "Each share shall be converted into cash", "lorem ipsum"])]
+    assert ranker.rerank("Consider the Agreement between Acme and Onyx; How fast do zebras run", hits) == hits
+    assert ranker.rerank("Consider the Agreement between Acme and Onyx; What is the Type of Consideration",
+                         hits)[0].chunk.index == 1

@@ -142,13 +142,17 @@ class LearnedRanker:
 
     def __init__(self, objective: str = "rank:ndcg", n_estimators: int = 300, max_depth: int = 6,
                  learning_rate: float = 0.05, min_child_weight: float = 1.0, subsample: float = 0.8,
-                 random_state: int = 0) -> None:
+                 min_match: float = 0.5, random_state: int = 0) -> None:
         self.objective = objective
         self.n_estimators = n_estimators
         self.max_depth = max_depth
         self.learning_rate = learning_rate
         self.min_child_weight = min_child_weight
         self.subsample = subsample
+        # Out-of-distribution guard: the model only ever saw questions whose template recurs in training
+        # (match similarity ~1). For a question unlike every training question it has no basis to reorder,
+        # so it keeps the retriever's order instead of guessing.
+        self.min_match = min_match
         self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray, groups: Sequence[int], memory: ExemplarMemory) -> "LearnedRanker":
@@ -165,11 +169,18 @@ class LearnedRanker:
         return self
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        return self.model_.predict(X) if len(X) else np.zeros(0)
+        if not len(X):
+            return np.zeros(0)
+        # inplace_predict skips DMatrix construction: ~10x faster than .predict for a few hundred rows.
+        booster = self.model_.get_booster()
+        booster.set_param({"nthread": 1})
+        return booster.inplace_predict(X)
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         if not hits:
             return []
+        if self.memory_.centroid(question_part(query))[0] < getattr(self, "min_match", 0.0):
+            return list(hits)
         scores = self.predict(features(self.memory_, query, hits))
         order = np.argsort(-scores, kind="stable")
         return [replace(hits[i], score=float(scores[i])) for i in order]
