@@ -79,8 +79,12 @@ def test_trained_ranker_is_registered_loaded_and_beats_lexical_order(tmp_path, b
     # A question unlike every training question: no basis to reorder, so the retriever's order is kept.
     from aiworks.rag.types import Chunk, Hit
 
-    hits = [Hit(Chunk("d", i, 10 * i, 10 * i + 9, 1, t), "d", 1.0 - i / 10)
-            for i, t in enumerate(["zebra stripes", "Each share shall be converted into cash", "lorem ipsum"])]
+    texts = ["For the avoidance of doubt, the scope of this agreement, including any question of type, definition, "
+             "consideration, knowledge, termination, fee, law or governs, is addressed in the schedules.",
+             "Each share shall be converted into the right to receive 12 dollars in cash, without interest, "
+             "payable at closing by the paying agent.",
+             "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore."]
+    hits = [Hit(Chunk("d", 3 * i, 300 * i, 300 * i + len(t), 1, t), "d", 1.0 - i / 10) for i, t in enumerate(texts)]
     assert ranker.rerank("Consider the Agreement between Acme and Onyx; How fast do zebras run", hits) == hits
     assert ranker.rerank("Consider the Agreement between Acme and Onyx; What is the Type of Consideration",
-                         hits)[0].chunk.index == 1
+                         hits)[0].chunk.text == texts[1]
