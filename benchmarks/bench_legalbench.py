@@ -35,7 +35,7 @@ def _run(settings: Settings, root: Path, subset: str, dense: bool) -> dict:
     ranker = load_registered(settings)
     tuned = dict(getattr(ranker, "pipeline_", {})) if ranker else {}
     cw, ow = tuned.pop("chunk_words", 80), tuned.pop("overlap_words", 0)
-    configs = [c for c in standard_configs(ranker is not None, **tuned) if dense or c.mode == "bm25"]
+    configs = [c for c in standard_configs(ranker is not None, **tuned) if dense or c.mode in ("bm25", "adaptive")]
     t0 = time.perf_counter()
     built = build(settings, root, files, cw, ow, None, dense=dense)
     out = {"subset": subset, "documents": len(files), "chunks": len(built.index.chunks_), "chunk_words": cw,

@@ -75,6 +75,9 @@ def test_trained_ranker_is_registered_loaded_and_beats_lexical_order(tmp_path, b
     # documents' answers, which only the learned ranker (exemplar features) can exploit.
     assert learned["ALL"]["precision"]["1"] > lexical["ALL"]["precision"]["1"] + 0.2
     assert learned["ALL"]["precision"]["1"] >= 0.75
+    # the default (adaptive) uses the ranker for known questions without embedding anything up front
+    default = _eval(tmp_path, bench, "--datasets", "maud")
+    assert default["ALL"]["precision"]["1"] >= 0.75
 
     # A question unlike every training question: no basis to reorder, so the retriever's order is kept.
     from aiworks.rag.types import Chunk, Hit

@@ -176,10 +176,14 @@ class LearnedRanker:
         booster.set_param({"nthread": 1})
         return booster.inplace_predict(X)
 
+    def knows(self, query: str) -> bool:
+        """Does a training question resemble this one closely enough for the model to be trusted?"""
+        return self.memory_.centroid(question_part(query))[0] >= getattr(self, "min_match", 0.0)
+
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         if not hits:
             return []
-        if self.memory_.centroid(question_part(query))[0] < getattr(self, "min_match", 0.0):
+        if not self.knows(query):
             return list(hits)
         scores = self.predict(features(self.memory_, query, hits))
         order = np.argsort(-scores, kind="stable")
