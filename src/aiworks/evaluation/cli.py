@@ -14,7 +14,7 @@ eval_app = typer.Typer(help="Measure the assistant (LegalBench-RAG retrieval) an
 CONFIGS = ("auto", "dense", "bm25", "hybrid", "routed", "ranker", "bm25-routed", "bm25-ranker", "adaptive", "table")
 NAMES = {"dense": "dense only", "bm25": "BM25 only", "hybrid": "hybrid", "routed": "hybrid + routing",
          "ranker": "hybrid + routing + learned ranker", "bm25-routed": "BM25 + routing",
-         "bm25-ranker": "BM25 + routing + learned ranker", "adaptive": "adaptive: routing + (learned ranker | hybrid)"}
+         "bm25-ranker": "BM25 + routing + learned ranker", "adaptive": "adaptive: routing + (learned ranker or hybrid)"}
 
 
 def register(app: typer.Typer) -> None:

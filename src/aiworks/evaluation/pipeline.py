@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from aiworks.evaluation.index import CorpusIndex, EmbeddingCache, embed_cached
+from aiworks.evaluation.index import CorpusIndex, EmbeddingCache
 from aiworks.rag.route import DocumentRouter, document_part
 from aiworks.rag.types import Hit
 
@@ -44,7 +44,7 @@ def standard_configs(ranker: bool, **tuned) -> list[PipelineConfig]:
         PipelineConfig("hybrid + routing", mode="hybrid", route_top=1, **tuned),
     ]
     if ranker:
-        rows.append(PipelineConfig("adaptive: routing + (learned ranker | hybrid)", mode="adaptive", route_top=1,
+        rows.append(PipelineConfig("adaptive: routing + (learned ranker or hybrid)", mode="adaptive", route_top=1,
                                    ranker=True, **tuned))
         rows.append(PipelineConfig("BM25 + routing + learned ranker", mode="bm25", route_top=1, ranker=True,
                                    **tuned))
@@ -76,7 +76,8 @@ class Searcher:
         self.config, self.ranker, self.cache = config, ranker, cache
 
     def query_vector(self, text: str) -> np.ndarray:
-        return embed_cached(self.embedder, [text], self.cache)[0]
+        # Never cached: embedding the question is part of the latency a user sees.
+        return self.embedder.embed([text])[0]
 
     def scores(self, query: str, mode: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, fused scores) of the candidate chunks for ``query``."""
