@@ -17,7 +17,7 @@ from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.index import Indexer, expand_paths
+from aiworks.rag.index import Indexer, expand_paths, parse_and_chunk
 from aiworks.rag.rank import load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
@@ -26,6 +26,45 @@ from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class _ParsePool:
+    """One worker process for parsing (a thread would hold the GIL and slow the embedding thread ~3x);
+    for a single file, parsing just runs inline."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._procs = None
+        self._threads = None
+
+    def __enter__(self) -> "_ParsePool":
+        if self.enabled:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+            # spawn, not fork: the parent holds torch and LanceDB runtime threads that fork would corrupt
+            self._procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._threads = ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare")
+        return self
+
+    def prepare(self, indexer: Indexer, path: Path, progress, inline: bool = False):
+        from concurrent.futures import Future
+
+        if inline or not self.enabled:
+            done: Future = Future()
+            done.set_result(indexer.prepare(path, None, progress))
+            return done
+
+        def remote(*args):
+            return self._procs.submit(parse_and_chunk, *args).result()
+
+        # the thread only hashes / checks the catalog and then waits on the process: it holds no GIL for long
+        return self._threads.submit(indexer.prepare, path, None, progress, remote)
+
+    def __exit__(self, *exc) -> None:
+        if self._threads:
+            self._threads.shutdown(wait=True)
+            self._procs.shutdown(wait=True, cancel_futures=True)
 
 
 class Assistant:
@@ -45,19 +84,27 @@ class Assistant:
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
         self.ranker = load_ranker(settings)
-        self.answerer = build_answerer(self.llm, self.embedder)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
 
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
         files = expand_paths(paths)
-        reports = []
-        for i, path in enumerate(files):
-            def sub(msg: str, frac: float, i: int = i) -> None:
-                if progress:
-                    progress(msg, (i + frac) / len(files))
+        reports: list[FileReport] = []
 
-            reports.append(self.indexer.ingest_file(path, None, sub))
+        def sub(i: int):
+            return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
+
+        with _ParsePool(len(files) > 1) as pool:
+            # Parse file i+1 in a worker process while file i is embedded here.
+            # the first file parses inline: the worker process starts (~1 s) while it is being embedded
+            pending = pool.prepare(self.indexer, files[0], sub(0), inline=True) if files else None
+            for i in range(len(files)):
+                prepared = pending.result()
+                if i + 1 < len(files):
+                    pending = pool.prepare(self.indexer, files[i + 1], sub(i + 1))
+                reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:
@@ -88,6 +135,22 @@ class Assistant:
         return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
                       citations=drafted.citations,
                       timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sentence spans + vectors stored at ingest, cached per document version."""
+        version = self.catalog.version_dir(document_id)
+        cached = self._sentence_cache.get(document_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value = None
+        path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
+        if version is not None and path.exists():
+            with np.load(path) as data:
+                value = (data["spans"], data["vectors"])
+        if len(self._sentence_cache) > 512:
+            self._sentence_cache.clear()
+        self._sentence_cache[document_id] = (version, value)
+        return value
 
     # ------------------------------------------------------------ documents
     def documents(self) -> list[DocumentInfo]:

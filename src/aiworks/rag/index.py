@@ -13,18 +13,19 @@ import hashlib
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from aiworks.providers.embedders import Embedder
+from aiworks.providers.embedders import Embedder, embed_with_spans
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.chunk import chunk_text
-from aiworks.rag.parse import ParseError, detect_kind, parse_with_layout
+from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
-from aiworks.rag.types import DocumentInfo, FileReport, ParsedDocument
+from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
 
 Progress = Callable[[str, float], None]
 EMBED_BATCH = 64
@@ -44,6 +45,31 @@ def context_prefix(doc: ParsedDocument) -> str:
     return f"{stem} - {title}".strip(" -") + "\n"
 
 
+@dataclass
+class Prepared:
+    path: Path
+    name: str
+    started: float
+    document_id: str
+    existing: DocumentInfo | None
+    doc: ParsedDocument
+    layout: Layout | None
+    chunks: list[Chunk]
+    prefix: str
+
+
+def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, overlap_words: int):
+    """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
+    otherwise fight the embedding thread for the GIL."""
+    doc, layout = parse_with_layout(path, name)
+    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    return doc, layout, chunks, context_prefix(doc)
+
+
+def _report(path: Path, started: float, **kw) -> FileReport:
+    return FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)
+
+
 class Indexer:
     def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
                  chunk_words: int = 120, overlap_words: int = 20) -> None:
@@ -58,70 +84,97 @@ class Indexer:
         return self.root / "docs" / document_id
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
+        prepared = self.prepare(path, name, progress)
+        return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
+
+    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
+                parse: Callable | None = None) -> Prepared | FileReport:
+        """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
+        ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
         started = time.perf_counter()
         path = Path(path)
         name = name or path.name
-        report = lambda **kw: FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)  # noqa: E731
-        note = progress or (lambda msg, frac: None)
         try:
             detect_kind(Path(name) if Path(name).suffix else path)
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except ParseError as exc:
-            return report(status="error", error=str(exc))
+            return _report(path, started, status="error", error=str(exc))
         except OSError as exc:
-            return report(status="error", error=f"unreadable: {exc}")
+            return _report(path, started, status="error", error=f"unreadable: {exc}")
         document_id = document_id_for(name)
         existing = self.catalog.get(document_id)
         if existing is not None and existing.sha256 == sha:
-            return report(status="unchanged", document_id=document_id, pages=existing.pages, chunks=existing.chunks)
-
-        note(f"{name}: parsing", 0.0)
+            return _report(path, started, status="unchanged", document_id=document_id, pages=existing.pages,
+                           chunks=existing.chunks)
+        if progress:
+            progress(f"{name}: parsing", 0.0)
         try:
-            doc, layout = parse_with_layout(path, name)
+            doc, layout, chunks, prefix = (parse or parse_and_chunk)(path, name, document_id, self.chunk_words,
+                                                                    self.overlap_words)
         except ParseError as exc:
-            return report(status="error", error=str(exc))
-        chunks = chunk_text(doc.text, doc.pages, document_id, self.chunk_words, self.overlap_words)
-        prefix = context_prefix(doc)
-        search_texts = [prefix + c.text for c in chunks]
-        version = self.docs_dir(document_id) / doc.sha256[:16]
+            return _report(path, started, status="error", error=str(exc))
+        except Exception as exc:  # a crashed parse worker must not stop the batch
+            return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix)
+
+    def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
+        """Embed and write one prepared document (see the module docstring for the write order)."""
+        note = progress or (lambda msg, frac: None)
+        doc, chunks, name = p.doc, p.chunks, p.name
+        search_texts = [p.prefix + c.text for c in chunks]
+        version = self.docs_dir(p.document_id) / doc.sha256[:16]
         staging = version.with_name(version.name + ".tmp")
         try:
-            vectors = np.zeros((0, self.embedder.dim), dtype=np.float32)
-            parts = []
-            for i in range(0, len(chunks), EMBED_BATCH):
-                note(f"{name}: embedding", 0.1 + 0.8 * i / max(len(chunks), 1))
-                parts.append(self.embedder.embed(search_texts[i:i + EMBED_BATCH]))
-            if parts:
-                vectors = np.vstack(parts)
+            vectors, sentences = self._embed(name, chunks, search_texts, len(p.prefix), note)
             note(f"{name}: storing", 0.9)
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
-            shutil.copyfile(path, staging / f"original{Path(name).suffix.lower() or path.suffix.lower()}")
+            shutil.copyfile(p.path, staging / f"original{Path(name).suffix.lower() or p.path.suffix.lower()}")
             (staging / "text.txt").write_bytes(doc.text.encode("utf-8"))
-            if layout is not None:
-                np.savez_compressed(staging / "layout.npz", boxes=layout.boxes,
-                                    page_sizes=np.asarray(layout.page_sizes, dtype=np.float32).reshape(-1, 2),
-                                    page_spans=np.asarray([(p.start, p.end) for p in doc.pages], dtype=np.int64))
+            np.savez(staging / "sentences.npz", **sentences)
+            if p.layout is not None:
+                np.savez_compressed(staging / "layout.npz", boxes=p.layout.boxes,
+                                    page_sizes=np.asarray(p.layout.page_sizes, dtype=np.float32).reshape(-1, 2),
+                                    page_spans=np.asarray([(g.start, g.end) for g in doc.pages], dtype=np.int64))
             shutil.rmtree(version, ignore_errors=True)
             staging.rename(version)
-            info = DocumentInfo(id=document_id, name=name, sha256=doc.sha256, kind=doc.kind, pages=len(doc.pages),
+            info = DocumentInfo(id=p.document_id, name=name, sha256=doc.sha256, kind=doc.kind, pages=len(doc.pages),
                                 chunks=len(chunks), chars=len(doc.text),
                                 ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
             with self.catalog.transaction() as con:
                 Catalog.put(con, info, version.name)
-                self.store.replace_document(document_id, name, chunks, vectors, search_texts)
+                self.store.replace_document(p.document_id, name, chunks, vectors, search_texts)
         except Exception as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            if existing is None or existing.sha256 != doc.sha256:
-                if self.catalog.version_dir(document_id) != version.name:
-                    shutil.rmtree(version, ignore_errors=True)
-            return report(status="error", error=f"failed: {type(exc).__name__}: {exc}")
-        for old in self.docs_dir(document_id).iterdir():
+            if self.catalog.version_dir(p.document_id) != version.name:
+                shutil.rmtree(version, ignore_errors=True)
+            return _report(p.path, p.started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        for old in self.docs_dir(p.document_id).iterdir():
             if old.name != version.name:
                 shutil.rmtree(old, ignore_errors=True)
         note(f"{name}: done", 1.0)
-        return report(status="replaced" if existing else "ingested", document_id=document_id,
-                      pages=len(doc.pages), chunks=len(chunks))
+        return _report(p.path, p.started, status="replaced" if p.existing else "ingested",
+                       document_id=p.document_id, pages=len(doc.pages), chunks=len(chunks))
+
+    def _embed(self, name, chunks, search_texts, prefix_len, note) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Chunk vectors, plus a vector per sentence (document offsets) for extractive answering."""
+        dim = self.embedder.dim
+        vectors, spans, sent_vecs = [np.zeros((0, dim), np.float32)], [np.zeros((0, 2), np.int64)], []
+        for i in range(0, len(chunks), EMBED_BATCH):
+            note(f"{name}: embedding", 0.1 + 0.8 * i / max(len(chunks), 1))
+            batch = chunks[i:i + EMBED_BATCH]
+            local = [[(prefix_len + s, prefix_len + e) for s, e, _ in sentence_spans(c.text)] for c in batch]
+            vecs, per_chunk = embed_with_spans(self.embedder, search_texts[i:i + EMBED_BATCH], local)
+            vectors.append(vecs)
+            for c, loc, sv in zip(batch, local, per_chunk):
+                spans.append(np.asarray([(c.start + s - prefix_len, c.start + e - prefix_len) for s, e in loc],
+                                        dtype=np.int64).reshape(-1, 2))
+                sent_vecs.append(sv)
+        all_spans = np.vstack(spans)
+        all_vecs = np.vstack(sent_vecs) if sent_vecs else np.zeros((0, dim), np.float32)
+        # overlapping chunks repeat sentences: keep one vector per sentence, in document order
+        _, first = np.unique(all_spans[:, 0], return_index=True) if len(all_spans) else (None, np.zeros(0, int))
+        return np.vstack(vectors), {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)}
 
     def remove(self, document_id: str) -> bool:
         if self.catalog.get(document_id) is None:

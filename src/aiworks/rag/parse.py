@@ -120,9 +120,13 @@ def _pdf_pages(path: Path) -> tuple[list[str], Layout]:
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        # pdfplumber wraps pdfminer's errors in PdfminerException(original)
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or any(
+                w in f"{exc} {inner}".lower() for w in ("password", "encrypt")):
             raise ParseError("encrypted", "the PDF is password-protected; remove the password and retry") from exc
-        raise ParseError("corrupt", f"not a readable PDF ({type(exc).__name__}: {str(exc)[:120]})") from exc
+        detail = inner if isinstance(inner, BaseException) else exc
+        raise ParseError("corrupt", f"not a readable PDF ({type(detail).__name__}: {str(detail)[:120]})") from exc
     if not texts or not any(t.strip() for t in texts):
         if has_images:
             raise ParseError("scanned", "the PDF has no text layer (scanned images?); OCR is not supported")

@@ -136,7 +136,7 @@ class LanceStore:
 
     def text_search(self, query: str, k: int, document_ids: list[str] | None = None) -> list[Hit]:
         terms = " ".join(re.findall(r"\w+", query))
-        if not terms or self._table.count_rows() == 0:
+        if not terms:
             return []
         q = self._table.search(terms, query_type="fts", fts_columns="search_text").select(_COLUMNS + ["_score"]).limit(k)
         if document_ids:
