@@ -7,7 +7,9 @@ once, for different workspaces or the same one (writes to a workspace are serial
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -28,43 +30,35 @@ Progress = Callable[[str, float], None]
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class _ParsePool:
-    """One worker process for parsing (a thread would hold the GIL and slow the embedding thread ~3x);
-    for a single file, parsing just runs inline."""
+_WORKER_LOCK = threading.Lock()
+_WORKER = None
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._procs = None
-        self._threads = None
 
-    def __enter__(self) -> "_ParsePool":
-        if self.enabled:
+def _parse_worker():
+    """One process-wide parse worker, started on first use (~1 s) and reused by every batch and Assistant.
+
+    A process, not a thread: pdfplumber is pure Python and a parse thread held the GIL enough to slow the
+    embedding thread ~1.7x. ``spawn``, not fork: the parent holds torch and LanceDB runtime threads."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+            from concurrent.futures import ProcessPoolExecutor
 
-            # spawn, not fork: the parent holds torch and LanceDB runtime threads that fork would corrupt
-            self._procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._threads = ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare")
-        return self
+            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return _WORKER
 
-    def prepare(self, indexer: Indexer, path: Path, progress, inline: bool = False):
-        from concurrent.futures import Future
 
-        if inline or not self.enabled:
-            done: Future = Future()
-            done.set_result(indexer.prepare(path, None, progress))
-            return done
+def _remote_parse(*args):
+    global _WORKER
+    from concurrent.futures.process import BrokenProcessPool
 
-        def remote(*args):
-            return self._procs.submit(parse_and_chunk, *args).result()
-
-        # the thread only hashes / checks the catalog and then waits on the process: it holds no GIL for long
-        return self._threads.submit(indexer.prepare, path, None, progress, remote)
-
-    def __exit__(self, *exc) -> None:
-        if self._threads:
-            self._threads.shutdown(wait=True)
-            self._procs.shutdown(wait=True, cancel_futures=True)
+    try:
+        return _parse_worker().submit(parse_and_chunk, *args).result()
+    except BrokenProcessPool:  # the worker died (e.g. out of memory): replace it, parse here this time
+        with _WORKER_LOCK:
+            _WORKER = None
+        return parse_and_chunk(*args)
 
 
 class Assistant:
@@ -96,14 +90,18 @@ class Assistant:
         def sub(i: int):
             return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
 
-        with _ParsePool(len(files) > 1) as pool:
-            # Parse file i+1 in a worker process while file i is embedded here.
-            # the first file parses inline: the worker process starts (~1 s) while it is being embedded
-            pending = pool.prepare(self.indexer, files[0], sub(0), inline=True) if files else None
-            for i in range(len(files)):
-                prepared = pending.result()
+        # Parse file i+1 in the worker process while file i is embedded here; the first file parses inline
+        # (so a one-file batch never waits for the worker to start).
+        with ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare") as ahead:
+            pending: Future | None = None
+            for i, path in enumerate(files):
+                if pending is None:
+                    prepared = self.indexer.prepare(path, None, sub(i))
+                else:
+                    prepared = pending.result()
+                pending = None
                 if i + 1 < len(files):
-                    pending = pool.prepare(self.indexer, files[i + 1], sub(i + 1))
+                    pending = ahead.submit(self.indexer.prepare, files[i + 1], None, sub(i + 1), _remote_parse)
                 reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()

@@ -28,6 +28,9 @@ class ParseError(Exception):
         self.kind = kind
         self.message = message
 
+    def __reduce__(self):  # picklable, so errors cross the parse worker process boundary intact
+        return (ParseError, (self.kind, self.message))
+
 
 @dataclass
 class Layout:
