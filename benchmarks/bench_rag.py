@@ -46,19 +46,22 @@ def pct(values, q):
     return round(float(np.percentile(values, q)), 2)
 
 
-def corpus(dest: Path, copies: int) -> list[Path]:
-    """``copies`` variants of each sample contract (party names changed, so every file is new content)."""
-    paths = []
-    for i in range(copies):
-        for name, blocks in SAMPLES.items():
-            varied = [(h, b.replace("Party", f"Party-{i}") if isinstance(b, str) else b) for h, b in blocks]
-            paths.append(write_contract(varied, dest / f"{Path(name).stem}_{i}.pdf"))
-    return paths
+def corpus(dest: Path, copies: int, long: bool = False) -> list[Path]:
+    """``copies`` variants of each sample contract (party names changed, so every file is new content).
+    ``long``: instead, ``copies`` files of ~12 pages each (all three contracts' clauses, twice)."""
+    def vary(blocks, i):
+        return [(h, b.replace("Party", f"Party-{i}") if isinstance(b, str) else b) for h, b in blocks]
+
+    if long:
+        merged = [block for _ in range(2) for blocks in SAMPLES.values() for block in blocks + [("PAGE", None)]]
+        return [write_contract(vary(merged, i), dest / f"long_{i}.pdf") for i in range(copies)]
+    return [write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
+            for i in range(copies) for name, blocks in SAMPLES.items()]
 
 
-def bench_ingest(emb: MiniLMEmbedder, copies: int, repeats: int) -> dict:
+def bench_ingest(emb: MiniLMEmbedder, copies: int, repeats: int, long: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
-    paths = corpus(work / "docs", copies)
+    paths = corpus(work / "docs", copies, long)
     settings = Settings(home=work / "home")
     texts, pages = [], 0
     for p in paths:
@@ -72,7 +75,7 @@ def bench_ingest(emb: MiniLMEmbedder, copies: int, repeats: int) -> dict:
         t = time.perf_counter()
         emb.embed(texts)
         bound_s = time.perf_counter() - t
-        assistant = Assistant(settings, f"run{r}", embedder=emb)
+        assistant = Assistant(settings, f"run{r}{'long' if long else ''}", embedder=emb)
         t = time.perf_counter()
         reports = assistant.ingest(paths)
         e2e_s = time.perf_counter() - t
@@ -190,6 +193,8 @@ def main() -> None:
     if "ingest" in only:
         results["ingest"] = bench_ingest(emb, args.copies, args.repeats)
         print(json.dumps(results["ingest"], indent=1), flush=True)
+        results["ingest_long_docs"] = bench_ingest(emb, max(1, args.copies // 3), args.repeats, long=True)
+        print(json.dumps(results["ingest_long_docs"], indent=1), flush=True)
     if "retrieval" in only:
         results["retrieval"] = [bench_retrieval(emb, int(n)) for n in args.scales.split(",")]
         print(json.dumps(results["retrieval"], indent=1), flush=True)
