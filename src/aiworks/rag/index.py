@@ -56,6 +56,7 @@ class Prepared:
     layout: Layout | None
     chunks: list[Chunk]
     prefix: str
+    prepare_s: float = 0.0  # time spent hashing/parsing/chunking (the report adds commit time, not queueing)
 
 
 def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, overlap_words: int):
@@ -115,12 +116,14 @@ class Indexer:
             return _report(path, started, status="error", error=str(exc))
         except Exception as exc:  # a crashed parse worker must not stop the batch
             return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
-        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix)
+        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix,
+                        time.perf_counter() - started)
 
     def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
         """Embed and write one prepared document (see the module docstring for the write order)."""
         note = progress or (lambda msg, frac: None)
         doc, chunks, name = p.doc, p.chunks, p.name
+        started = time.perf_counter() - p.prepare_s  # so the report's seconds = parse + embed + store
         search_texts = [p.prefix + c.text for c in chunks]
         version = self.docs_dir(p.document_id) / doc.sha256[:16]
         staging = version.with_name(version.name + ".tmp")
@@ -148,12 +151,12 @@ class Indexer:
             shutil.rmtree(staging, ignore_errors=True)
             if self.catalog.version_dir(p.document_id) != version.name:
                 shutil.rmtree(version, ignore_errors=True)
-            return _report(p.path, p.started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+            return _report(p.path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
         for old in self.docs_dir(p.document_id).iterdir():
             if old.name != version.name:
                 shutil.rmtree(old, ignore_errors=True)
         note(f"{name}: done", 1.0)
-        return _report(p.path, p.started, status="replaced" if p.existing else "ingested",
+        return _report(p.path, started, status="replaced" if p.existing else "ingested",
                        document_id=p.document_id, pages=len(doc.pages), chunks=len(chunks))
 
     def _embed(self, name, chunks, search_texts, prefix_len, note) -> tuple[np.ndarray, dict[str, np.ndarray]]:
