@@ -47,5 +47,9 @@ test-fast: install
 bench: install
 	$(BIN)/python benchmarks/run_all.py
 
+# Longer schemathesis run of the API (the suite runs the same test with fewer examples).
+fuzz: install
+	AIWORKS_FUZZ_EXAMPLES=$${AIWORKS_FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest -q tests/api/test_fuzz.py
+
 clean:
 	rm -rf $(VENV) .aiworks web/node_modules src/aiworks/api/static

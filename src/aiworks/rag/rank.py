@@ -25,5 +25,8 @@ class PassThroughRanker:
 
 
 def load_ranker(settings: Settings) -> Ranker:
-    """The ranker the assistant uses; a learned one from the MLflow registry will be returned here."""
-    return PassThroughRanker()
+    """The learned ranker registered as ``legal-ranker`` (``aiworks eval train-ranker``) when there is one;
+    otherwise an honest pass-through that keeps the retriever's order."""
+    from aiworks.rag.ltr import load_registered
+
+    return load_registered(settings) or PassThroughRanker()

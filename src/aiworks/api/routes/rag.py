@@ -1,12 +1,148 @@
-"""HTTP routes of this job."""
+"""HTTP API of the document assistant: workspaces, documents, ingestion jobs, ask (JSON and SSE).
+
+Every workspace-scoped route goes through ``workspace_access``: the caller's key must belong to the workspace
+(local mode sees all), and the name must be a valid, existing workspace. Routes are plain ``def`` so FastAPI
+runs the blocking assistant calls in its thread pool.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import mimetypes
+from dataclasses import asdict
 
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, Response, UploadFile
+from fastapi.responses import FileResponse, StreamingResponse
+
+from aiworks.api import schemas
+from aiworks.api.auth import Authenticator, Principal, token_of
+from aiworks.api.service import AssistantService
+from aiworks.api.workspaces import WORKSPACE_PATTERN
 from aiworks.settings import Settings
 
+DOC_ID = Path(pattern=r"^[A-Za-z0-9_.-]{1,128}$", description="document id")
+JOB_ID = Path(pattern=r"^[a-f0-9]{16}$", description="job id")
+WS = Path(pattern=WORKSPACE_PATTERN, description="workspace name")
+ERRORS = {401: {"description": "missing/invalid API key"}, 403: {"description": "key not valid for workspace"},
+          404: {"description": "not found"}}
 
-def build_router(settings: Settings) -> APIRouter:
-    router = APIRouter()
+
+def build_router(settings: Settings, service: AssistantService | None = None) -> APIRouter:
+    service = service or AssistantService(settings)
+    auth = Authenticator(settings)
+    router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
+
+    def workspace_access(workspace: str = WS, who: Principal = Depends(auth)) -> str:
+        if not who.can_access(workspace):
+            raise HTTPException(403, f"this API key is not valid for workspace '{workspace}'")
+        if not service.pool.exists(workspace):
+            raise HTTPException(404, f"no workspace '{workspace}'")
+        return workspace
+
+    def existing_document(document_id: str = DOC_ID, workspace: str = Depends(workspace_access)):
+        doc = service.pool.assistant(workspace).document(document_id)
+        if doc is None:
+            raise HTTPException(404, f"no document '{document_id}' in workspace '{workspace}'")
+        return doc
+
+    @router.get("/session", response_model=schemas.SessionInfo)
+    def session(request: Request) -> schemas.SessionInfo:
+        """How this server authenticates, and who the caller is (no key needed to ask)."""
+        try:
+            who = auth.resolve(token_of(request))
+        except HTTPException:
+            who = None
+        return schemas.SessionInfo(mode=auth.mode(), authenticated=who is not None,
+                                   workspace=who.workspace if who else None, max_upload_mb=settings.max_upload_mb)
+
+    @router.get("/workspaces", response_model=list[schemas.Workspace])
+    def list_workspaces(who: Principal = Depends(auth)) -> list[schemas.Workspace]:
+        return [schemas.Workspace(name=n) for n in service.pool.names() if who.can_access(n)]
+
+    @router.post("/workspaces", response_model=schemas.Workspace, status_code=201,
+                 responses={200: {"model": schemas.Workspace, "description": "already existed"}})
+    def create_workspace(body: schemas.WorkspaceCreate, response: Response,
+                         who: Principal = Depends(auth)) -> schemas.Workspace:
+        """Local mode only: a key is bound to one workspace and cannot create others."""
+        if who.workspace is not None:
+            if who.workspace != body.name:
+                raise HTTPException(403, "API keys cannot create other workspaces")
+        if not service.pool.create(body.name):
+            response.status_code = 200
+        return schemas.Workspace(name=body.name)
+
+    @router.get("/workspaces/{workspace}/documents", response_model=list[schemas.Document])
+    def list_documents(workspace: str = Depends(workspace_access)) -> list[schemas.Document]:
+        return [schemas.Document(**asdict(d)) for d in service.pool.assistant(workspace).documents()]
+
+    @router.post("/workspaces/{workspace}/documents", response_model=schemas.UploadResponse, status_code=202)
+    def upload_documents(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT or MD files"),
+                         workspace: str = Depends(workspace_access)) -> schemas.UploadResponse:
+        """Validate each file, queue its ingestion; per-file errors are in the body (never a 5xx)."""
+        results = [service.upload(workspace, f.file, f.filename) for f in files]
+        return schemas.UploadResponse(files=[schemas.UploadResult(**r) for r in results])
+
+    @router.get("/workspaces/{workspace}/documents/{document_id}", response_model=schemas.Document)
+    def get_document(doc=Depends(existing_document)) -> schemas.Document:
+        return schemas.Document(**asdict(doc))
+
+    @router.get("/workspaces/{workspace}/documents/{document_id}/text", response_model=schemas.DocumentText)
+    def get_document_text(doc=Depends(existing_document),
+                          workspace: str = Depends(workspace_access)) -> schemas.DocumentText:
+        """The extracted text that citation offsets index into."""
+        try:
+            text = service.pool.assistant(workspace).document_text(doc.id)
+        except (KeyError, OSError):  # removed or replaced while we looked
+            raise HTTPException(404, "document text is no longer stored") from None
+        return schemas.DocumentText(id=doc.id, text=text)
+
+    @router.get("/workspaces/{workspace}/documents/{document_id}/file", response_class=FileResponse,
+                responses={200: {"content": {"application/octet-stream": {}}}})
+    def download_document(doc=Depends(existing_document), workspace: str = Depends(workspace_access)):
+        try:
+            path = service.pool.assistant(workspace).original_file(doc.id)
+        except (KeyError, StopIteration, OSError):
+            path = None
+        if path is None or not path.is_file():
+            raise HTTPException(404, "original file is no longer stored")
+        media = mimetypes.guess_type(doc.name)[0] or "application/octet-stream"
+        if doc.kind == "pdf":
+            media = "application/pdf"
+        return FileResponse(path, media_type=media, filename=doc.name, content_disposition_type="inline")
+
+    @router.delete("/workspaces/{workspace}/documents/{document_id}", status_code=204)
+    def delete_document(doc=Depends(existing_document), workspace: str = Depends(workspace_access)) -> Response:
+        if not service.remove(workspace, doc.id):
+            raise HTTPException(404, "document already removed")
+        return Response(status_code=204)
+
+    @router.get("/workspaces/{workspace}/jobs", response_model=list[schemas.Job])
+    def list_jobs(workspace: str = Depends(workspace_access)) -> list[schemas.Job]:
+        return [_job(j) for j in service.jobs.for_workspace(workspace)]
+
+    @router.get("/workspaces/{workspace}/jobs/{job_id}", response_model=schemas.Job)
+    def get_job(job_id: str = JOB_ID, workspace: str = Depends(workspace_access)) -> schemas.Job:
+        job = service.jobs.get(job_id)
+        if job is None or job.workspace != workspace:
+            raise HTTPException(404, f"no job '{job_id}' in workspace '{workspace}'")
+        return _job(job)
+
+    @router.post("/workspaces/{workspace}/ask", response_model=schemas.AskResponse)
+    def ask(body: schemas.AskRequest, workspace: str = Depends(workspace_access)) -> dict:
+        """Answer from this workspace's documents; each citation carries its PDF highlight boxes."""
+        return service.ask(workspace, body.question, body.k)
+
+    @router.post("/workspaces/{workspace}/ask/stream", response_class=StreamingResponse,
+                 responses={200: {"content": {"text/event-stream": {}},
+                                  "description": "events: status, delta*, citations, done | error"}})
+    def ask_stream(body: schemas.AskRequest, workspace: str = Depends(workspace_access)) -> StreamingResponse:
+        """The same answer as ``/ask``, as server-sent events (the answer text arrives in ``delta`` pieces)."""
+        return StreamingResponse(service.ask_events(workspace, body.question, body.k),
+                                 media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
     return router
+
+
+def _job(job) -> schemas.Job:
+    return schemas.Job(id=job.id, workspace=job.workspace, filename=job.filename, status=job.status,
+                       progress=job.progress, stage=job.stage, error=job.error, document_id=job.document_id,
+                       result=job.result, pages=job.pages, chunks=job.chunks)

@@ -1,0 +1,50 @@
+"""Hyper-parameter search with Optuna, every trial tracked as a nested MLflow run.
+
+Jobs pass an objective that trains on a training split and scores on a validation split carved from
+training only; this module never sees test data, which keeps tuning honest by construction.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from aiworks.lifecycle import tracking
+from aiworks.settings import Settings
+
+
+def tune(
+    settings: Settings,
+    experiment: str,
+    objective: Callable,
+    n_trials: int,
+    direction: str = "maximize",
+    seed: int = 0,
+    study_name: str | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+):
+    """Run ``n_trials`` of ``objective(trial) -> float``; returns the optuna Study (best_params, best_value)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(
+        direction=direction, sampler=optuna.samplers.TPESampler(seed=seed), study_name=study_name
+    )
+
+    def tracked(trial):
+        with tracking.run(settings, experiment, run_name=f"trial-{trial.number}"):
+            value = objective(trial)
+            import mlflow
+
+            mlflow.log_params({k: str(v) for k, v in trial.params.items()})
+            tracking.log_metrics({"objective": value})
+        if progress:
+            progress(trial.number + 1, n_trials, value)
+        return value
+
+    with tracking.run(settings, experiment, run_name=study_name or "tuning", params={"n_trials": n_trials, "seed": seed}):
+        study.optimize(tracked, n_trials=n_trials)
+        tracking.log_metrics({"best_objective": study.best_value})
+        import mlflow
+
+        mlflow.log_params({f"best_{k}": str(v) for k, v in study.best_params.items()})
+    return study

@@ -1,0 +1,132 @@
+"""MovieLens loading, implicit-feedback conversion and the Microsoft Recommenders split.
+
+Everything downstream works on :class:`Interactions`: a users x items CSR matrix over a *fixed catalogue*
+(every user and item of the data set, including those absent from a split), so that train, validation and
+test matrices share one index and the ranking is always over the full item catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Explicit ratings plus the catalogue they live in (raw MovieLens ids)."""
+
+    frame: pd.DataFrame  # columns: user, item, rating, ts
+    user_ids: np.ndarray  # every known user id, sorted
+    item_ids: np.ndarray  # every known item id, sorted
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Interactions:
+    """Binary user x item matrix over a fixed catalogue, plus each interaction's timestamp."""
+
+    matrix: sp.csr_matrix  # float32, 1.0 where the user interacted
+    timestamps: sp.csr_matrix  # same sparsity pattern, unix seconds (for sequence models)
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.user_index = {int(u): i for i, u in enumerate(self.user_ids)}
+        self.item_index = {int(i): j for j, i in enumerate(self.item_ids)}
+
+    @property
+    def n_users(self) -> int:
+        return self.matrix.shape[0]
+
+    @property
+    def n_items(self) -> int:
+        return self.matrix.shape[1]
+
+    def items_of(self, user_row: int) -> np.ndarray:
+        m = self.matrix
+        return m.indices[m.indptr[user_row] : m.indptr[user_row + 1]]
+
+
+def load_movielens(path: Path) -> Ratings:
+    """Load ML-100K (``u.data`` + ``u.item`` + ``u.user``) from ``path``; never copied anywhere."""
+    path = Path(path)
+    data = path / "u.data"
+    if not data.exists():
+        raise FileNotFoundError(f"{data} not found: point --data at an ml-100k folder (u.data, u.item)")
+    frame = pd.read_csv(data, sep="\t", names=["user", "item", "rating", "ts"], dtype="int64")
+    titles: dict[int, str] = {}
+    items = set(frame["item"].unique().tolist())
+    users = set(frame["user"].unique().tolist())
+    if (path / "u.item").exists():
+        # Latin-1 per the GroupLens README; only id and title are needed.
+        meta = pd.read_csv(path / "u.item", sep="|", header=None, encoding="latin-1", usecols=[0, 1])
+        titles = dict(zip(meta[0].astype(int), meta[1].astype(str)))
+        items |= set(titles)
+    if (path / "u.user").exists():
+        users |= set(pd.read_csv(path / "u.user", sep="|", header=None, usecols=[0])[0].astype(int))
+    return Ratings(frame, np.array(sorted(users)), np.array(sorted(items)), titles)
+
+
+def to_interactions(frame: pd.DataFrame, ratings: Ratings, threshold: float = 0.0) -> Interactions:
+    """Binary interactions from ratings >= ``threshold`` (0 = every rating counts, as MS Recommenders does)."""
+    kept = frame[frame["rating"] >= threshold]
+    uidx = {int(u): i for i, u in enumerate(ratings.user_ids)}
+    iidx = {int(i): j for j, i in enumerate(ratings.item_ids)}
+    rows = kept["user"].map(uidx).to_numpy()
+    cols = kept["item"].map(iidx).to_numpy()
+    shape = (len(ratings.user_ids), len(ratings.item_ids))
+    ones = np.ones(len(kept), dtype=np.float32)
+    matrix = sp.csr_matrix((ones, (rows, cols)), shape=shape)
+    matrix.data[:] = 1.0  # duplicates (if any) stay binary
+    ts = sp.csr_matrix((kept["ts"].to_numpy().astype(np.float64), (rows, cols)), shape=shape)
+    return Interactions(matrix, ts, ratings.user_ids, ratings.item_ids)
+
+
+def stratified_split(frame: pd.DataFrame, ratio: float = 0.75, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-user random split: each user keeps round(ratio * n) of their ratings for training.
+
+    Mirrors ``recommenders.datasets.python_splitters.python_stratified_split``: shuffle with the seed, then cut
+    every user's group at round(ratio * n), so every user appears in both parts.
+    """
+    if not 0.0 < ratio < 1.0:
+        raise ValueError("ratio must be in (0, 1)")
+    shuffled = frame.sample(frac=1.0, random_state=seed)
+    position = shuffled.groupby("user").cumcount().to_numpy()
+    size = shuffled.groupby("user")["user"].transform("size").to_numpy()
+    in_train = position < np.round(ratio * size)
+    return shuffled[in_train].sort_index(), shuffled[~in_train].sort_index()
+
+
+@dataclass
+class Split:
+    """One train/test split over a shared catalogue."""
+
+    train: Interactions
+    test: Interactions
+    ratings: Ratings
+    seed: int
+
+
+def make_split(ratings: Ratings, seed: int = 42, ratio: float = 0.75, threshold: float = 0.0) -> Split:
+    """Split explicit ratings, then binarise both parts with the same threshold."""
+    train_df, test_df = stratified_split(ratings.frame, ratio, seed)
+    return Split(to_interactions(train_df, ratings, threshold), to_interactions(test_df, ratings, threshold), ratings, seed)
+
+
+def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: float = 0.75) -> Split:
+    """Carve a validation split out of *training* interactions only (tuning never sees the test part)."""
+    coo = train.matrix.tocoo()
+    frame = pd.DataFrame(
+        {
+            "user": train.user_ids[coo.row],
+            "item": train.item_ids[coo.col],
+            "rating": 1,
+            "ts": np.asarray(train.timestamps[coo.row, coo.col]).ravel().astype("int64"),
+        }
+    )
+    fit_df, val_df = stratified_split(frame, ratio, seed + 1000)
+    return Split(to_interactions(fit_df, ratings), to_interactions(val_df, ratings), ratings, seed)

@@ -1,0 +1,53 @@
+"""The ``aiworks recs`` commands end to end on a MovieLens-shaped synthetic folder (real MLflow store in tmp)."""
+
+import json
+
+from typer.testing import CliRunner
+
+from aiworks.cli import app
+
+from .conftest import COLD_USER, missing_item
+
+runner = CliRunner()
+
+
+def _invoke(tmp_path, *args):
+    return runner.invoke(app, ["--home", str(tmp_path / "home"), "recs", *args])
+
+
+def test_evaluate_json_shape(tmp_path, movielens_dir):
+    r = _invoke(tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "ease", "--k", "5", "--json", "--seed", "1")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert list(out) == ["model", "k", "precision", "recall", "ndcg", "map", "coverage", "users"]
+    assert out["model"] == "ease" and out["k"] == 5 and out["users"] == 20
+    assert 0.0 <= out["precision"] <= 1.0
+
+
+def test_tune_saves_params_that_train_and_recommend_use(tmp_path, movielens_dir):
+    r = _invoke(tmp_path, "tune", "--data", str(movielens_dir), "--model", "ease", "--trials", "3", "--json")
+    assert r.exit_code == 0, r.output
+    tuned = json.loads(r.stdout.strip().splitlines()[-1])
+    assert set(tuned["params"]) == {"l2"}
+    assert (tmp_path / "home" / "recs" / "params" / "ease.json").exists()
+
+    r = _invoke(tmp_path, "recommend", "--user", "3")
+    assert r.exit_code == 2 and "recs train" in r.output
+
+    r = _invoke(tmp_path, "train", "--data", str(movielens_dir), "--model", "ease")
+    assert r.exit_code == 0, r.output
+    r = _invoke(tmp_path, "recommend", "--user", "3", "--n", "2", "--json")
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout.strip().splitlines()[-1])
+    assert body["source"] == "model" and body["items"][0]["item"] == missing_item(3)
+    r = _invoke(tmp_path, "recommend", "--user", str(COLD_USER), "--json")
+    assert json.loads(r.stdout.strip().splitlines()[-1])["source"] == "popularity"
+    r = _invoke(tmp_path, "recommend", "--user", "777")
+    assert r.exit_code == 2 and "unknown user id 777" in r.output
+
+
+def test_bad_input_is_a_clear_error(tmp_path, movielens_dir):
+    r = _invoke(tmp_path, "evaluate", "--data", str(tmp_path / "missing"), "--json")
+    assert r.exit_code == 2 and "u.data" in r.output and "Traceback" not in r.output
+    r = _invoke(tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "nope")
+    assert r.exit_code == 2 and "unknown model" in r.output

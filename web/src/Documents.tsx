@@ -1,0 +1,129 @@
+// Upload (drag-and-drop or file picker) with per-file ingestion progress, and the document list.
+import { useEffect, useRef, useState } from "react";
+import { api, type DocumentInfo } from "./api";
+
+interface UploadRow {
+  id: number;
+  name: string;
+  phase: "uploading" | "queued" | "running" | "done" | "duplicate" | "error";
+  progress: number;
+  stage: string;
+  message: string;
+  jobId: string | null;
+}
+
+let nextRow = 1;
+
+export function Documents({
+  workspace, documents, onChanged, onRemove,
+}: {
+  workspace: string;
+  documents: DocumentInfo[];
+  onChanged: () => void;
+  onRemove: (doc: DocumentInfo) => void;
+}) {
+  const [rows, setRows] = useState<UploadRow[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const update = (id: number, patch: Partial<UploadRow>) =>
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+
+  useEffect(() => setRows([]), [workspace]);
+
+  // Poll the jobs of rows still being ingested.
+  const active = rows.filter((r) => r.jobId && (r.phase === "queued" || r.phase === "running"));
+  useEffect(() => {
+    if (active.length === 0) return;
+    const timer = setInterval(async () => {
+      for (const row of active) {
+        try {
+          const job = await api.job(workspace, row.jobId!);
+          if (job.status === "done") {
+            update(row.id, { phase: "done", progress: 1, message: job.result === "ingested" ? `${job.pages} page${job.pages === 1 ? "" : "s"}, ${job.chunks} chunk${job.chunks === 1 ? "" : "s"}` : job.result ?? "" });
+            onChanged();
+          } else if (job.status === "error") {
+            update(row.id, { phase: "error", message: job.error ?? "ingestion failed" });
+          } else {
+            update(row.id, { phase: job.status, progress: job.progress, stage: job.stage });
+          }
+        } catch (e) {
+          update(row.id, { phase: "error", message: (e as Error).message });
+        }
+      }
+    }, 400);
+    return () => clearInterval(timer);
+  }, [active.map((r) => `${r.id}:${r.phase}:${r.progress}`).join(","), workspace]);
+
+  async function uploadAll(files: FileList | File[]) {
+    for (const file of Array.from(files)) {
+      const id = nextRow++;
+      setRows((rs) => [
+        { id, name: file.name, phase: "uploading", progress: 0, stage: "uploading", message: "", jobId: null },
+        ...rs,
+      ]);
+      try {
+        const { files: [result] } = await api.upload(workspace, file, (f) => update(id, { progress: f }));
+        if (result.status === "queued") {
+          update(id, { phase: "queued", jobId: result.job_id, stage: "queued", progress: 0 });
+        }
+        else update(id, { phase: result.status, message: result.error ?? "" });
+      } catch (e) {
+        update(id, { phase: "error", message: (e as Error).message });
+      }
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="docs-title">
+      <h2 id="docs-title">Documents</h2>
+      <div
+        className={`dropzone${dragging ? " dragging" : ""}`}
+        onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => { e.preventDefault(); setDragging(false); uploadAll(e.dataTransfer.files); }}
+      >
+        <p>Drop PDF, DOCX, TXT or MD files here</p>
+        <button type="button" onClick={() => inputRef.current?.click()}>Choose files…</button>
+        <input
+          ref={inputRef} type="file" multiple hidden data-testid="file-input"
+          accept=".pdf,.docx,.txt,.md,application/pdf"
+          onChange={(e) => { if (e.target.files) uploadAll(e.target.files); e.target.value = ""; }}
+        />
+      </div>
+
+      {rows.length > 0 && (
+        <ul className="uploads" aria-live="polite">
+          {rows.map((r) => (
+            <li key={r.id} className={`upload ${r.phase}`} data-testid="upload-row" data-phase={r.phase}>
+              <span className="name">{r.name}</span>
+              {(r.phase === "queued" || r.phase === "running" || r.phase === "uploading") && (
+                <progress max={1} value={r.progress} aria-label={`${r.name} ${r.phase}`} />
+              )}
+              <span className="status">
+                {r.phase === "running" || r.phase === "uploading"
+                  ? `${r.stage} ${Math.round(r.progress * 100)}%` : r.phase}
+                {r.message && ` — ${r.message}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {documents.length === 0 ? (
+        <p className="muted">No documents in this workspace yet.</p>
+      ) : (
+        <ul className="docs">
+          {documents.map((d) => (
+            <li key={d.id} data-testid="document">
+              <span className="name" title={d.sha256}>{d.name}</span>
+              <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunk{d.chunks === 1 ? "" : "s"}</span>
+              <button type="button" className="danger" onClick={() => onRemove(d)} aria-label={`Remove ${d.name}`}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

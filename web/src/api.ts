@@ -1,0 +1,147 @@
+// Typed client for the aiworks HTTP API (same origin; no other network).
+
+export interface Session {
+  mode: "local" | "keys";
+  authenticated: boolean;
+  workspace: string | null;
+  max_upload_mb: number;
+}
+export interface Workspace { name: string }
+export interface DocumentInfo {
+  id: string; name: string; sha256: string; kind: string;
+  pages: number; chunks: number; chars: number; ingested_at: string;
+}
+export interface Job {
+  id: string; workspace: string; filename: string;
+  status: "queued" | "running" | "done" | "error";
+  progress: number; stage: string; error: string | null;
+  document_id: string | null; result: string | null; pages: number; chunks: number;
+}
+export interface UploadResult {
+  filename: string; status: "queued" | "duplicate" | "error";
+  job_id: string | null; document_id: string | null; error: string | null;
+}
+export interface Highlight {
+  page: number; x0: number; top: number; x1: number; bottom: number;
+  page_width: number; page_height: number;
+}
+export interface Citation {
+  key: number; document: string; document_id: string; page: number;
+  start: number; end: number; quote: string; score: number; highlights: Highlight[];
+}
+export interface AnswerPayload {
+  question: string; answer: string; abstained: boolean;
+  citations: Citation[]; timings_ms: Record<string, number>;
+}
+
+const KEY_STORAGE = "aiworks.apiKey";
+export const apiKey = {
+  get: () => localStorage.getItem(KEY_STORAGE) ?? "",
+  set: (k: string) => (k ? localStorage.setItem(KEY_STORAGE, k) : localStorage.removeItem(KEY_STORAGE)),
+};
+
+export class ApiError extends Error {
+  constructor(public status: number, message: string) { super(message); }
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const key = apiKey.get();
+  return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(path, { ...init, headers: headers(init.headers as Record<string, string>) });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const body = await res.json();
+      detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+    } catch { /* not JSON */ }
+    throw new ApiError(res.status, detail);
+  }
+  return res.status === 204 ? (undefined as T) : res.json();
+}
+
+const ws = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
+const json = (body: unknown): RequestInit => ({
+  method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" },
+});
+
+export const api = {
+  session: () => request<Session>("/api/session"),
+  workspaces: () => request<Workspace[]>("/api/workspaces"),
+  createWorkspace: (name: string) => request<Workspace>("/api/workspaces", json({ name })),
+  documents: (w: string) => request<DocumentInfo[]>(`${ws(w)}/documents`),
+  removeDocument: (w: string, id: string) => request<void>(`${ws(w)}/documents/${id}`, { method: "DELETE" }),
+  documentText: (w: string, id: string) => request<{ id: string; text: string }>(`${ws(w)}/documents/${id}/text`),
+  job: (w: string, id: string) => request<Job>(`${ws(w)}/jobs/${id}`),
+  fileUrl: (w: string, id: string) => `${ws(w)}/documents/${id}/file`,
+  async fileBytes(w: string, id: string): Promise<ArrayBuffer> {
+    const res = await fetch(this.fileUrl(w, id), { headers: headers() });
+    if (!res.ok) throw new ApiError(res.status, "could not load the original file");
+    return res.arrayBuffer();
+  },
+  /** One file per request, via XHR because fetch cannot report upload progress. */
+  upload: (w: string, file: File, onProgress: (fraction: number) => void) =>
+    new Promise<{ files: UploadResult[] }>((resolve, reject) => {
+      const form = new FormData();
+      form.append("files", file, file.name);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", `${ws(w)}/documents`);
+      for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+      xhr.onerror = () => reject(new ApiError(0, "network error while uploading"));
+      xhr.onload = () => {
+        let body: any = null;
+        try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+        else reject(new ApiError(xhr.status, typeof body?.detail === "string" ? body.detail : xhr.statusText));
+      };
+      xhr.send(form);
+    }),
+};
+
+export interface StreamHandlers {
+  onDelta: (text: string) => void;
+  onCitations: (c: Citation[]) => void;
+  onDone: (a: AnswerPayload) => void;
+  onError: (message: string) => void;
+}
+
+/** POST + server-sent events (EventSource cannot POST, so the stream is parsed by hand). */
+export async function askStream(w: string, question: string, h: StreamHandlers): Promise<void> {
+  const res = await fetch(`${ws(w)}/ask/stream`, {
+    method: "POST",
+    headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
+    body: JSON.stringify({ question }),
+  });
+  if (!res.ok || !res.body) {
+    let detail = res.statusText;
+    try { detail = (await res.json()).detail ?? detail; } catch { /* ignore */ }
+    h.onError(typeof detail === "string" ? detail : JSON.stringify(detail));
+    return;
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let cut: number;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = "message";
+      let data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data += line.slice(5).trim();
+      }
+      const payload = data ? JSON.parse(data) : null;
+      if (event === "delta") h.onDelta(payload.text);
+      else if (event === "citations") h.onCitations(payload);
+      else if (event === "done") h.onDone(payload);
+      else if (event === "error") h.onError(payload.detail);
+    }
+  }
+}
