@@ -193,7 +193,7 @@ def main() -> None:
     if "ingest" in only:
         results["ingest"] = bench_ingest(emb, args.copies, args.repeats)
         print(json.dumps(results["ingest"], indent=1), flush=True)
-        results["ingest_long_docs"] = bench_ingest(emb, max(1, args.copies // 3), args.repeats, long=True)
+        results["ingest_long_docs"] = bench_ingest(emb, max(2, args.copies // 2), args.repeats, long=True)
         print(json.dumps(results["ingest_long_docs"], indent=1), flush=True)
     if "retrieval" in only:
         results["retrieval"] = [bench_retrieval(emb, int(n)) for n in args.scales.split(",")]

@@ -19,7 +19,7 @@ from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.index import Indexer, expand_paths, parse_and_chunk
+from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
@@ -27,6 +27,8 @@ from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
+GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
+LOOKAHEAD = 12  # files parsed ahead of the one being committed
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -85,24 +87,36 @@ class Assistant:
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
         files = expand_paths(paths)
-        reports: list[FileReport] = []
 
         def sub(i: int):
             return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
 
-        # Parse file i+1 in the worker process while file i is embedded here; the first file parses inline
-        # (so a one-file batch never waits for the worker to start).
+        # Files are parsed ahead in the worker process while earlier ones are embedded here; parsed documents
+        # are committed in groups (shared embedding batches, one store commit). The first file parses inline,
+        # so a one-file batch never waits for the worker to start.
+        slots: list[FileReport | None] = [None] * len(files)
+        group: list[tuple[int, Prepared]] = []
+
+        def flush() -> None:
+            for (j, _), report in zip(group, self.indexer.commit_many([p for _, p in group],
+                                                                      [sub(j) for j, _ in group])):
+                slots[j] = report
+            group.clear()
+
         with ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare") as ahead:
-            pending: Future | None = None
+            futures: dict[int, Future] = {}
             for i, path in enumerate(files):
-                if pending is None:
-                    prepared = self.indexer.prepare(path, None, sub(i))
+                for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
+                    if j < len(files) and j not in futures:
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse)
+                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i))
+                if isinstance(prepared, FileReport):
+                    slots[i] = prepared
                 else:
-                    prepared = pending.result()
-                pending = None
-                if i + 1 < len(files):
-                    pending = ahead.submit(self.indexer.prepare, files[i + 1], None, sub(i + 1), _remote_parse)
-                reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
+                    group.append((i, prepared))
+                if group and (i + 1 == len(files) or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
+                    flush()
+        reports = [r for r in slots if r is not None]
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:

@@ -69,26 +69,33 @@ class LanceStore:
     # ------------------------------------------------------------ writes
     def replace_document(self, document_id: str, document_name: str, chunks: list[Chunk], vectors: np.ndarray,
                          search_texts: list[str] | None = None) -> None:
+        self.replace_documents([(document_id, document_name, chunks, vectors, search_texts)])
+
+    def replace_documents(self, docs: list[tuple[str, str, list[Chunk], np.ndarray, list[str] | None]]) -> None:
+        """``replace_document`` for several documents in a single commit."""
         import pyarrow as pa
 
-        _quote_ids([document_id])
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(chunks), self.dim)
-        search_texts = search_texts or [c.text for c in chunks]
-        data = pa.table({
-            "id": [f"{document_id}:{c.index}" for c in chunks],
-            "document_id": [document_id] * len(chunks),
-            "document_name": [document_name] * len(chunks),
-            "idx": pa.array([c.index for c in chunks], pa.int32()),
-            "start": pa.array([c.start for c in chunks], pa.int64()),
-            "end": pa.array([c.end for c in chunks], pa.int64()),
-            "page": pa.array([c.page for c in chunks], pa.int32()),
-            "text": [c.text for c in chunks],
-            "search_text": search_texts,
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel(), pa.float32()), self.dim),
-        }, schema=self._schema)
+        ids = _quote_ids([d[0] for d in docs])
+        cols: dict[str, list] = {k: [] for k in ("id", "document_id", "document_name", "idx", "start", "end", "page",
+                                                 "text", "search_text")}
+        vectors = []
+        for document_id, document_name, chunks, vecs, search_texts in docs:
+            cols["id"] += [f"{document_id}:{c.index}" for c in chunks]
+            cols["document_id"] += [document_id] * len(chunks)
+            cols["document_name"] += [document_name] * len(chunks)
+            cols["idx"] += [c.index for c in chunks]
+            cols["start"] += [c.start for c in chunks]
+            cols["end"] += [c.end for c in chunks]
+            cols["page"] += [c.page for c in chunks]
+            cols["text"] += [c.text for c in chunks]
+            cols["search_text"] += search_texts or [c.text for c in chunks]
+            vectors.append(np.asarray(vecs, dtype=np.float32).reshape(len(chunks), self.dim))
+        flat = np.ascontiguousarray(np.vstack(vectors) if vectors else np.zeros((0, self.dim), np.float32)).ravel()
+        data = pa.table({**cols, "vector": pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), self.dim)},
+                        schema=self._schema)
         with self._lock:
             (self._table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
-             .when_not_matched_by_source_delete(f"document_id = '{document_id}'").execute(data))
+             .when_not_matched_by_source_delete(f"document_id IN ({ids})").execute(data))
 
     def add_rows(self, rows) -> None:
         """Bulk append of a prepared Arrow table (benchmarks build large synthetic stores this way)."""
