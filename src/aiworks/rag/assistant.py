@@ -114,7 +114,10 @@ class Assistant:
                     slots[i] = prepared
                 else:
                     group.append((i, prepared))
-                if group and (i + 1 == len(files) or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
+                # flush when enough chunks wait, or when the next file is not parsed yet: never sit idle
+                # holding a group while the worker is still busy
+                nxt = futures.get(i + 1)
+                if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
                     flush()
         reports = [r for r in slots if r is not None]
         if any(r.status in ("ingested", "replaced") for r in reports):
