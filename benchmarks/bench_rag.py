@@ -136,7 +136,7 @@ def bench_retrieval(emb: MiniLMEmbedder, n: int, k: int = 8) -> dict:
     queries = CALIBRATION_ANSWERABLE + CALIBRATION_UNANSWERABLE
     for q in queries[:5]:
         retriever.search(q, k)  # warm caches
-    totals, parts = [], {"embed": [], "dense": [], "bm25": [], "bm25_wait": [], "fuse": []}
+    totals, parts = [], {"embed": [], "dense": [], "bm25": [], "fuse": []}
     for _ in range(2):
         for q in queries:
             t = time.perf_counter()

@@ -6,7 +6,6 @@ RRF needs no score calibration between the two lists, which have incomparable sc
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +14,6 @@ from aiworks.providers.embedders import Embedder
 from aiworks.rag.stores.base import VectorStore
 from aiworks.rag.types import Hit
 
-_BM25_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aiworks-bm25")
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the influence of the very top ranks
 
 
@@ -46,24 +44,19 @@ class HybridRetriever:
         self.candidates = candidates  # per list, before fusion
 
     def search(self, query: str, k: int, document_ids: list[str] | None = None) -> Retrieval:
-        n = max(self.candidates, k)
+        # Sequential on purpose: running BM25 in a thread while the query is embedded made both ~2-3x slower
+        # on the saturated 2-core box (p50 32 → 56 ms at 100k chunks; see BENCHMARKS.md).
         t0 = time.perf_counter()
-
-        def lexical_search() -> tuple[list[Hit], float]:
-            hits = self.store.text_search(query, n, document_ids)
-            return hits, (time.perf_counter() - t0) * 1e3
-
-        # BM25 needs no query vector: it runs while the query is embedded (both release the GIL)
-        lexical_future = _BM25_POOL.submit(lexical_search)
         qvec = self.embedder.embed([query])[0]
         t1 = time.perf_counter()
+        n = max(self.candidates, k)
         dense = self.store.vector_search(qvec, n, document_ids)
         t2 = time.perf_counter()
-        lexical, bm25_ms = lexical_future.result()
+        lexical = self.store.text_search(query, n, document_ids)
         t3 = time.perf_counter()
         hits = rrf([dense, lexical], k)
-        timings = {"embed": (t1 - t0) * 1e3, "dense": (t2 - t1) * 1e3, "bm25": bm25_ms,
-                   "bm25_wait": (t3 - t2) * 1e3, "fuse": (time.perf_counter() - t3) * 1e3}
+        timings = {"embed": (t1 - t0) * 1e3, "dense": (t2 - t1) * 1e3, "bm25": (t3 - t2) * 1e3,
+                   "fuse": (time.perf_counter() - t3) * 1e3}
         return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
 
     def retrieve(self, query: str, k: int, document_ids: list[str] | None = None) -> list[Hit]:

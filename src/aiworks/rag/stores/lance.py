@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,8 @@ class LanceStore:
         self.path.mkdir(parents=True, exist_ok=True)
         self.dim = dim
         self._lock = _write_lock(self.path)
-        self._db = lancedb.connect(str(self.path))
+        # strong read consistency: another Assistant (or process) writing this workspace is seen at once
+        self._db = lancedb.connect(str(self.path), read_consistency_interval=timedelta(0))
         self._schema = pa.schema([
             ("id", pa.string()), ("document_id", pa.string()), ("document_name", pa.string()),
             ("idx", pa.int32()), ("start", pa.int64()), ("end", pa.int64()), ("page", pa.int32()),
