@@ -6,6 +6,7 @@ once, for different workspaces or the same one (writes to a workspace are serial
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 import time
@@ -48,6 +49,8 @@ def _parse_worker():
             from concurrent.futures import ProcessPoolExecutor
 
             _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
+            atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
         return _WORKER
 
 
