@@ -173,3 +173,11 @@ def test_workspace_built_with_other_embedder_is_refused(settings, contracts):
     Assistant(settings, "ws").ingest(contracts[:1])
     with pytest.raises(ValueError, match="embedder"):
         Assistant(settings, "ws", embedder=HashEmbedder(dim=32))
+
+
+def test_two_assistants_on_one_workspace_see_each_others_writes(settings, contracts):
+    reader, writer = Assistant(settings, "shared"), Assistant(settings, "shared")
+    assert reader.ask("What law governs the NDA?").abstained  # nothing indexed yet
+    writer.ingest(contracts[:1])
+    answer = reader.ask("What law governs the NDA?")
+    assert not answer.abstained and answer.citations[0].document == "nda.pdf"

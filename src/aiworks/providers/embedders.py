@@ -137,24 +137,28 @@ class MiniLMEmbedder:
         return int(getattr(self.model, "max_seq_length", 256))
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Same vectors as ``SentenceTransformer.encode(normalize_embeddings=True)``, calling the model's
+        forward directly: encode's bookkeeping cost ~4 ms of a ~19 ms single-query embedding here."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
         model, lock = _shared_model(self.path)
+        prep = getattr(model, "preprocess", None) or model.tokenize
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths → less padding
         with lock:
             before = torch.get_num_threads()
             torch.set_num_threads(self.threads)
             try:
-                with torch.inference_mode():
-                    vecs = model.encode(
-                        list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                        convert_to_numpy=True, show_progress_bar=False,
-                    )
+                for b in range(0, len(order), self.batch_size):
+                    idx = order[b:b + self.batch_size]
+                    with torch.inference_mode():
+                        features = model(prep([texts[i] for i in idx]))
+                    out[idx] = features["sentence_embedding"].float().numpy()
             finally:
                 torch.set_num_threads(before)
-        return np.asarray(vecs, dtype=np.float32)
-
+        return _normalise(out)
 
     def embed_with_spans(self, texts: list[str], spans: list[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
         import torch

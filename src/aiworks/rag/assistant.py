@@ -6,8 +6,11 @@ once, for different workspaces or the same one (writes to a workspace are serial
 
 from __future__ import annotations
 
+import atexit
 import re
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +20,7 @@ from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.index import Indexer, expand_paths, parse_and_chunk
+from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
@@ -25,46 +28,42 @@ from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
+GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
+LOOKAHEAD = 12  # files parsed ahead of the one being committed
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class _ParsePool:
-    """One worker process for parsing (a thread would hold the GIL and slow the embedding thread ~3x);
-    for a single file, parsing just runs inline."""
+_WORKER_LOCK = threading.Lock()
+_WORKER = None
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._procs = None
-        self._threads = None
 
-    def __enter__(self) -> "_ParsePool":
-        if self.enabled:
+def _parse_worker():
+    """One process-wide parse worker, started on first use (~1 s) and reused by every batch and Assistant.
+
+    A process, not a thread: pdfplumber is pure Python and a parse thread held the GIL enough to slow the
+    embedding thread ~1.7x. ``spawn``, not fork: the parent holds torch and LanceDB runtime threads."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+            from concurrent.futures import ProcessPoolExecutor
 
-            # spawn, not fork: the parent holds torch and LanceDB runtime threads that fork would corrupt
-            self._procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._threads = ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare")
-        return self
+            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
+            atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
+        return _WORKER
 
-    def prepare(self, indexer: Indexer, path: Path, progress, inline: bool = False):
-        from concurrent.futures import Future
 
-        if inline or not self.enabled:
-            done: Future = Future()
-            done.set_result(indexer.prepare(path, None, progress))
-            return done
+def _remote_parse(*args):
+    global _WORKER
+    from concurrent.futures.process import BrokenProcessPool
 
-        def remote(*args):
-            return self._procs.submit(parse_and_chunk, *args).result()
-
-        # the thread only hashes / checks the catalog and then waits on the process: it holds no GIL for long
-        return self._threads.submit(indexer.prepare, path, None, progress, remote)
-
-    def __exit__(self, *exc) -> None:
-        if self._threads:
-            self._threads.shutdown(wait=True)
-            self._procs.shutdown(wait=True, cancel_futures=True)
+    try:
+        return _parse_worker().submit(parse_and_chunk, *args).result()
+    except BrokenProcessPool:  # the worker died (e.g. out of memory): replace it, parse here this time
+        with _WORKER_LOCK:
+            _WORKER = None
+        return parse_and_chunk(*args)
 
 
 class Assistant:
@@ -91,20 +90,39 @@ class Assistant:
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
         files = expand_paths(paths)
-        reports: list[FileReport] = []
 
         def sub(i: int):
             return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
 
-        with _ParsePool(len(files) > 1) as pool:
-            # Parse file i+1 in a worker process while file i is embedded here.
-            # the first file parses inline: the worker process starts (~1 s) while it is being embedded
-            pending = pool.prepare(self.indexer, files[0], sub(0), inline=True) if files else None
-            for i in range(len(files)):
-                prepared = pending.result()
-                if i + 1 < len(files):
-                    pending = pool.prepare(self.indexer, files[i + 1], sub(i + 1))
-                reports.append(prepared if isinstance(prepared, FileReport) else self.indexer.commit(prepared, sub(i)))
+        # Files are parsed ahead in the worker process while earlier ones are embedded here; parsed documents
+        # are committed in groups (shared embedding batches, one store commit). The first file parses inline,
+        # so a one-file batch never waits for the worker to start.
+        slots: list[FileReport | None] = [None] * len(files)
+        group: list[tuple[int, Prepared]] = []
+
+        def flush() -> None:
+            for (j, _), report in zip(group, self.indexer.commit_many([p for _, p in group],
+                                                                      [sub(j) for j, _ in group])):
+                slots[j] = report
+            group.clear()
+
+        with ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare") as ahead:
+            futures: dict[int, Future] = {}
+            for i, path in enumerate(files):
+                for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
+                    if j < len(files) and j not in futures:
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse)
+                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i))
+                if isinstance(prepared, FileReport):
+                    slots[i] = prepared
+                else:
+                    group.append((i, prepared))
+                # flush when enough chunks wait, or when the next file is not parsed yet: never sit idle
+                # holding a group while the worker is still busy
+                nxt = futures.get(i + 1)
+                if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
+                    flush()
+        reports = [r for r in slots if r is not None]
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:

@@ -1,7 +1,7 @@
 """Second-stage re-ranking of retrieved hits behind a ``Ranker`` protocol.
 
-Today ``load_ranker`` returns a pass-through. The learned ranker (trained by the engine and loaded from the
-MLflow model registry) plugs in here: ``load_ranker`` is the one hook the assistant calls.
+``load_ranker`` is the one hook the assistant calls: it returns the learned ranker registered in MLflow as
+``legal-ranker`` (see ``rag/ltr.py``) when one exists, else a pass-through that keeps the fused order.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ rent table). The wording is ours; the clauses are typical, so the demo questions
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 # (question, file the answer lives in, a phrase the cited clause must contain): used by the demo and tests.
@@ -157,6 +158,8 @@ def _pdf():
             self.cell(0, 10, f"Page {self.page_no()}", align="C")
 
     pdf = _Contract(format="A4")
+    # fixed metadata: regenerating the samples gives identical bytes, so re-ingesting them is a no-op
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=timezone.utc))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_margins(20, 20, 20)
     return pdf
