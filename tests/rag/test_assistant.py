@@ -181,3 +181,25 @@ def test_two_assistants_on_one_workspace_see_each_others_writes(settings, contra
     writer.ingest(contracts[:1])
     answer = reader.ask("What law governs the NDA?")
     assert not answer.abstained and answer.citations[0].document == "nda.pdf"
+
+
+def test_a_ranker_gets_the_candidate_pool_it_asks_for_and_decides_the_top_k(settings, contracts):
+    assistant = Assistant(settings)
+    assistant.ingest(contracts)
+
+    class Reversing:
+        candidate_pool = 30
+        seen: list = []
+
+        def rerank(self, query, hits):
+            self.seen.append(list(hits))
+            return list(reversed(hits))
+
+    answered = []
+    original = assistant.answerer.answer
+    assistant.answerer.answer = lambda q, hits, vec: answered.append(hits) or original(q, hits, vec)
+    assistant.ranker = Reversing()
+    assistant.ask("What law governs the agreement?", k=3)
+    candidates = Reversing.seen[-1]
+    assert len(candidates) > 3  # the ranker sees more than the answer keeps...
+    assert answered[-1] == list(reversed(candidates))[:3]  # ...and its order decides what the answer uses

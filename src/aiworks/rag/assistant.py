@@ -21,7 +21,7 @@ from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
-from aiworks.rag.rank import load_ranker
+from aiworks.rag.rank import candidate_pool, load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
@@ -145,7 +145,7 @@ class Assistant:
             raise ValueError("empty question")
         k = k or self.settings.top_k
         t0 = time.perf_counter()
-        retrieval = self.retriever.search(question, k, document_ids)
+        retrieval = self.retriever.search(question, candidate_pool(self.ranker, k), document_ids)
         hits = self.ranker.rerank(question, retrieval.hits)[:k]
         t1 = time.perf_counter()
         drafted = self.answerer.answer(question, hits, retrieval.query_vector)

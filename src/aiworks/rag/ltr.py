@@ -140,6 +140,10 @@ def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_do
 class LearnedRanker:
     """XGBoost ``rank:*`` model over ``features``; implements the assistant's ``Ranker`` protocol."""
 
+    # How many fused candidates the assistant should hand over: the model was trained to lift answers from
+    # deep in the retriever's list, which it cannot do if it only ever sees the final top-k.
+    candidate_pool = 100
+
     def __init__(self, objective: str = "rank:ndcg", n_estimators: int = 300, max_depth: int = 6,
                  learning_rate: float = 0.05, min_child_weight: float = 1.0, subsample: float = 0.8,
                  min_match: float = 0.5, random_state: int = 0) -> None:

@@ -19,7 +19,14 @@ class Ranker(Protocol):
         ...
 
 
+def candidate_pool(ranker: Ranker, k: int) -> int:
+    """How many retrieved hits to fetch so that ``ranker`` can fill a top-``k``."""
+    return max(k, int(getattr(ranker, "candidate_pool", 0)))
+
+
 class PassThroughRanker:
+    candidate_pool = 0  # needs no more candidates than the caller keeps
+
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         return list(hits)
 
