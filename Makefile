@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps bench fuzz clean
+.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-legalbench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -44,8 +44,22 @@ test: install system-deps web
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
 
-bench: install
-	$(BIN)/python benchmarks/run_all.py
+BENCH_DATA := ../shared/bench
+bench-rag: install
+	nice -n 10 $(BIN)/python benchmarks/bench_rag.py
+bench-api: install
+	nice -n 10 $(BIN)/python benchmarks/bench_api.py
+bench-spam: install
+	nice -n 10 $(BIN)/python benchmarks/bench_spam.py
+bench-recs: install
+	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
+bench-legalbench: install
+	nice -n 10 $(BIN)/python benchmarks/bench_legalbench.py --benchmark $(BENCH_DATA)/legalbench-rag
+bench: bench-rag bench-api bench-spam bench-recs bench-legalbench
+
+# Longer schemathesis run of the API (the suite runs the same test with fewer examples).
+fuzz: install
+	AIWORKS_FUZZ_EXAMPLES=$${AIWORKS_FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest -q tests/api/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) .aiworks web/node_modules src/aiworks/api/static

@@ -1,4 +1,4 @@
-"""Schemathesis fuzzes every operation of the app's OpenAPI schema: no input may produce a 5xx.
+"""Schemathesis fuzzes every operation of the app's OpenAPI schema (all jobs' routes): no input may crash it.
 
 Bounded (examples per operation) so it stays a normal part of the suite; `make fuzz` runs more examples.
 Path parameters are pointed at a real workspace/document half of the time, otherwise random strings would
@@ -13,7 +13,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error
 
 from aiworks.api.app import create_app
 from aiworks.settings import Settings
@@ -48,6 +47,12 @@ def fuzz_app(tmp_path_factory):
     return app
 
 
+def no_server_crash(ctx, response, case):
+    """Any 5xx fails, except 503: a deliberate "not ready" answer (e.g. /recs before `aiworks recs train`)."""
+    if response.status_code >= 500 and response.status_code != 503:
+        raise AssertionError(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}")
+
+
 @schemathesis.hook
 def map_path_parameters(ctx, path_parameters):
     # Half the generated cases address real objects (hypothesis still varies the other half).
@@ -72,7 +77,7 @@ def test_api_never_answers_5xx(fuzz_app):
         @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                              suppress_health_check=list(HealthCheck))
         def fuzz(case):
-            case.call_and_validate(checks=[not_a_server_error])
+            case.call_and_validate(checks=[no_server_crash])
 
         try:
             fuzz()

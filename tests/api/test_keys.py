@@ -60,3 +60,18 @@ def test_local_mode_only_on_loopback_without_keys(settings):
     assert local.get("/api/workspaces").status_code == 401
     assert local.get("/api/workspaces", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert local.get("/api/workspaces", headers={"X-API-Key": "aiw_wrong"}).status_code == 401
+
+
+def test_serve_says_how_it_authenticates(tmp_path, monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: calls.append((host, port)))
+    home = tmp_path / "home"
+    runner = CliRunner()
+    local = runner.invoke(cli, ["--home", str(home), "serve", "--port", "8123"])
+    assert local.exit_code == 0, local.output
+    assert "http://127.0.0.1:8123" in local.output and "Local single-user mode" in local.output
+    exposed = runner.invoke(cli, ["--home", str(home), "serve", "--host", "0.0.0.0"])
+    assert "API keys required" in exposed.output and "aiworks keys create" in exposed.output
+    assert calls == [("127.0.0.1", 8123), ("0.0.0.0", 8000)]

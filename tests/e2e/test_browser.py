@@ -25,35 +25,34 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(os.environ.get("AIWORKS_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
-# The drawn highlight rectangles, relative to the rendered page, and the page's rendered size (CSS px).
-DRAWN_BOXES = """() => {
-  const page = document.querySelector('.pdf-page');
+# Per rendered page: its number, its size (CSS px) and the drawn highlight rectangles relative to it.
+DRAWN_BOXES = """() => [...document.querySelectorAll('.pdf-page')].map((page) => {
   const p = page.getBoundingClientRect();
   const boxes = [...page.querySelectorAll('.hl')].map((e) => {
     const r = e.getBoundingClientRect();
     return [r.left - p.left, r.top - p.top, r.right - p.left, r.bottom - p.top];
   });
-  return { width: p.width, height: p.height, label: page.getAttribute('aria-label'), boxes };
-}"""
+  return { page: Number(page.dataset.page), width: p.width, height: p.height, boxes };
+})"""
 
 
-def text_under_boxes(pdf: Path, drawn: dict) -> str:
+def text_under_boxes(pdf: Path, drawn_pages: list[dict]) -> str:
     """The PDF's own characters (pdfplumber glyph boxes) whose centre lies under a drawn highlight."""
-    import re
-
     import pdfplumber
 
-    page_no = int(re.match(r"Page (\d+)", drawn["label"]).group(1))
+    out = []
     with pdfplumber.open(pdf) as doc:
-        page = doc.pages[page_no - 1]
-        sx, sy = page.width / drawn["width"], page.height / drawn["height"]
-        boxes = [(x0 * sx, t * sy, x1 * sx, b * sy) for x0, t, x1, b in drawn["boxes"]]
-        chars = sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"]))
-        return "".join(
-            c["text"] for c in chars
-            if any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and t <= (c["top"] + c["bottom"]) / 2 <= b
-                   for x0, t, x1, b in boxes)
-        )
+        for drawn in sorted(drawn_pages, key=lambda d: d["page"]):
+            page = doc.pages[drawn["page"] - 1]
+            sx, sy = page.width / drawn["width"], page.height / drawn["height"]
+            boxes = [(x0 * sx, t * sy, x1 * sx, b * sy) for x0, t, x1, b in drawn["boxes"]]
+            chars = sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"]))
+            out.extend(
+                c["text"] for c in chars
+                if any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and t <= (c["top"] + c["bottom"]) / 2 <= b
+                       for x0, t, x1, b in boxes)
+            )
+    return "".join(out)
 
 
 DROP_FILE = """([b64, name]) => {
@@ -115,7 +114,8 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
             quote = citation.get_by_test_id("citation-quote").inner_text()
 
             citation.click()
-            page.locator(".pdf-page[data-state=ready]").wait_for()
+            page.locator(".pdf-page[data-state=ready]").first.wait_for()
+            page.wait_for_function("[...document.querySelectorAll('.pdf-page')].every(p => p.dataset.state === 'ready')")
             assert page.locator(".pdf-page .hl").count() > 0
             highlighted = text_under_boxes(pdf, page.evaluate(DRAWN_BOXES))
             assert _squash(highlighted) == _squash(quote)

@@ -51,3 +51,14 @@ def test_bad_input_is_a_clear_error(tmp_path, movielens_dir):
     assert r.exit_code == 2 and "u.data" in r.output and "Traceback" not in r.output
     r = _invoke(tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "nope")
     assert r.exit_code == 2 and "unknown model" in r.output
+
+
+def test_compare_runs_every_requested_family_on_one_split(tmp_path, movielens_dir):
+    r = _invoke(tmp_path, "compare", "--data", str(movielens_dir), "--models", "pop,ease,blend", "--k", "3", "--json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout.strip().splitlines()[-1])
+    assert [row["model"] for row in rows] == ["pop", "ease", "blend"]
+    by = {row["model"]: row for row in rows}
+    # on the checkerboard the collaborative models find each user's held-out items; popularity cannot
+    assert by["ease"]["precision"] > by["pop"]["precision"]
+    assert all(row["users"] == 20 for row in rows)

@@ -97,3 +97,15 @@ def test_routes_503_then_recommendations_cold_start_and_404(server):
         assert {x["item"] for x in r.json()["similar"]} <= set(GROUP_A) - {101}
         r = http.get("/recs/items/5000/similar")
         assert r.status_code == 404 and "5000" in r.json()["detail"]
+
+
+def test_precomputed_lists_match_live_scoring():
+    from aiworks.recs.data import to_interactions
+
+    ratings = checkerboard_ratings()
+    model = make_model("itemknn").fit(to_interactions(ratings.frame, ratings))
+    served = ServedRecommender(model, ratings.titles, "itemknn", {}, cache_n=3)
+    for user in (2, 15):
+        live_ids, _ = model.recommend([user], n=6)
+        assert [r.item_id for r in served.recommend(user, n=3).items] == list(live_ids[0][:3])  # cached path
+        assert [r.item_id for r in served.recommend(user, n=6).items] == list(live_ids[0])  # beyond the cache

@@ -30,14 +30,15 @@ export function App() {
 
   useEffect(() => { loadSession(); }, [loadSession]);
 
+  const authed = session?.authenticated ?? false;
   const refreshDocuments = useCallback(async () => {
-    if (!workspace) return setDocuments([]);
+    if (!workspace || !authed) return setDocuments([]);
     try {
       setDocuments(await api.documents(workspace));
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [workspace]);
+  }, [workspace, authed, session]);
 
   useEffect(() => {
     if (workspace) localStorage.setItem(WS_STORAGE, workspace);
@@ -91,6 +92,12 @@ export function App() {
           <input id="key" type="password" value={keyDraft} onChange={(e) => setKeyDraft(e.target.value)}
                  placeholder="aiw_…" autoComplete="off" />
           <button type="submit">Use key</button>
+          {!session.authenticated && (
+            <span className="muted">
+              {apiKey.get() ? "That key was not accepted (unknown or revoked)." :
+                "This server needs an API key: `aiworks keys create --workspace NAME`."}
+            </span>
+          )}
         </form>
       )}
 

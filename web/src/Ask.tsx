@@ -69,7 +69,7 @@ export function Ask({ workspace, documents }: { workspace: string; documents: Do
     }
   }
 
-  const kindOf = (c: Citation) => documents.find((d) => d.id === c.document_id)?.kind ?? "pdf";
+  const docOf = (c: Citation) => documents.find((d) => d.id === c.document_id);
 
   return (
     <>
@@ -108,8 +108,9 @@ export function Ask({ workspace, documents }: { workspace: string; documents: Do
           {selected ? `[${selected.key}] ${selected.document} — page ${selected.page}` : "Cited passage"}
         </h2>
         {!selected && <p className="muted">Click a citation to see the passage in its document.</p>}
-        {selected && (kindOf(selected) === "pdf"
-          ? <PdfView workspace={workspace} citation={selected} />
+        {selected && !docOf(selected) && <p className="muted">This document has been removed.</p>}
+        {selected && docOf(selected) && (docOf(selected)!.kind === "pdf"
+          ? <PdfView workspace={workspace} citation={selected} version={docOf(selected)!.sha256} />
           : <TextView workspace={workspace} citation={selected} />)}
       </section>
     </>

@@ -39,7 +39,7 @@ export function Documents({
         try {
           const job = await api.job(workspace, row.jobId!);
           if (job.status === "done") {
-            update(row.id, { phase: "done", progress: 1, message: job.result === "ingested" ? `${job.pages} pages, ${job.chunks} chunks` : job.result ?? "" });
+            update(row.id, { phase: "done", progress: 1, message: job.result === "ingested" ? `${job.pages} page${job.pages === 1 ? "" : "s"}, ${job.chunks} chunk${job.chunks === 1 ? "" : "s"}` : job.result ?? "" });
             onChanged();
           } else if (job.status === "error") {
             update(row.id, { phase: "error", message: job.error ?? "ingestion failed" });
@@ -62,8 +62,10 @@ export function Documents({
         ...rs,
       ]);
       try {
-        const { files: [result] } = await api.upload(workspace, file);
-        if (result.status === "queued") update(id, { phase: "queued", jobId: result.job_id, stage: "queued" });
+        const { files: [result] } = await api.upload(workspace, file, (f) => update(id, { progress: f }));
+        if (result.status === "queued") {
+          update(id, { phase: "queued", jobId: result.job_id, stage: "queued", progress: 0 });
+        }
         else update(id, { phase: result.status, message: result.error ?? "" });
       } catch (e) {
         update(id, { phase: "error", message: (e as Error).message });
@@ -95,10 +97,11 @@ export function Documents({
             <li key={r.id} className={`upload ${r.phase}`} data-testid="upload-row" data-phase={r.phase}>
               <span className="name">{r.name}</span>
               {(r.phase === "queued" || r.phase === "running" || r.phase === "uploading") && (
-                <progress max={1} value={r.phase === "uploading" ? undefined : r.progress} aria-label={`${r.name} progress`} />
+                <progress max={1} value={r.progress} aria-label={`${r.name} ${r.phase}`} />
               )}
               <span className="status">
-                {r.phase === "running" ? `${r.stage} ${Math.round(r.progress * 100)}%` : r.phase}
+                {r.phase === "running" || r.phase === "uploading"
+                  ? `${r.stage} ${Math.round(r.progress * 100)}%` : r.phase}
                 {r.message && ` — ${r.message}`}
               </span>
             </li>
@@ -113,7 +116,7 @@ export function Documents({
           {documents.map((d) => (
             <li key={d.id} data-testid="document">
               <span className="name" title={d.sha256}>{d.name}</span>
-              <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunks</span>
+              <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunk{d.chunks === 1 ? "" : "s"}</span>
               <button type="button" className="danger" onClick={() => onRemove(d)} aria-label={`Remove ${d.name}`}>
                 Remove
               </button>

@@ -5,15 +5,16 @@ import * as pdfjs from "pdfjs-dist";
 import type { PDFDocumentProxy, RenderTask } from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
 import "pdfjs-dist/web/pdf_viewer.css";
-import { api, type Citation } from "./api";
+import { api, type Citation, type Highlight } from "./api";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
 const MAX_SCALE = 2;
 const docCache = new Map<string, Promise<PDFDocumentProxy>>();
 
-function loadPdf(workspace: string, id: string): Promise<PDFDocumentProxy> {
-  const key = `${workspace}/${id}`;
+// Keyed by content hash too: re-uploading a changed file keeps its document id but not its bytes.
+function loadPdf(workspace: string, id: string, version: string): Promise<PDFDocumentProxy> {
+  const key = `${workspace}/${id}/${version}`;
   let doc = docCache.get(key);
   if (!doc) {
     doc = api.fileBytes(workspace, id).then((bytes) => pdfjs.getDocument({ data: bytes }).promise);
@@ -23,13 +24,26 @@ function loadPdf(workspace: string, id: string): Promise<PDFDocumentProxy> {
   return doc;
 }
 
-export function forgetPdf(workspace: string, id: string) {
-  docCache.delete(`${workspace}/${id}`);
-}
-
 interface Box { left: number; top: number; width: number; height: number }
 
-export function PdfView({ workspace, citation }: { workspace: string; citation: Citation }) {
+/** Every page the citation touches (a quote may run onto the next page), each with its own boxes. */
+export function PdfView({ workspace, citation, version }: { workspace: string; citation: Citation; version: string }) {
+  const pages = [...new Set([citation.page, ...citation.highlights.map((h) => h.page)])].sort((a, b) => a - b);
+  return (
+    <div className="pdf-view">
+      {pages.map((n) => (
+        <PdfPage key={`${citation.key}-${n}`} workspace={workspace} documentId={citation.document_id}
+                 version={version} pageNumber={n} label={`Page ${n} of ${citation.document}`}
+                 highlights={citation.highlights.filter((h) => h.page === n)} first={n === pages[0]} />
+      ))}
+    </div>
+  );
+}
+
+function PdfPage({ workspace, documentId, version, pageNumber, label, highlights, first }: {
+  workspace: string; documentId: string; version: string; pageNumber: number; label: string;
+  highlights: Highlight[]; first: boolean;
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
   const pageRef = useRef<HTMLDivElement>(null);
@@ -45,8 +59,8 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
     setState("loading");
     (async () => {
       try {
-        const doc = await loadPdf(workspace, citation.document_id);
-        const page = await doc.getPage(Math.min(Math.max(1, citation.page), doc.numPages));
+        const doc = await loadPdf(workspace, documentId, version);
+        const page = await doc.getPage(Math.min(Math.max(1, pageNumber), doc.numPages));
         if (cancelled) return;
         // Fit the page to the viewer's width (never larger than MAX_SCALE).
         const natural = page.getViewport({ scale: 1 });
@@ -76,9 +90,7 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
         const sx = (w: number) => viewport.width / w;
         const sy = (h: number) => viewport.height / h;
         setBoxes(
-          citation.highlights
-            .filter((b) => b.page === citation.page)
-            .map((b) => ({
+          highlights.map((b) => ({
               left: b.x0 * sx(b.page_width),
               top: b.top * sy(b.page_height),
               width: (b.x1 - b.x0) * sx(b.page_width),
@@ -97,22 +109,23 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
       task?.cancel();
       textLayer?.cancel();
     };
-  }, [workspace, citation]);
+  }, [workspace, documentId, version, pageNumber, JSON.stringify(highlights)]);
 
   useEffect(() => {
-    if (state === "ready") pageRef.current?.querySelector(".hl")?.scrollIntoView({ block: "center" });
-  }, [state, boxes]);
+    if (state === "ready" && first) pageRef.current?.querySelector(".hl")?.scrollIntoView({ block: "center" });
+  }, [state, boxes, first]);
 
   return (
-    <div className="pdf-view">
-      {state === "loading" && <p className="muted">Rendering page {citation.page}…</p>}
+    <>
+      {state === "loading" && <p className="muted">Rendering page {pageNumber}…</p>}
       {state === "error" && <p className="error" role="alert">Could not render the PDF: {error}</p>}
       <div
         className="pdf-page"
         ref={pageRef}
         data-state={state}
+        data-page={pageNumber}
         style={size ? { width: size.w, height: size.h } : undefined}
-        aria-label={`Page ${citation.page} of ${citation.document}`}
+        aria-label={label}
       >
         <canvas ref={canvasRef} />
         <div className="textLayer" ref={textRef} />
@@ -120,6 +133,6 @@ export function PdfView({ workspace, citation }: { workspace: string; citation: 
           <div key={i} className="hl" style={{ left: b.left, top: b.top, width: b.width, height: b.height }} />
         ))}
       </div>
-    </div>
+    </>
   );
 }

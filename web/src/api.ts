@@ -81,11 +81,24 @@ export const api = {
     if (!res.ok) throw new ApiError(res.status, "could not load the original file");
     return res.arrayBuffer();
   },
-  upload: (w: string, file: File) => {
-    const form = new FormData();
-    form.append("files", file, file.name);
-    return request<{ files: UploadResult[] }>(`${ws(w)}/documents`, { method: "POST", body: form });
-  },
+  /** One file per request, via XHR because fetch cannot report upload progress. */
+  upload: (w: string, file: File, onProgress: (fraction: number) => void) =>
+    new Promise<{ files: UploadResult[] }>((resolve, reject) => {
+      const form = new FormData();
+      form.append("files", file, file.name);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", `${ws(w)}/documents`);
+      for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+      xhr.onerror = () => reject(new ApiError(0, "network error while uploading"));
+      xhr.onload = () => {
+        let body: any = null;
+        try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+        else reject(new ApiError(xhr.status, typeof body?.detail === "string" ? body.detail : xhr.statusText));
+      };
+      xhr.send(form);
+    }),
 };
 
 export interface StreamHandlers {

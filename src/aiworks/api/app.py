@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.staticfiles import StaticFiles
 
 from aiworks import __version__
@@ -19,7 +20,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="aiworks", version=__version__)
+    # FastAPIOffline serves Swagger UI / ReDoc from the installed package: /docs works with no internet.
+    app: FastAPI = FastAPIOffline(title="aiworks", version=__version__)
     app.state.settings = settings
 
     from aiworks.api.routes import health, rag, recs, spam

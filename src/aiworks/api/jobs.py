@@ -58,7 +58,7 @@ class JobManager:
 
     def _run(self, job: Job, work: Callable[[ProgressFn], object]) -> None:
         def progress(stage: str, fraction: float) -> None:
-            job.stage = stage
+            job.stage = stage.rsplit(": ", 1)[-1]  # the assistant prefixes the file name; the job already has it
             job.progress = max(job.progress, min(1.0, max(0.0, float(fraction))))
 
         job.status, job.stage = "running", "starting"

@@ -11,7 +11,10 @@ import typer
 eval_app = typer.Typer(help="Measure the assistant (LegalBench-RAG retrieval) and train its ranker.",
                        no_args_is_help=True)
 
-CONFIGS = ("auto", "dense", "bm25", "hybrid", "routed", "ranker", "table")
+CONFIGS = ("auto", "dense", "bm25", "hybrid", "routed", "ranker", "bm25-routed", "bm25-ranker", "adaptive", "table")
+NAMES = {"dense": "dense only", "bm25": "BM25 only", "hybrid": "hybrid", "routed": "hybrid + routing",
+         "ranker": "hybrid + routing + learned ranker", "bm25-routed": "BM25 + routing",
+         "bm25-ranker": "BM25 + routing + learned ranker", "adaptive": "adaptive: routing + (learned ranker or hybrid)"}
 
 
 def register(app: typer.Typer) -> None:
@@ -87,8 +90,9 @@ def retrieval(
     subset: str = typer.Option("mini", "--subset", help="mini (the paper's protocol) or full (all 714 docs)"),
     k: str = typer.Option("1,2,4,8,16,32,64", "--k", help="Cut-offs, comma-separated"),
     datasets: Optional[str] = typer.Option(None, "--datasets", help="e.g. privacy_qa,maud (default: all)"),
-    config: str = typer.Option("auto", "--config", help="auto (routing + learned ranker when registered), "
-                               "dense, bm25, hybrid, routed, ranker, or table (every row)"),
+    config: str = typer.Option("auto", "--config", help="auto (= adaptive when a ranker is "
+                               "registered, else routed), dense, bm25, hybrid, routed, ranker, bm25-routed, "
+                               "bm25-ranker, adaptive, or table"),
     chunk_words: Optional[int] = typer.Option(None, "--chunk-words", help="Default: the ranker's, else 80"),
     overlap_words: Optional[int] = typer.Option(None, "--overlap-words"),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedder spec (default: settings)"),
@@ -114,8 +118,8 @@ def retrieval(
         queries, files = load_benchmark(benchmark, subset, names)
     except BenchmarkError as exc:
         _fail(str(exc))
-    ranker = load_registered(settings) if config in ("auto", "ranker", "table") else None
-    if config == "ranker" and ranker is None:
+    ranker = load_registered(settings) if config in ("auto", "ranker", "bm25-ranker", "adaptive", "table") else None
+    if config in ("ranker", "bm25-ranker", "adaptive") and ranker is None:
         _fail("no learned ranker registered yet: run `aiworks eval train-ranker --benchmark ...` first")
     tuned = dict(getattr(ranker, "pipeline_", {})) if ranker is not None else {}
     cw = chunk_words or tuned.pop("chunk_words", 80)
@@ -124,9 +128,11 @@ def retrieval(
     if ranker is not None and (cw, ow) != (ranker.pipeline_["chunk_words"], ranker.pipeline_["overlap_words"]):
         typer.secho("warning: chunking differs from the ranker's training chunking", fg="yellow", err=True)
     rows = standard_configs(ranker is not None, **tuned)
-    pick = {"dense": rows[0:1], "bm25": rows[1:2], "hybrid": rows[2:3], "routed": rows[3:4],
-            "ranker": rows[4:5], "auto": rows[-1:], "table": rows}[config]
-    dense = any(c.mode != "bm25" for c in pick)
+    by_name = {c.name: c for c in rows}
+    auto = by_name.get(NAMES["adaptive"], rows[-1])
+    pick = rows if config == "table" else [auto] if config == "auto" else [by_name[NAMES[config]]]
+    # Whole-index dense search needs every chunk embedded up front; routed configurations embed lazily.
+    dense = any(c.mode in ("dense", "hybrid") and not c.route_top for c in pick)
     results = []
     with _Bar(quiet=False) as bar:
         built = build(settings, benchmark, files, cw, ow, embedder, dense=dense, progress=bar)

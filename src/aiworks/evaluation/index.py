@@ -103,10 +103,21 @@ class CorpusIndex:
             self.documents_[doc_id] = Document(doc_id, text, slice(first, len(self.chunks_)))
         self.bm25_ = BM25().fit([c.text for c in self.chunks_])
         self.vectors_: np.ndarray | None = None
+        self.embedded_ = np.zeros(len(self.chunks_), dtype=bool)
         return self
 
-    def embed(self, embedder, cache: EmbeddingCache | None, progress: Progress | None = None) -> "CorpusIndex":
-        self.vectors_ = embed_cached(embedder, [c.text for c in self.chunks_], cache, progress=progress)
+    def embed(self, embedder, cache: EmbeddingCache | None, progress: Progress | None = None,
+              rows: np.ndarray | None = None) -> "CorpusIndex":
+        """Embed ``rows`` (default: every chunk) that are not embedded yet."""
+        if self.vectors_ is None:
+            self.vectors_ = np.zeros((len(self.chunks_), embedder.dim), dtype=np.float32)
+            self.embedded_ = np.zeros(len(self.chunks_), dtype=bool)
+        rows = np.arange(len(self.chunks_)) if rows is None else np.asarray(rows)
+        todo = rows[~self.embedded_[rows]]
+        if len(todo):
+            self.vectors_[todo] = embed_cached(embedder, [self.chunks_[r].text for r in todo], cache,
+                                               progress=progress)
+            self.embedded_[todo] = True
         return self
 
     def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:

@@ -11,11 +11,13 @@ from typing import Literal
 
 import numpy as np
 
-from aiworks.evaluation.index import CorpusIndex, EmbeddingCache, embed_cached
+from aiworks.evaluation.index import CorpusIndex, EmbeddingCache
 from aiworks.rag.route import DocumentRouter, document_part
 from aiworks.rag.types import Hit
 
-Mode = Literal["dense", "bm25", "hybrid"]
+# "adaptive": questions the learned ranker knows (a similar training question exists) get routed BM25
+# candidates reordered by the ranker; novel questions get routed hybrid, embedding the routed document on demand.
+Mode = Literal["dense", "bm25", "hybrid", "adaptive"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,12 @@ def standard_configs(ranker: bool, **tuned) -> list[PipelineConfig]:
         PipelineConfig("dense only", mode="dense", **tuned),
         PipelineConfig("BM25 only", mode="bm25", **tuned),
         PipelineConfig("hybrid", mode="hybrid", **tuned),
+        PipelineConfig("BM25 + routing", mode="bm25", route_top=1, **tuned),
         PipelineConfig("hybrid + routing", mode="hybrid", route_top=1, **tuned),
     ]
     if ranker:
+        rows.append(PipelineConfig("adaptive: routing + (learned ranker or hybrid)", mode="adaptive", route_top=1,
+                                   ranker=True, **tuned))
         rows.append(PipelineConfig("BM25 + routing + learned ranker", mode="bm25", route_top=1, ranker=True,
                                    **tuned))
         rows.append(PipelineConfig("hybrid + routing + learned ranker", mode="hybrid", route_top=1, ranker=True,
@@ -61,8 +66,8 @@ class Searcher:
 
     def __init__(self, index: CorpusIndex, router: DocumentRouter | None, embedder, config: PipelineConfig,
                  ranker=None, cache: EmbeddingCache | None = None) -> None:
-        if config.mode != "bm25" and index.vectors_ is None:
-            raise ValueError("dense/hybrid search needs an embedded index")
+        if config.mode in ("dense", "hybrid") and not config.route_top and index.vectors_ is None:
+            raise ValueError("dense/hybrid search over the whole index needs an embedded index")
         if config.route_top and router is None:
             raise ValueError("routing needs a router")
         if config.ranker and ranker is None:
@@ -71,11 +76,13 @@ class Searcher:
         self.config, self.ranker, self.cache = config, ranker, cache
 
     def query_vector(self, text: str) -> np.ndarray:
-        return embed_cached(self.embedder, [text], self.cache)[0]
+        # Never cached: embedding the question is part of the latency a user sees.
+        return self.embedder.embed([text])[0]
 
-    def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, query: str, mode: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, fused scores) of the candidate chunks for ``query``."""
         cfg, idx = self.config, self.index
+        mode = mode or cfg.mode
         if cfg.route_top:
             docs = [r.document_id for r in self.router.route(query, cfg.route_top)]
             rows = idx.rows_of(docs)
@@ -84,10 +91,12 @@ class Searcher:
             rows, text = np.arange(len(idx.chunks_)), query
         if len(rows) == 0:
             return rows, np.zeros(0, dtype=np.float32)
-        if cfg.mode == "bm25":
+        if mode == "bm25":
             return rows, idx.bm25_.score(text, rows)
+        if idx.vectors_ is None or not idx.embedded_[rows].all():
+            idx.embed(self.embedder, self.cache, rows=rows)  # routed documents are embedded on first use
         dense = idx.vectors_[rows] @ self.query_vector(text)
-        if cfg.mode == "dense":
+        if mode == "dense":
             return rows, dense
         bm = idx.bm25_.score(text, rows)
         fused = cfg.dense_weight / (cfg.rrf_k + 1 + _ranks(dense)) + (1 - cfg.dense_weight) / (
@@ -95,13 +104,18 @@ class Searcher:
         return rows, fused.astype(np.float32)
 
     def search(self, query: str, k: int) -> list[Hit]:
-        rows, scores = self.scores(query)
-        n = max(k, self.config.candidates if self.config.ranker else k)
+        rerank = self.config.ranker
+        if self.config.mode == "adaptive":
+            rerank = self.ranker.knows(query)
+            rows, scores = self.scores(query, "bm25" if rerank else "hybrid")
+        else:
+            rows, scores = self.scores(query)
+        n = max(k, self.config.candidates if rerank else k)
         top = rows[np.argsort(-scores, kind="stable")[:n]]
         order_scores = np.sort(scores)[::-1][:n]
         hits = [Hit(self.index.chunks_[r], self.index.chunks_[r].document_id, float(s))
                 for r, s in zip(top, order_scores)]
-        if self.config.ranker:
+        if rerank:
             head = self.ranker.rerank(query, hits[: self.config.candidates])
             hits = head + hits[self.config.candidates :]
         return hits[:k]

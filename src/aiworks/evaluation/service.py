@@ -39,12 +39,13 @@ def build(settings: Settings, root: Path, files: Sequence[str], chunk_words: int
     texts = [read_document(root, f) for f in files]
     index = CorpusIndex(chunk_words, overlap_words).fit(files, texts)
     router = DocumentRouter().fit(files, [f.split("/", 1)[-1] for f in files], texts)
-    embedder = cache = None
-    if dense:
-        from aiworks.providers.embedders import load_embedder
+    from aiworks.providers.embedders import load_embedder
 
-        embedder = load_embedder(settings, embedder_spec)
-        cache = embedding_cache(settings, embedder)
+    # The embedder loads its model on first use, so routed configurations that embed lazily (or never) pay
+    # nothing here; ``dense`` embeds every chunk up front, which whole-index dense search needs.
+    embedder = load_embedder(settings, embedder_spec)
+    cache = embedding_cache(settings, embedder)
+    if dense:
         index.embed(embedder, cache, progress=(lambda d, n: progress("embedding chunks", d, n)) if progress else None)
     return Built(index, router, embedder, cache, time.perf_counter() - t0)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from aiworks.rag.types import Citation, Hit
 
 # Calibrated on the demo questions and our own unanswerable questions (benchmarks/bench_rag.py --calibrate),
 # never on benchmark test data. Keyed by embedder family (the part of the spec before ":").
-ABSTAIN_THRESHOLD = {"minilm": 0.42, "hash": 0.30}
+ABSTAIN_THRESHOLD = {"minilm": 0.41, "hash": 0.30}
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
 
 _STOP = set("""a an the of to in on at by for with from and or nor but is are was were be been being do does did
@@ -69,10 +70,15 @@ def _abstain() -> Drafted:
     return Drafted(NOT_FOUND, [], True)
 
 
+# document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)), or None if unknown
+SentenceLookup = Callable[[str], "tuple[np.ndarray, np.ndarray] | None"]
+
+
 class ExtractiveAnswerer:
     def __init__(self, embedder: Embedder, threshold: float | None = None, max_sentences: int = 2,
-                 max_candidates: int = 16, margin: float = 0.08) -> None:
+                 max_candidates: int = 16, margin: float = 0.08, sentences: SentenceLookup | None = None) -> None:
         self.embedder = embedder
+        self.sentences = sentences
         family = getattr(embedder, "name", "minilm").split(":")[0]
         self.threshold = threshold if threshold is not None else ABSTAIN_THRESHOLD.get(family, 0.42)
         self.max_sentences = max_sentences
@@ -82,14 +88,24 @@ class ExtractiveAnswerer:
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> list[Candidate]:
         """All sentences of the hits, scored; best first."""
         seen, cands = set(), []
+        stored: dict[tuple[str, int], np.ndarray] = {}  # sentence vectors computed at ingest
         for rank, hit in enumerate(hits):
             c = hit.chunk
-            for s, e, _ in sentence_spans(c.text):
+            known = self.sentences(c.document_id) if self.sentences else None
+            if known is not None:
+                spans, vecs = known
+                inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
+                local = [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j]) for j in inside]
+            else:
+                local = [(s, e, None) for s, e, _ in sentence_spans(c.text)]
+            for s, e, vec in local:
                 key = (c.document_id, c.start + s)
                 if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]):
                     continue
                 seen.add(key)
                 cands.append(Candidate(hit, rank, c.start + s, c.start + e, c.text[s:e]))
+                if vec is not None:
+                    stored[key] = vec
         if not cands:
             return []
         q_terms = set(terms(question))
@@ -99,12 +115,17 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         for cand, st in zip(cands, sent_terms):
             cand.lexical = sum(w for t, w in weights.items() if t in st) / total
-        # Embedding every sentence would dominate latency; embed only the lexically/rank-wise promising ones.
-        cands.sort(key=lambda c: -(c.lexical + 0.15 / (1 + c.rank)))
-        cands = cands[: self.max_candidates]
         if qvec is None:
             qvec = self.embedder.embed([question])[0]
-        dense = self.embedder.embed([c.text for c in cands]) @ np.asarray(qvec, dtype=np.float32)
+        qvec = np.asarray(qvec, dtype=np.float32)
+        if all((c.hit.chunk.document_id, c.start) in stored for c in cands):
+            dense = np.stack([stored[(c.hit.chunk.document_id, c.start)] for c in cands]) @ qvec
+        else:
+            # No stored vectors (documents indexed elsewhere): embedding every sentence now would dominate
+            # latency, so embed only the lexically / rank-wise most promising ones.
+            cands.sort(key=lambda c: -(c.lexical + 0.15 / (1 + c.rank)))
+            cands = cands[: self.max_candidates]
+            dense = self.embedder.embed([c.text for c in cands]) @ qvec
         for cand, d in zip(cands, dense):
             cand.dense = float(d)
             cand.score = DENSE_WEIGHT * cand.dense + LEXICAL_WEIGHT * cand.lexical
@@ -167,6 +188,6 @@ class GenerativeAnswerer:
         return Drafted(render(guarded.claims, renumber), citations, False)
 
 
-def build_answerer(llm: LLM, embedder: Embedder):
-    extractive = ExtractiveAnswerer(embedder)
+def build_answerer(llm: LLM, embedder: Embedder, sentences: SentenceLookup | None = None):
+    extractive = ExtractiveAnswerer(embedder, sentences=sentences)
     return GenerativeAnswerer(llm, extractive) if getattr(llm, "generative", False) else extractive

@@ -6,8 +6,11 @@ once, for different workspaces or the same one (writes to a workspace are serial
 
 from __future__ import annotations
 
+import atexit
 import re
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -17,15 +20,50 @@ from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.index import Indexer, expand_paths
-from aiworks.rag.rank import load_ranker
+from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
+from aiworks.rag.rank import candidate_pool, load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
+GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
+LOOKAHEAD = 12  # files parsed ahead of the one being committed
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+_WORKER_LOCK = threading.Lock()
+_WORKER = None
+
+
+def _parse_worker():
+    """One process-wide parse worker, started on first use (~1 s) and reused by every batch and Assistant.
+
+    A process, not a thread: pdfplumber is pure Python and a parse thread held the GIL enough to slow the
+    embedding thread ~1.7x. ``spawn``, not fork: the parent holds torch and LanceDB runtime threads."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
+            atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
+        return _WORKER
+
+
+def _remote_parse(*args):
+    global _WORKER
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return _parse_worker().submit(parse_and_chunk, *args).result()
+    except BrokenProcessPool:  # the worker died (e.g. out of memory): replace it, parse here this time
+        with _WORKER_LOCK:
+            _WORKER = None
+        return parse_and_chunk(*args)
 
 
 class Assistant:
@@ -45,19 +83,46 @@ class Assistant:
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
         self.ranker = load_ranker(settings)
-        self.answerer = build_answerer(self.llm, self.embedder)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
 
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
         files = expand_paths(paths)
-        reports = []
-        for i, path in enumerate(files):
-            def sub(msg: str, frac: float, i: int = i) -> None:
-                if progress:
-                    progress(msg, (i + frac) / len(files))
 
-            reports.append(self.indexer.ingest_file(path, None, sub))
+        def sub(i: int):
+            return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
+
+        # Files are parsed ahead in the worker process while earlier ones are embedded here; parsed documents
+        # are committed in groups (shared embedding batches, one store commit). The first file parses inline,
+        # so a one-file batch never waits for the worker to start.
+        slots: list[FileReport | None] = [None] * len(files)
+        group: list[tuple[int, Prepared]] = []
+
+        def flush() -> None:
+            for (j, _), report in zip(group, self.indexer.commit_many([p for _, p in group],
+                                                                      [sub(j) for j, _ in group])):
+                slots[j] = report
+            group.clear()
+
+        with ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare") as ahead:
+            futures: dict[int, Future] = {}
+            for i, path in enumerate(files):
+                for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
+                    if j < len(files) and j not in futures:
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse)
+                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i))
+                if isinstance(prepared, FileReport):
+                    slots[i] = prepared
+                else:
+                    group.append((i, prepared))
+                # flush when enough chunks wait, or when the next file is not parsed yet: never sit idle
+                # holding a group while the worker is still busy
+                nxt = futures.get(i + 1)
+                if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
+                    flush()
+        reports = [r for r in slots if r is not None]
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:
@@ -80,7 +145,7 @@ class Assistant:
             raise ValueError("empty question")
         k = k or self.settings.top_k
         t0 = time.perf_counter()
-        retrieval = self.retriever.search(question, k, document_ids)
+        retrieval = self.retriever.search(question, candidate_pool(self.ranker, k), document_ids)
         hits = self.ranker.rerank(question, retrieval.hits)[:k]
         t1 = time.perf_counter()
         drafted = self.answerer.answer(question, hits, retrieval.query_vector)
@@ -88,6 +153,22 @@ class Assistant:
         return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
                       citations=drafted.citations,
                       timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sentence spans + vectors stored at ingest, cached per document version."""
+        version = self.catalog.version_dir(document_id)
+        cached = self._sentence_cache.get(document_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value = None
+        path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
+        if version is not None and path.exists():
+            with np.load(path) as data:
+                value = (data["spans"], data["vectors"])
+        if len(self._sentence_cache) > 512:
+            self._sentence_cache.clear()
+        self._sentence_cache[document_id] = (version, value)
+        return value
 
     # ------------------------------------------------------------ documents
     def documents(self) -> list[DocumentInfo]:

@@ -43,7 +43,7 @@ def _print_reports(reports) -> None:
 
     table = Table(title="Ingest report")
     for col in ("file", "status", "pages", "chunks", "seconds", "document id / error"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # never cut a file name or an error message
     colours = {"ingested": "green", "replaced": "cyan", "unchanged": "dim", "error": "red"}
     for r in reports:
         table.add_row(Path(r.path).name, f"[{colours[r.status]}]{r.status}[/]", str(r.pages), str(r.chunks),

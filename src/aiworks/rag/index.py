@@ -13,18 +13,19 @@ import hashlib
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from aiworks.providers.embedders import Embedder
+from aiworks.providers.embedders import Embedder, embed_with_spans
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.chunk import chunk_text
-from aiworks.rag.parse import ParseError, detect_kind, parse_with_layout
+from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
-from aiworks.rag.types import DocumentInfo, FileReport, ParsedDocument
+from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
 
 Progress = Callable[[str, float], None]
 EMBED_BATCH = 64
@@ -44,6 +45,32 @@ def context_prefix(doc: ParsedDocument) -> str:
     return f"{stem} - {title}".strip(" -") + "\n"
 
 
+@dataclass
+class Prepared:
+    path: Path
+    name: str
+    started: float
+    document_id: str
+    existing: DocumentInfo | None
+    doc: ParsedDocument
+    layout: Layout | None
+    chunks: list[Chunk]
+    prefix: str
+    prepare_s: float = 0.0  # time spent hashing/parsing/chunking (the report adds commit time, not queueing)
+
+
+def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, overlap_words: int):
+    """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
+    otherwise fight the embedding thread for the GIL."""
+    doc, layout = parse_with_layout(path, name)
+    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    return doc, layout, chunks, context_prefix(doc)
+
+
+def _report(path: Path, started: float, **kw) -> FileReport:
+    return FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)
+
+
 class Indexer:
     def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
                  chunk_words: int = 120, overlap_words: int = 20) -> None:
@@ -58,70 +85,147 @@ class Indexer:
         return self.root / "docs" / document_id
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
+        prepared = self.prepare(path, name, progress)
+        return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
+
+    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
+                parse: Callable | None = None) -> Prepared | FileReport:
+        """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
+        ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
         started = time.perf_counter()
         path = Path(path)
         name = name or path.name
-        report = lambda **kw: FileReport(path=str(path), seconds=round(time.perf_counter() - started, 3), **kw)  # noqa: E731
-        note = progress or (lambda msg, frac: None)
         try:
             detect_kind(Path(name) if Path(name).suffix else path)
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except ParseError as exc:
-            return report(status="error", error=str(exc))
+            return _report(path, started, status="error", error=str(exc))
         except OSError as exc:
-            return report(status="error", error=f"unreadable: {exc}")
+            return _report(path, started, status="error", error=f"unreadable: {exc}")
         document_id = document_id_for(name)
         existing = self.catalog.get(document_id)
         if existing is not None and existing.sha256 == sha:
-            return report(status="unchanged", document_id=document_id, pages=existing.pages, chunks=existing.chunks)
-
-        note(f"{name}: parsing", 0.0)
+            return _report(path, started, status="unchanged", document_id=document_id, pages=existing.pages,
+                           chunks=existing.chunks)
+        if progress:
+            progress(f"{name}: parsing", 0.0)
         try:
-            doc, layout = parse_with_layout(path, name)
+            doc, layout, chunks, prefix = (parse or parse_and_chunk)(path, name, document_id, self.chunk_words,
+                                                                    self.overlap_words)
         except ParseError as exc:
-            return report(status="error", error=str(exc))
-        chunks = chunk_text(doc.text, doc.pages, document_id, self.chunk_words, self.overlap_words)
-        prefix = context_prefix(doc)
-        search_texts = [prefix + c.text for c in chunks]
-        version = self.docs_dir(document_id) / doc.sha256[:16]
-        staging = version.with_name(version.name + ".tmp")
+            return _report(path, started, status="error", error=str(exc))
+        except Exception as exc:  # a crashed parse worker must not stop the batch
+            return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
+        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix,
+                        time.perf_counter() - started)
+
+    def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
+        """Embed and write one prepared document (see the module docstring for the write order)."""
+        return self.commit_many([p], [progress])[0]
+
+    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None) -> list[FileReport]:
+        """Embed several documents in shared batches and write them in ONE store commit + catalog transaction
+        (per-file commits cost ~0.1 s each, a tenth of embedding a 2-page file). If the group fails, each
+        document is retried alone, so one bad document never takes the others down."""
+        notes = [(pr or (lambda msg, frac: None)) for pr in (progress or [None] * len(group))]
+        t0 = time.perf_counter()
+        staged: list[Path] = []
         try:
-            vectors = np.zeros((0, self.embedder.dim), dtype=np.float32)
-            parts = []
-            for i in range(0, len(chunks), EMBED_BATCH):
-                note(f"{name}: embedding", 0.1 + 0.8 * i / max(len(chunks), 1))
-                parts.append(self.embedder.embed(search_texts[i:i + EMBED_BATCH]))
-            if parts:
-                vectors = np.vstack(parts)
-            note(f"{name}: storing", 0.9)
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-            shutil.copyfile(path, staging / f"original{Path(name).suffix.lower() or path.suffix.lower()}")
-            (staging / "text.txt").write_bytes(doc.text.encode("utf-8"))
-            if layout is not None:
-                np.savez_compressed(staging / "layout.npz", boxes=layout.boxes,
-                                    page_sizes=np.asarray(layout.page_sizes, dtype=np.float32).reshape(-1, 2),
-                                    page_spans=np.asarray([(p.start, p.end) for p in doc.pages], dtype=np.int64))
+            for p, note in zip(group, notes):
+                note(f"{p.name}: embedding", 0.1)
+            embedded = self._embed_group(group)
+            infos = []
+            for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
+                note(f"{p.name}: storing", 0.9)
+                staged.append(self._stage(p, sentences))
+                infos.append(DocumentInfo(id=p.document_id, name=p.name, sha256=p.doc.sha256, kind=p.doc.kind,
+                                          pages=len(p.doc.pages), chunks=len(p.chunks), chars=len(p.doc.text),
+                                          ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            with self.catalog.transaction() as con:
+                for info, version in zip(infos, staged):
+                    Catalog.put(con, info, version.name)
+                self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
+        except Exception as exc:
+            for p, version in zip(group, staged):
+                if self.catalog.version_dir(p.document_id) != version.name:
+                    shutil.rmtree(version, ignore_errors=True)
+            if len(group) > 1:
+                return [self.commit_many([p], [note])[0] for p, note in zip(group, notes)]
+            p = group[0]
+            return [_report(p.path, time.perf_counter() - p.prepare_s, status="error",
+                            error=f"failed: {type(exc).__name__}: {exc}")]
+        reports = []
+        share = (time.perf_counter() - t0) / max(1, sum(len(p.chunks) for p in group))
+        for p, note, version in zip(group, notes, staged):
+            for old in self.docs_dir(p.document_id).iterdir():
+                if old.name != version.name:
+                    shutil.rmtree(old, ignore_errors=True)
+            note(f"{p.name}: done", 1.0)
+            # seconds = this file's parse time + its share (by chunks) of the group's embed/store time
+            reports.append(FileReport(path=str(p.path), status="replaced" if p.existing else "ingested",
+                                      document_id=p.document_id, pages=len(p.doc.pages), chunks=len(p.chunks),
+                                      seconds=round(p.prepare_s + share * len(p.chunks), 3)))
+        return reports
+
+    def _replace(self, docs: list) -> None:
+        many = getattr(self.store, "replace_documents", None)
+        if many is not None:
+            many(docs)
+        else:
+            for doc in docs:
+                self.store.replace_document(*doc)
+
+    def _stage(self, p: Prepared, sentences: dict[str, np.ndarray]) -> Path:
+        """Write the document's files into a fresh version folder (renamed into place when complete)."""
+        version = self.docs_dir(p.document_id) / p.doc.sha256[:16]
+        staging = version.with_name(version.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            shutil.copyfile(p.path, staging / f"original{Path(p.name).suffix.lower() or p.path.suffix.lower()}")
+            (staging / "text.txt").write_bytes(p.doc.text.encode("utf-8"))
+            np.savez(staging / "sentences.npz", **sentences)
+            if p.layout is not None:
+                np.savez_compressed(staging / "layout.npz", boxes=p.layout.boxes,
+                                    page_sizes=np.asarray(p.layout.page_sizes, dtype=np.float32).reshape(-1, 2),
+                                    page_spans=np.asarray([(g.start, g.end) for g in p.doc.pages], dtype=np.int64))
             shutil.rmtree(version, ignore_errors=True)
             staging.rename(version)
-            info = DocumentInfo(id=document_id, name=name, sha256=doc.sha256, kind=doc.kind, pages=len(doc.pages),
-                                chunks=len(chunks), chars=len(doc.text),
-                                ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-            with self.catalog.transaction() as con:
-                Catalog.put(con, info, version.name)
-                self.store.replace_document(document_id, name, chunks, vectors, search_texts)
-        except Exception as exc:
+        finally:
             shutil.rmtree(staging, ignore_errors=True)
-            if existing is None or existing.sha256 != doc.sha256:
-                if self.catalog.version_dir(document_id) != version.name:
-                    shutil.rmtree(version, ignore_errors=True)
-            return report(status="error", error=f"failed: {type(exc).__name__}: {exc}")
-        for old in self.docs_dir(document_id).iterdir():
-            if old.name != version.name:
-                shutil.rmtree(old, ignore_errors=True)
-        note(f"{name}: done", 1.0)
-        return report(status="replaced" if existing else "ingested", document_id=document_id,
-                      pages=len(doc.pages), chunks=len(chunks))
+        return version
+
+    def _embed_group(self, group: list[Prepared]) -> list[tuple[np.ndarray, dict[str, np.ndarray], list[str]]]:
+        """Per document: chunk vectors, sentence spans/vectors (document offsets), and the embedded texts."""
+        dim = self.embedder.dim
+        texts, local, owner = [], [], []
+        for d, p in enumerate(group):
+            n = len(p.prefix)
+            for c in p.chunks:
+                texts.append(p.prefix + c.text)
+                local.append([(n + s, n + e) for s, e, _ in sentence_spans(c.text)])
+                owner.append(d)
+        vecs, per_chunk = [np.zeros((0, dim), np.float32)], []
+        for i in range(0, len(texts), EMBED_BATCH):
+            v, sv = embed_with_spans(self.embedder, texts[i:i + EMBED_BATCH], local[i:i + EMBED_BATCH])
+            vecs.append(v)
+            per_chunk.extend(sv)
+        vectors = np.vstack(vecs)
+        owner_arr = np.asarray(owner, dtype=np.int64)
+        out = []
+        for d, p in enumerate(group):
+            rows = np.nonzero(owner_arr == d)[0]
+            n = len(p.prefix)
+            spans = [np.zeros((0, 2), np.int64)] + [
+                np.asarray([(c.start + s - n, c.start + e - n) for s, e in local[r]], dtype=np.int64).reshape(-1, 2)
+                for c, r in zip(p.chunks, rows)]
+            all_spans = np.vstack(spans)
+            all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
+            # overlapping chunks repeat sentences: keep one vector per sentence, in document order
+            _, first = np.unique(all_spans[:, 0], return_index=True)
+            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)},
+                        [texts[r] for r in rows]))
+        return out
 
     def remove(self, document_id: str) -> bool:
         if self.catalog.get(document_id) is None:

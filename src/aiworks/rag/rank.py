@@ -1,7 +1,7 @@
 """Second-stage re-ranking of retrieved hits behind a ``Ranker`` protocol.
 
-Today ``load_ranker`` returns a pass-through. The learned ranker (trained by the engine and loaded from the
-MLflow model registry) plugs in here: ``load_ranker`` is the one hook the assistant calls.
+``load_ranker`` is the one hook the assistant calls: it returns the learned ranker registered in MLflow as
+``legal-ranker`` (see ``rag/ltr.py``) when one exists, else a pass-through that keeps the fused order.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ class Ranker(Protocol):
         ...
 
 
+def candidate_pool(ranker: Ranker, k: int) -> int:
+    """How many retrieved hits to fetch so that ``ranker`` can fill a top-``k``."""
+    return max(k, int(getattr(ranker, "candidate_pool", 0)))
+
+
 class PassThroughRanker:
+    candidate_pool = 0  # needs no more candidates than the caller keeps
+
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         return list(hits)
 

@@ -57,10 +57,13 @@ class BM25:
 
     def score(self, query: str, rows: np.ndarray | None = None) -> np.ndarray:
         ids = self.term_ids(query)
-        w = self.weights_ if rows is None else self.weights_[rows]
+        n = self.n_ if rows is None else len(rows)
         if len(ids) == 0:
-            return np.zeros(w.shape[0], dtype=np.float32)
-        return np.asarray(w[:, ids].sum(axis=1)).ravel().astype(np.float32)
+            return np.zeros(n, dtype=np.float32)
+        # Column slicing a CSC matrix touches only the query terms' postings; row-slicing first would copy
+        # the whole matrix, so score everything and then pick the rows.
+        scores = np.asarray(self.weights_[:, ids].sum(axis=1)).ravel().astype(np.float32)
+        return scores if rows is None else scores[rows]
 
 
 def document_part(question: str) -> str:

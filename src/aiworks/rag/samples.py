@@ -6,6 +6,7 @@ rent table). The wording is ours; the clauses are typical, so the demo questions
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 # (question, file the answer lives in, a phrase the cited clause must contain): used by the demo and tests.
@@ -17,6 +18,19 @@ DEMO_QUESTIONS: list[tuple[str, str, str]] = [
 ]
 # Questions these documents do not answer (the assistant must abstain).
 UNANSWERABLE_QUESTIONS: list[str] = ["What is the boiling point of mercury in Kelvin?"]
+# Our own calibration set for the abstention threshold (never benchmark data): answerable / unanswerable.
+CALIBRATION_ANSWERABLE: list[str] = [q for q, _, _ in DEMO_QUESTIONS] + [
+    "Who are the parties to the NDA?", "What is the monthly rent in year 2?",
+    "How long do confidentiality obligations last?", "What uptime does the provider guarantee?",
+    "When are invoices due?", "What insurance must the tenant carry?", "What is the late fee for rent?",
+    "Can the tenant sublet the premises?", "How quickly must a data breach be notified?",
+]
+CALIBRATION_UNANSWERABLE: list[str] = UNANSWERABLE_QUESTIONS + [
+    "Who won the 2018 World Cup?", "What is the non-compete period for employees?",
+    "How many vacation days do employees get?", "What is the CEO salary?",
+    "Is there an arbitration clause in the lease?", "What is the recipe for sourdough bread?",
+    "What is the stock option vesting schedule?", "Which patents are licensed under the agreement?",
+]
 
 _NDA = [
     ("MUTUAL NON-DISCLOSURE AGREEMENT", None),
@@ -144,6 +158,8 @@ def _pdf():
             self.cell(0, 10, f"Page {self.page_no()}", align="C")
 
     pdf = _Contract(format="A4")
+    # fixed metadata: regenerating the samples gives identical bytes, so re-ingesting them is a no-op
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=timezone.utc))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_margins(20, 20, 20)
     return pdf

@@ -121,7 +121,7 @@ def compare(
     if as_json:
         typer.echo(json.dumps([r.summary() | {"hit_rate": r.metrics.hit_rate, "fit_seconds": r.fit_seconds} for r in results]))
         return
-    table = Table(title=f"ML-100K, stratified 75/25 seed {seed}, top-{k}, seen removed, full ranking")
+    table = Table(title=f"{data.name}: stratified 75/25 seed {seed}, top-{k}, seen removed, full ranking")
     for col in ("model", f"P@{k}", f"R@{k}", f"NDCG@{k}", f"MAP@{k}", f"HR@{k}", "coverage", "fit s"):
         table.add_column(col)
     for r in results:
@@ -157,7 +157,7 @@ def tune(
     split = make_split(ratings, seed=seed, threshold=threshold)
     val = validation_split(ratings, split.train, seed=seed)
     if model == "blend":
-        members = {m: tuning.params_for(settings, m) for m in tuning.BLEND_MEMBERS}
+        members = tuning.blend_members(settings)
         objective = tuning.blend_objective(members, val, k, metric)
     else:
         objective = tuning.model_objective(model, val, k, metric)

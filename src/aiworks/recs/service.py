@@ -40,7 +40,12 @@ class UserRecommendations:
 
 
 class ServedRecommender:
-    def __init__(self, model: BaseRecommender, titles: dict[int, str], model_name: str, params: dict) -> None:
+    """Precomputes each user's top ``cache_n`` list and the item-item similarity at build time, so a request is
+    a lookup (microseconds) rather than a scoring pass; larger ``n`` falls back to live scoring."""
+
+    def __init__(
+        self, model: BaseRecommender, titles: dict[int, str], model_name: str, params: dict, cache_n: int = 100
+    ) -> None:
         self.model = model
         self.titles = titles
         self.model_name = model_name
@@ -51,9 +56,17 @@ class ServedRecommender:
         if vectors is None:
             vectors = model._cooccurrence_vectors()
         norms = np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
-        self.unit_vectors_ = (vectors / norms).astype(np.float32)
+        unit = (vectors / norms).astype(np.float32)
+        self.item_similarity_ = unit @ unit.T
         pop = model.popularity_.astype(np.float32)
         self.popular_rows_, self.popular_scores_ = top_n(pop[None, :], min(200, len(pop)))
+        self.cache_n = min(cache_n, train.n_items)
+        self.top_rows_ = np.full((train.n_users, self.cache_n), -1, dtype=np.int32)
+        self.top_scores_ = np.zeros((train.n_users, self.cache_n), dtype=np.float32)
+        warm = np.flatnonzero(self.history_ > 0)
+        for start in range(0, len(warm), 256):
+            rows = warm[start : start + 256]
+            self.top_rows_[rows], self.top_scores_[rows] = model.recommend_rows(rows, self.cache_n)
 
     def _title(self, item_id: int) -> str:
         return self.titles.get(int(item_id), f"item {int(item_id)}")
@@ -76,8 +89,11 @@ class ServedRecommender:
             cols, scores = self.popular_rows_[0, :n], self.popular_scores_[0, :n]
             items = [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s)) for c, s in zip(cols, scores)]
             return UserRecommendations(int(user_id), "popularity", items)
-        cols, scores = self.model.recommend_rows(np.array([row]), n)
-        cols, scores = cols[0][cols[0] >= 0], scores[0][cols[0] >= 0]
+        if n <= self.cache_n:
+            cols, scores = self.top_rows_[row, :n], self.top_scores_[row, :n]
+        else:
+            cols, scores = (a[0] for a in self.model.recommend_rows(np.array([row]), n))
+        cols, scores = cols[cols >= 0], scores[cols >= 0]
         seen = self.model.train_.items_of(row)
         out = []
         for c, s in zip(cols, scores):
@@ -86,8 +102,8 @@ class ServedRecommender:
         return UserRecommendations(int(user_id), "model", out)
 
     def _because(self, col: int, seen: np.ndarray, top: int = 3) -> list[str]:
-        sims = self.unit_vectors_[seen] @ self.unit_vectors_[col]
-        best = seen[np.argsort(-sims)[:top]]
+        sims = self.item_similarity_[col, seen]
+        best = seen[np.argsort(-sims, kind="stable")[:top]]
         return [self._title(self.model.item_ids_[b]) for b in best]
 
     def similar(self, item_id: int, n: int = 10) -> list[Recommendation]:
@@ -96,7 +112,7 @@ class ServedRecommender:
             # never interacted with: nothing to compare, fall back to what is popular
             cols = [c for c in self.popular_rows_[0] if c != col][:n]
             return [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(self.model.popularity_[c])) for c in cols]
-        sims = self.unit_vectors_ @ self.unit_vectors_[col]
+        sims = self.item_similarity_[col].copy()
         sims[col] = -np.inf
         cols, scores = top_n(sims[None, :], n)
         return [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s)) for c, s in zip(cols[0], scores[0])]

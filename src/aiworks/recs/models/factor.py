@@ -11,19 +11,26 @@ from aiworks.recs.models.base import BaseRecommender, csr
 
 
 class _ImplicitFactorModel(BaseRecommender):
-    def _make(self):  # pragma: no cover - overridden
+    bag = 1
+
+    def _make(self, seed: int):  # pragma: no cover - overridden
         raise NotImplementedError
 
     def _fit(self, interactions: Interactions) -> None:
         from threadpoolctl import threadpool_limits
 
+        users, items = [], []
         # implicit runs its own threads; a multithreaded BLAS underneath only oversubscribes the cores.
         with threadpool_limits(1, "blas"), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*OpenBLAS is configured.*")
-            model = self._make()
-            model.fit(csr(interactions), show_progress=False)
-        self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
-        self.item_factors_ = np.asarray(model.item_factors, dtype=np.float32)
+            for b in range(self.bag):
+                model = self._make(self.seed + b)
+                model.fit(csr(interactions), show_progress=False)
+                users.append(np.asarray(model.user_factors, dtype=np.float32))
+                items.append(np.asarray(model.item_factors, dtype=np.float32))
+        # A bag of differently-seeded models averages their scores: concatenated factors / bag do exactly that.
+        self.user_factors_ = np.hstack(users) / self.bag
+        self.item_factors_ = np.hstack(items)
 
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
         return self.user_factors_[rows] @ self.item_factors_.T
@@ -33,20 +40,27 @@ class _ImplicitFactorModel(BaseRecommender):
 
 
 class ALSRecommender(_ImplicitFactorModel):
-    """Implicit ALS (Hu, Koren, Volinsky 2008); confidence = 1 + alpha * interaction."""
+    """Implicit ALS (Hu, Koren, Volinsky 2008); confidence = 1 + alpha * interaction; optional seed bagging."""
 
     name = "als"
 
     def __init__(
-        self, factors: int = 64, regularization: float = 0.05, alpha: float = 2.0, iterations: int = 15, seed: int = 0
+        self,
+        factors: int = 12,
+        regularization: float = 0.045,
+        alpha: float = 4.57,
+        iterations: int = 10,
+        seed: int = 0,
+        bag: int = 1,
     ) -> None:
         self.factors = factors
+        self.bag = bag
         self.regularization = regularization
         self.alpha = alpha
         self.iterations = iterations
         self.seed = seed
 
-    def _make(self):
+    def _make(self, seed: int):
         from implicit.cpu.als import AlternatingLeastSquares
 
         return AlternatingLeastSquares(
@@ -54,7 +68,7 @@ class ALSRecommender(_ImplicitFactorModel):
             regularization=self.regularization,
             alpha=self.alpha,
             iterations=self.iterations,
-            random_state=self.seed,
+            random_state=seed,
         )
 
 
@@ -77,7 +91,7 @@ class BPRRecommender(_ImplicitFactorModel):
         self.iterations = iterations
         self.seed = seed
 
-    def _make(self):
+    def _make(self, seed: int):
         from implicit.cpu.bpr import BayesianPersonalizedRanking
 
         return BayesianPersonalizedRanking(
@@ -85,5 +99,5 @@ class BPRRecommender(_ImplicitFactorModel):
             learning_rate=self.learning_rate,
             regularization=self.regularization,
             iterations=self.iterations,
-            random_state=self.seed,
+            random_state=seed,
         )
