@@ -124,3 +124,10 @@ def test_cli_tune_tracks_trials(tmp_path):
 
     runs = search_runs(Settings(home=home), "spam-tuning")
     assert len(runs) == 4  # the study run + one nested run per trial
+
+
+def test_cli_too_many_folds_is_a_clear_error(tmp_path):
+    data = write_corpus(tmp_path / "corpus", n=3)
+    r = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "spam", "train", "--data", str(data),
+                                 "--model", "nb", "--folds", "5", "--json"])
+    assert r.exit_code == 2 and "cannot train" in r.output and "Traceback" not in r.output

@@ -94,6 +94,8 @@ def train(ctx: typer.Context,
             result = do_train(settings_of(ctx), corpus, model, hp, seed, folds, inner_folds, tick=tick)
         except TypeError as exc:
             _fail(f"bad hyper-parameter for {model}: {exc}")
+        except ValueError as exc:  # e.g. more folds than messages of a class
+            _fail(f"cannot train on {data}: {exc}")
     out = result.as_json()
     if as_json:
         typer.echo(json.dumps(out))
@@ -123,7 +125,10 @@ def compare(ctx: typer.Context,
     results = []
     with _progress(cv_steps(folds, inner_folds) * len(names), "comparing", as_json) as tick:
         for m in names:
-            results.append(do_train(settings, corpus, m, {}, seed, folds, inner_folds, track=False, tick=tick))
+            try:
+                results.append(do_train(settings, corpus, m, {}, seed, folds, inner_folds, track=False, tick=tick))
+            except ValueError as exc:
+                _fail(f"cannot train {m} on {data}: {exc}")
     best = max(results, key=lambda r: r.test["f1"])
     for r in results:
         log_result(settings, r, {}, register=r is best)
