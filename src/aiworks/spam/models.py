@@ -20,9 +20,9 @@ FAMILIES = ("nb", "logreg", "linsvm", "xgboost", "mlp")
 
 
 def _nb(alpha: float = 0.05, **feat):
-    from sklearn.naive_bayes import ComplementNB
+    from aiworks.spam.nb import TemperedComplementNB
 
-    return build_features(**feat), ComplementNB(alpha=alpha)
+    return build_features(**feat), TemperedComplementNB(alpha=alpha)
 
 
 def _logreg(C: float = 30.0, **feat):
