@@ -132,3 +132,13 @@ def test_time_split_per_mailbox_keeps_both_classes():
     for i in te:  # every test message is newer than every training message of its own mailbox and class
         same = [j for j in tr if emails[j].source == emails[i].source and labels[j] == labels[i]]
         assert all(emails[j].date <= emails[i].date for j in same)
+
+
+def test_nb_scores_do_not_saturate_into_ties(tiny):
+    train, test = tiny
+    model = build_pipeline("nb").fit(train.emails, train.labels)
+    scores = spam_scores(model, test.emails)
+    assert len(np.unique(scores)) == len(scores)  # a softmax over NB log-likelihoods gives many exact 1.0s here
+    assert (scores < 1.0).all() and (scores > 0.0).all()
+    verdicts = model.predict(test.emails)
+    np.testing.assert_array_equal(verdicts, (scores >= 0.5).astype(int))
