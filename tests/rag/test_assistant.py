@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import threading
 
@@ -203,3 +204,16 @@ def test_a_ranker_gets_the_candidate_pool_it_asks_for_and_decides_the_top_k(sett
     candidates = Reversing.seen[-1]
     assert len(candidates) > 3  # the ranker sees more than the answer keeps...
     assert answered[-1] == list(reversed(candidates))[:3]  # ...and its order decides what the answer uses
+
+
+def test_two_files_with_one_name_in_a_batch_do_not_silently_replace_each_other(settings, contracts, tmp_path):
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    clash = other_dir / contracts[0].name
+    clash.write_bytes(contracts[1].read_bytes())
+    assistant = Assistant(settings)
+    reports = assistant.ingest([contracts[0], clash, contracts[0]])
+    assert [r.status for r in reports] == ["ingested", "error"]
+    assert "same file name" in reports[1].error and reports[1].path == str(clash)
+    (doc,) = assistant.documents()
+    assert doc.sha256 == hashlib.sha256(contracts[0].read_bytes()).hexdigest()

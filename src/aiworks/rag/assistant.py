@@ -89,7 +89,7 @@ class Assistant:
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch."""
-        files = expand_paths(paths)
+        files, clashes = _split_name_clashes(expand_paths(paths))
 
         def sub(i: int):
             return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
@@ -122,7 +122,7 @@ class Assistant:
                 nxt = futures.get(i + 1)
                 if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
                     flush()
-        reports = [r for r in slots if r is not None]
+        reports = [r for r in slots if r is not None] + clashes
         if any(r.status in ("ingested", "replaced") for r in reports):
             self.store.optimize()
         if progress:
@@ -217,3 +217,18 @@ class Assistant:
             out.extend(HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
                        for a, b, c, d in lines)
         return out
+
+
+def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[FileReport]]:
+    """Documents are identified by file name (so a changed file replaces its old version). Two different files
+    with one name in the same batch would silently replace each other: ingest the first, report the others."""
+    first: dict[str, Path] = {}
+    kept, clashes = [], []
+    for path in files:
+        other = first.setdefault(path.name, path)
+        if other is path:
+            kept.append(path)
+        elif other.resolve() != path.resolve():  # the same file named twice is simply ingested once
+            clashes.append(FileReport(path=str(path), status="error",
+                                      error=f"same file name as {other}: documents are identified by name; rename one"))
+    return kept, clashes
