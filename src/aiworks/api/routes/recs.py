@@ -35,7 +35,9 @@ class SimilarOut(BaseModel):
 
 
 def build_router(settings: Settings) -> APIRouter:
-    router = APIRouter(prefix="/recs", tags=["recs"])
+    router = APIRouter(prefix="/recs", tags=["recs"], responses={
+        404: {"description": "Unknown user or item id"},
+        503: {"description": "No recommender registered yet (run `aiworks recs train`)"}})
     cache: dict[str, object] = {}
 
     def served():

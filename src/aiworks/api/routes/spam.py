@@ -56,7 +56,8 @@ def build_router(settings: Settings) -> APIRouter:
         except ValidationError as exc:
             raise HTTPException(422, json.loads(exc.json(include_url=False, include_context=False))) from exc
 
-    @router.post("/spam/predict", summary="Score one or more emails (raw RFC 822 or plain text)")
+    @router.post("/spam/predict", summary="Score one or more emails (raw RFC 822 or plain text)",
+                 responses={503: {"description": "No spam model registered yet (run `aiworks spam train`)"}})
     async def predict(request: Request) -> dict:
         declared = int(request.headers.get("content-length") or 0)
         if declared > MAX_REQUEST_BYTES:
