@@ -109,7 +109,9 @@ def _shared_model(path: str) -> tuple[object, threading.Lock]:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.disable_progress_bar()  # a "Loading weights" bar in the middle of our own progress output
             entry = (SentenceTransformer(path, device="cpu"), threading.Lock())
             _MODELS[path] = entry
         return entry
