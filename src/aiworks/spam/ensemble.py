@@ -11,8 +11,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
+def _logit(model, X) -> np.ndarray:
+    """A member's log-odds; its own decision_function where it has one, because probabilities of confident
+    members (logreg with large C) round to exactly 1.0 and lose the order of the extreme tail."""
+    if hasattr(model, "decision_function"):
+        return np.asarray(model.decision_function(X), dtype=np.float64)
+    p = np.clip(np.asarray(model.predict_proba(X)[:, 1], dtype=np.float64), 1e-15, 1 - 1e-15)
     return np.log(p) - np.log1p(-p)
 
 
@@ -31,13 +35,13 @@ class LogitAverageClassifier(BaseEstimator, ClassifierMixin):
         self.classes_ = np.array([0, 1])
         self.fitted_ = [(n, clone(m).fit(X, y)) for n, m in self.members]
         # Spread on training data is optimistic but identical in kind for every member: a fair common scale.
-        self.scales_ = np.array([max(float(np.std(_logit(m.predict_proba(X)[:, 1]))), 1e-6) for _, m in self.fitted_])
+        self.scales_ = np.array([max(float(np.std(_logit(m, X))), 1e-6) for _, m in self.fitted_])
         w = np.ones(len(self.members)) if self.weights is None else np.asarray(self.weights, dtype=float)
         self.weights_ = w / w.sum()
         return self
 
     def member_logits(self, X) -> np.ndarray:
-        return np.column_stack([_logit(m.predict_proba(X)[:, 1]) for _, m in self.fitted_]) / self.scales_
+        return np.column_stack([_logit(m, X) for _, m in self.fitted_]) / self.scales_
 
     def decision_function(self, X) -> np.ndarray:
         return self.member_logits(X) @ self.weights_
