@@ -60,7 +60,9 @@ def main() -> None:
         inner_ham.append(inner[ytr == 0])
         tests.append(te)
         print(f"outer fold {k} done at {time.time() - t0:.0f}s", flush=True)
-    np.savez(args.out.with_suffix(".npz"), y=y, outer=outer, fold=np.concatenate([np.full(len(t), k) for k, t in enumerate(tests)]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(args.out.with_suffix(".npz"), y=y, outer=outer, **{f"inner_ham_{k}": h for k, h in enumerate(inner_ham)},
+             **{f"test_{k}": t for k, t in enumerate(tests)})
     rows = {}
     for name, w in WEIGHTINGS.items():
         w = np.asarray(w, float) / sum(w)
@@ -74,7 +76,6 @@ def main() -> None:
                       "ham_fpr": float(flagged[y == 0].mean()), "oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(y, s),
                       "oof_f1": m["f1"], "oof_pr_auc": m["pr_auc"]}
         print(name, json.dumps(rows[name]), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"folds": args.folds, "inner_folds": args.inner_folds, "seed": args.seed,
                                     "n": len(y), "seconds": round(time.time() - t0, 1), "rows": rows}, indent=2))
 
