@@ -142,3 +142,31 @@ def test_nb_scores_do_not_saturate_into_ties(tiny):
     assert (scores < 1.0).all() and (scores > 0.0).all()
     verdicts = model.predict(test.emails)
     np.testing.assert_array_equal(verdicts, (scores >= 0.5).astype(int))
+
+
+def test_ensemble_averages_scaled_member_logits(tiny):
+    """The ensemble's score is the weighted mean of its members' scaled logits; a zero weight removes a member."""
+    train, test = tiny
+    model = build_pipeline("ensemble", w_nb=0.0, w_logreg=0.0).fit(train.emails, train.labels)
+    clf = model.named_steps["clf"]
+    X = model.named_steps["features"].transform(test.emails)
+    logits = clf.member_logits(X)
+    assert logits.shape == (len(test), 3) and np.all(clf.scales_ > 0)
+    # Only the MLP counts: the ensemble ranks exactly like its MLP member.
+    mlp = clf.fitted_[0][1]
+    np.testing.assert_allclose(clf.decision_function(X), mlp.decision_function(X) / clf.scales_[0], rtol=1e-5, atol=1e-5)
+    even = build_pipeline("ensemble").fit(train.emails, train.labels).named_steps["clf"]
+    np.testing.assert_allclose(even.decision_function(X), even.member_logits(X).mean(axis=1), rtol=1e-6)
+
+
+def test_compare_selection_prefers_low_fpr_recall_when_asked():
+    from types import SimpleNamespace
+
+    from aiworks.spam.training import selection_key
+
+    hi_f1 = SimpleNamespace(test={"f1": 0.99, "recall_at_fpr_0.001": 0.5}, cv=SimpleNamespace(recall_at_fpr=0.43))
+    tail = SimpleNamespace(test={"f1": 0.98, "recall_at_fpr_0.001": 0.93}, cv=None)  # no CV: falls back to test
+    assert max([hi_f1, tail], key=lambda r: selection_key(r, "f1")) is hi_f1
+    assert max([hi_f1, tail], key=lambda r: selection_key(r, "low_fpr")) is tail
+    with pytest.raises(ValueError, match="unknown selection"):
+        selection_key(tail, "auc")

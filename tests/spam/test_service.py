@@ -104,10 +104,11 @@ def test_http_without_model_is_503(tmp_path):
 def test_cli_compare_same_split_for_all_families(tmp_path):
     data = write_corpus(tmp_path / "corpus", n=30)
     r = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "spam", "compare", "--data", str(data),
-                                 "--models", "nb,logreg", "--folds", "0", "--inner-folds", "2", "--json"])
+                                 "--models", "nb,logreg", "--folds", "0", "--inner-folds", "2", "--select", "low_fpr",
+                                 "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert [x["model"] for x in out["results"]] == ["nb", "logreg"]
+    assert [x["model"] for x in out["results"]] == ["nb", "logreg"] and out["selected_by"] == "low_fpr"
     assert out["results"][0]["split"] == out["results"][1]["split"]  # identical split for every family
     assert out["best"] in ("nb", "logreg")
 

@@ -13,7 +13,7 @@ import typer
 spam_app = typer.Typer(help="Spam email detector: the whole ML lifecycle.", no_args_is_help=True)
 
 DATA_HELP = "Corpus: folder/archive of SpamAssassin, Enron-Spam, SMS Spam Collection, or ham/ + spam/ folders"
-MODEL_HELP = "Model family: nb, logreg, linsvm, xgboost, mlp"
+MODEL_HELP = "Model family: nb, logreg, linsvm, xgboost, mlp, ensemble"
 
 
 def _fail(msg: str) -> None:
@@ -111,15 +111,19 @@ def compare(ctx: typer.Context,
             data: Path = typer.Option(..., "--data", help=DATA_HELP),
             models: str = typer.Option("nb,logreg,linsvm,xgboost,mlp", help="Comma-separated families"),
             folds: int = typer.Option(5), inner_folds: int = typer.Option(3), seed: int = typer.Option(0),
+            select: str = typer.Option("f1", help="Register the best by: f1 (test F1) or low_fpr (spam recall at "
+                                       "0.1% ham FPR: pooled CV if run, else test split)"),
             as_json: bool = typer.Option(False, "--json")) -> None:
-    """All model families on identical splits: one table, one MLflow run each; the best F1 is registered."""
+    """All model families on identical splits: one table, one MLflow run each; the best is registered."""
     from aiworks.cli import settings_of
-    from aiworks.spam.training import cv_steps, log_result
+    from aiworks.spam.training import SELECT_BY, cv_steps, log_result, selection_key
     from aiworks.spam.training import train as do_train
 
     names = [m.strip() for m in models.split(",") if m.strip()]
     for m in names:
         _check_family(m)
+    if select not in SELECT_BY:
+        _fail(f"unknown --select {select!r}; choose one of {', '.join(SELECT_BY)}")
     settings = settings_of(ctx)
     corpus = _load(data, as_json)
     results = []
@@ -129,17 +133,18 @@ def compare(ctx: typer.Context,
                 results.append(do_train(settings, corpus, m, {}, seed, folds, inner_folds, track=False, tick=tick))
             except ValueError as exc:
                 _fail(f"cannot train {m} on {data}: {exc}")
-    best = max(results, key=lambda r: r.test["f1"])
+    best = max(results, key=lambda r: selection_key(r, select))
     for r in results:
         log_result(settings, r, {}, register=r is best)
     rows = [(r.detector.family, r.as_json()) for r in results]
     if as_json:
-        typer.echo(json.dumps({"results": [o for _, o in rows], "best": best.detector.family}))
+        typer.echo(json.dumps({"results": [o for _, o in rows], "best": best.detector.family,
+                                "selected_by": select}))
         return
     from rich.console import Console
 
     Console().print(_metrics_table(rows, f"{corpus.name}: {len(corpus)} messages, identical split + folds"))
-    typer.echo(f"best by test F1: {best.detector.family} → registered models:/spam/{best.version}")
+    typer.echo(f"best by {select}: {best.detector.family} → registered models:/spam/{best.version}")
 
 
 @spam_app.command()

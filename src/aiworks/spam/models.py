@@ -16,7 +16,7 @@ from sklearn.pipeline import Pipeline
 from aiworks.spam.features import build_features
 from aiworks.spam.types import Email
 
-FAMILIES = ("nb", "logreg", "linsvm", "xgboost", "mlp")
+FAMILIES = ("nb", "logreg", "linsvm", "xgboost", "mlp", "ensemble")
 
 
 def _nb(alpha: float = 0.05, **feat):
@@ -59,8 +59,25 @@ def _mlp(hidden: int = 64, epochs: int = 5, lr: float = 5e-3, dropout: float = 0
                                                       weight_decay=weight_decay)
 
 
+def _ensemble(hidden: int = 64, epochs: int = 5, lr: float = 5e-3, alpha: float = 0.05, C: float = 30.0,
+              w_nb: float = 1.0, w_logreg: float = 1.0, **feat):
+    from sklearn.linear_model import LogisticRegression
+
+    from aiworks.spam.ensemble import LogitAverageClassifier
+    from aiworks.spam.mlp import TorchMLPClassifier
+    from aiworks.spam.nb import TemperedComplementNB
+
+    # One shared feature matrix (the MLP's view) so the ensemble pays for feature extraction once.
+    feat = {"max_char_features": 50_000, **feat}
+    members = [("mlp", TorchMLPClassifier(hidden=hidden, epochs=epochs, lr=lr)),
+               ("nb", TemperedComplementNB(alpha=alpha)),
+               ("logreg", LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=0))]
+    return build_features(**feat), LogitAverageClassifier(members, [1.0, w_nb, w_logreg])
+
+
 _BUILDERS: dict[str, Callable[..., tuple[Any, Any]]] = {
-    "nb": _nb, "logreg": _logreg, "linsvm": _linsvm, "xgboost": _xgboost, "mlp": _mlp}
+    "nb": _nb, "logreg": _logreg, "linsvm": _linsvm, "xgboost": _xgboost, "mlp": _mlp,
+    "ensemble": _ensemble}
 
 
 def build_pipeline(name: str, **params: Any) -> Pipeline:
@@ -89,6 +106,9 @@ def search_space(name: str, trial) -> dict[str, Any]:
                 "epochs": trial.suggest_int("epochs", 3, 12),
                 "lr": trial.suggest_float("lr", 3e-4, 1e-2, log=True),
                 "dropout": trial.suggest_float("dropout", 0.0, 0.5)}
+    if name == "ensemble":
+        return {"epochs": trial.suggest_int("epochs", 3, 12), "alpha": trial.suggest_float("alpha", 1e-3, 1.0, log=True),
+                "w_nb": trial.suggest_float("w_nb", 0.0, 1.0), "w_logreg": trial.suggest_float("w_logreg", 0.0, 1.0)}
     raise ValueError(f"unknown model {name!r}")
 
 

@@ -115,6 +115,20 @@ def log_result(settings: Settings, result: TrainResult, params: dict, register: 
                 "strict_threshold": d.strict_threshold, "target_fpr": TARGET_FPR})
 
 
+SELECT_BY = ("f1", "low_fpr")
+
+
+def selection_key(result: TrainResult, by: str = "f1") -> tuple[float, ...]:
+    """How ``compare`` ranks families. "low_fpr" = spam recall at 0.1% ham FPR: pooled CV when it was run, else the
+    test split's (honest thresholds either way), ties broken by test F1; "f1" = test F1 only."""
+    if by == "f1":
+        return (result.test["f1"],)
+    if by != "low_fpr":
+        raise ValueError(f"unknown selection {by!r}; choose one of {', '.join(SELECT_BY)}")
+    low = result.cv.recall_at_fpr if result.cv else result.test.get("recall_at_fpr_0.001", 0.0)
+    return (low, result.test["f1"])
+
+
 def cv_steps(folds: int, inner_folds: int) -> int:
     """Number of model fits ``train`` performs (for progress bars)."""
     return (inner_folds + 1) * (1 + folds)
