@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-legalbench fuzz clean
+.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -53,9 +53,9 @@ bench-spam: install
 	nice -n 10 $(BIN)/python benchmarks/bench_spam.py
 bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
-bench-legalbench: install
-	nice -n 10 $(BIN)/python benchmarks/bench_legalbench.py --benchmark $(BENCH_DATA)/legalbench-rag
-bench: bench-rag bench-api bench-spam bench-recs bench-legalbench
+bench-retrieval: install
+	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+bench: bench-rag bench-api bench-spam bench-recs bench-retrieval
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).
 fuzz: install

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aiworks.cli import app
-from aiworks.evaluation.legalbench import load_queries, training_queries
+from aiworks.evaluation.dataset import load_queries, training_queries
 from aiworks.settings import Settings
 
 runner = CliRunner()

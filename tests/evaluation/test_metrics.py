@@ -2,7 +2,7 @@
 
 import pytest
 
-from aiworks.evaluation.legalbench import Query, Span
+from aiworks.evaluation.dataset import Query, Span
 from aiworks.evaluation.metrics import at_ks, merge_spans, precision_recall
 
 A, B = "maud/a.txt", "maud/b.txt"

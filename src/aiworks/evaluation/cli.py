@@ -101,7 +101,7 @@ def retrieval(
 ) -> None:
     """Character-level precision@k / recall@k of the assistant's retrieval on LegalBench-RAG."""
     from aiworks.cli import settings_of
-    from aiworks.evaluation.legalbench import BenchmarkError, parse_datasets
+    from aiworks.evaluation.dataset import BenchmarkError, parse_datasets
     from aiworks.evaluation.metrics import MERGE_NOTE
     from aiworks.evaluation.pipeline import PipelineConfig, standard_configs
     from aiworks.evaluation.service import build, load_benchmark, routing_accuracy, run_config
@@ -169,7 +169,7 @@ def train_ranker_cmd(
 ) -> None:
     """Train + tune the learned ranker on document-disjoint training queries; register it as legal-ranker."""
     from aiworks.cli import settings_of
-    from aiworks.evaluation.legalbench import BenchmarkError
+    from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
 
     settings = settings_of(ctx)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aiworks.evaluation.legalbench import Span
+from aiworks.evaluation.dataset import Span
 
 MERGE_NOTE = "retrieved spans are merged per file before counting (upstream does not, which lets recall exceed 1)"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aiworks.evaluation.legalbench import Query, Span
+from aiworks.evaluation.dataset import Query, Span
 from aiworks.evaluation.metrics import MERGE_NOTE, at_ks
 
 

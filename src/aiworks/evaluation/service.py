@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiworks.evaluation.index import CorpusIndex, EmbeddingCache
-from aiworks.evaluation.legalbench import Query, corpus_files, load_queries, read_document
+from aiworks.evaluation.dataset import Query, corpus_files, load_queries, read_document
 from aiworks.evaluation.pipeline import PipelineConfig, Searcher
 from aiworks.evaluation.runner import EvalResult, evaluate
 from aiworks.rag.route import DocumentRouter

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aiworks.evaluation.legalbench import Query, read_document, training_queries
+from aiworks.evaluation.dataset import Query, read_document, training_queries
 from aiworks.evaluation.pipeline import PipelineConfig, Searcher
 from aiworks.evaluation.runner import evaluate
 from aiworks.evaluation.service import EXPERIMENT, Built, Progress, build

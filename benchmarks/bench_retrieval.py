@@ -1,10 +1,10 @@
-"""LegalBench-RAG retrieval benchmark → benchmarks/results/legalbench.json (+ a markdown table on stdout).
+"""LegalBench-RAG retrieval benchmark → benchmarks/results/retrieval.json (+ a markdown table on stdout).
 
 mini: every configuration of the BENCHMARKS.md table (dense, BM25, hybrid, + routing, + learned ranker).
 full (--full): all 714 documents; document-routing top-1 accuracy and the configurations that need no
 embeddings (embedding ~80M characters with MiniLM on 2 shared CPU cores would take hours).
 
-Run from the repo root:  python benchmarks/bench_legalbench.py [--benchmark ../shared/bench/legalbench-rag] [--full]
+Run from the repo root:  python benchmarks/bench_retrieval.py [--benchmark ../shared/bench/legalbench-rag] [--full]
 The learned ranker rows need `aiworks eval train-ranker` first (it is loaded from the registry under --home).
 """
 
@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from aiworks.evaluation.legalbench import DATASETS
+from aiworks.evaluation.dataset import DATASETS
 from aiworks.evaluation.metrics import MERGE_NOTE
 from aiworks.evaluation.pipeline import standard_configs
 from aiworks.evaluation.service import build, load_benchmark, routing_accuracy, run_config
@@ -74,7 +74,7 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None)
     ap.add_argument("--subsets", default="mini", help="mini, full or mini,full (full runs sparse configs only)")
     ap.add_argument("--no-dense", action="store_true", help="mini without embeddings (sparse rows only)")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "legalbench.json")
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "retrieval.json")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     settings = Settings(**({"home": args.home} if args.home else {}))
