@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import threading
+from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -145,56 +146,58 @@ class MiniLMEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        model, lock = _shared_model(self.path)
-        prep = getattr(model, "preprocess", None) or model.tokenize
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths → less padding
+        with self._model() as model:
+            prep = getattr(model, "preprocess", None) or model.tokenize
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b:b + self.batch_size]
+                with torch.inference_mode():
+                    features = model(prep([texts[i] for i in idx]))
+                out[idx] = features["sentence_embedding"].float().numpy()
+        return _normalise(out)
+
+    @contextmanager
+    def _model(self):
+        """The shared model, held exclusively and run on this embedder's thread count (restored afterwards)."""
+        import torch
+
+        model, lock = _shared_model(self.path)
         with lock:
             before = torch.get_num_threads()
             torch.set_num_threads(self.threads)
             try:
-                for b in range(0, len(order), self.batch_size):
-                    idx = order[b:b + self.batch_size]
-                    with torch.inference_mode():
-                        features = model(prep([texts[i] for i in idx]))
-                    out[idx] = features["sentence_embedding"].float().numpy()
+                yield model
             finally:
                 torch.set_num_threads(before)
-        return _normalise(out)
 
     def embed_with_spans(self, texts: list[str], spans: list[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
         import torch
 
-        model, lock = _shared_model(self.path)
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         span_vectors: list[np.ndarray] = [np.zeros((len(sp), self.dim), dtype=np.float32) for sp in spans]
         missing: list[tuple[int, int]] = []  # spans past the 256-token truncation: embedded on their own
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths → less padding
-        prep = getattr(model, "preprocess", None) or model.tokenize
-        with lock:
-            before = torch.get_num_threads()
-            torch.set_num_threads(self.threads)
-            try:
-                for b in range(0, len(order), self.batch_size):
-                    idx = order[b:b + self.batch_size]
-                    batch = [texts[i] for i in idx]
-                    offsets = model.tokenizer(batch, return_offsets_mapping=True, truncation=True, padding=True,
-                                              max_length=model.max_seq_length)["offset_mapping"]
-                    with torch.inference_mode():
-                        out = model(prep(batch))
-                    tokens = out["token_embeddings"].float().numpy()
-                    vectors[idx] = out["sentence_embedding"].float().numpy()
-                    for row, i in enumerate(idx):
-                        offs = np.asarray(offsets[row], dtype=np.int64).reshape(-1, 2)[: tokens.shape[1]]
-                        real = offs[:, 1] > 0  # special and padding tokens map to (0, 0)
-                        for j, (s, e) in enumerate(spans[i]):
-                            sel = real & (offs[:, 1] > s) & (offs[:, 0] < e)
-                            if sel.any():
-                                span_vectors[i][j] = tokens[row, : len(offs)][sel].mean(axis=0)
-                            else:
-                                missing.append((i, j))
-            finally:
-                torch.set_num_threads(before)
+        with self._model() as model:
+            prep = getattr(model, "preprocess", None) or model.tokenize
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b:b + self.batch_size]
+                batch = [texts[i] for i in idx]
+                offsets = model.tokenizer(batch, return_offsets_mapping=True, truncation=True, padding=True,
+                                          max_length=model.max_seq_length)["offset_mapping"]
+                with torch.inference_mode():
+                    out = model(prep(batch))
+                tokens = out["token_embeddings"].float().numpy()
+                vectors[idx] = out["sentence_embedding"].float().numpy()
+                for row, i in enumerate(idx):
+                    offs = np.asarray(offsets[row], dtype=np.int64).reshape(-1, 2)[: tokens.shape[1]]
+                    real = offs[:, 1] > 0  # special and padding tokens map to (0, 0)
+                    for j, (s, e) in enumerate(spans[i]):
+                        sel = real & (offs[:, 1] > s) & (offs[:, 0] < e)
+                        if sel.any():
+                            span_vectors[i][j] = tokens[row, : len(offs)][sel].mean(axis=0)
+                        else:
+                            missing.append((i, j))
         if missing:
             extra = self.embed([texts[i][spans[i][j][0]:spans[i][j][1]] for i, j in missing])
             for (i, j), v in zip(missing, extra):
