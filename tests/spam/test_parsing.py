@@ -98,3 +98,24 @@ def test_auto_detects_raw_versus_plain_text():
     assert to_email("Note: call me about the meeting").body == "Note: call me about the meeting"
     assert to_email(b"plain words", kind="raw").body.strip() == "plain words"
     assert to_email("Subject: looks raw\n\nbut forced text", kind="text").subject == ""
+
+
+def test_html_to_text_keeps_words_links_and_drops_markup():
+    from aiworks.spam.parsing import html_to_text
+
+    text, links = html_to_text(
+        "<!DOCTYPE html><html><head><style>b{x:y}</style><script src='http://js.example.com/t.js'></script></head>"
+        "<body><p>Cheap V<!-- filler -->iagra &amp; more</p><a href=\"http://shop.example.biz/?a=1&amp;b=2\">buy"
+        "</a><br>next line</body></html>")
+    assert "Viagra & more" in text  # comments split words in spam; entities decoded
+    assert "next line" in text and "\n" in text  # block tags become line breaks
+    assert "<" not in text and "x:y" not in text and "DOCTYPE" not in text
+    assert links == ["http://js.example.com/t.js", "http://shop.example.biz/?a=1&b=2"]
+
+
+def test_caps_ratio_same_on_ascii_fast_path_and_unicode_path():
+    from aiworks.spam.features import _caps_ratio
+
+    assert _caps_ratio("FREE money!! 100%") == 4 / 9
+    assert _caps_ratio("FREE money!! 100% é") == 4 / 10  # non-ASCII path, letters only
+    assert _caps_ratio("12345 !!") == 0.0

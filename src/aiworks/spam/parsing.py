@@ -11,7 +11,7 @@ import re
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
-from html.parser import HTMLParser
+from html import unescape
 
 from aiworks.spam.types import Email
 
@@ -27,44 +27,28 @@ MAX_BODY_CHARS = 100_000
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 
 
-class _HTMLText(HTMLParser):
-    """HTML → visible text + hrefs; script/style content dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hrefs: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("br", "p", "div", "tr", "li"):
-            self.parts.append("\n")
-        for k, v in attrs:
-            if k in ("href", "src") and v and v.lower().startswith(("http", "www")):
-                self.hrefs.append(v)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+# HTML → text with a few C-speed regex passes instead of html.parser: on this corpus the stdlib parser was the
+# largest single cost of parsing (~40 %), and a spam filter needs the visible words and the links, not a DOM.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*((?:https?:|www\.)[^"'\s>]+)""", re.I)
+# A tag ends at the first ">": rare quoted ">" in attributes leak a fragment, but real spam is full of unclosed
+# quotes, and quote-aware patterns then swallow whole paragraphs (measured: 3x more body differences vs html.parser).
+_HTML_BREAK = re.compile(r"<(?:br|p|div|tr|li)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"<[/?]?[A-Za-z][^>]*>|<![^>]*>")
 
 
 def html_to_text(html: str) -> tuple[str, list[str]]:
-    parser = _HTMLText()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # HTMLParser is lenient, but never let markup crash parsing
-        return re.sub(r"<[^>]+>", " ", html), []
-    return "".join(parser.parts), parser.hrefs
+    """Visible text + http(s)/www links of an HTML part; script, style and comments dropped. Never raises."""
+    html = _HTML_COMMENT.sub("", html)  # "", not " ": spammers split words with comments ("V<!-- -->iagra")
+    hrefs = _HTML_HREF.findall(html)  # before dropping scripts: a script's src is a link the message loads
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", _HTML_SCRIPT.sub("", html)))
+    return unescape(text), [unescape(h) for h in hrefs]
 
 
 def _decode_header(value: object, defects: list[str]) -> str:
+    if isinstance(value, str) and "=?" not in value:  # no RFC 2047 encoded words: nothing to decode (fast path)
+        return value[:MAX_HEADER_CHARS]
     try:
         text = str(make_header(decode_header(str(value))))
     except Exception:
