@@ -165,6 +165,19 @@ def speed(settings, bench: Path, n_requests: int) -> None:
         t0 = time.perf_counter()
         batch_scores(det, raws, "raw", n_jobs=n_jobs)
         out[f"raw_to_score_emails_per_s_{n_jobs}proc"] = round(len(raws) / (time.perf_counter() - t0))
+    # The user-facing batch path (`aiworks spam predict *.eml`): worker processes + prediction log + verdicts.
+    import tempfile
+
+    from aiworks.lifecycle.monitoring import PredictionLog
+    from aiworks.spam.service import SpamService
+
+    svc = SpamService(settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        svc.log = PredictionLog(Path(tmp) / "log.jsonl")  # keep the benchmark out of the real monitoring log
+        svc.predict(raws[:1200], "raw")
+        t0 = time.perf_counter()
+        svc.predict(raws, "raw")
+        out["service_predict_emails_per_s_2proc"] = round(len(raws) / (time.perf_counter() - t0))
 
     port = _free_port()
     env = dict(os.environ, AIWORKS_HOME=str(settings.home), PYTHONPATH=str(Path(__file__).parents[1] / "src"))

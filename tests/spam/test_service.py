@@ -132,3 +132,24 @@ def test_cli_too_many_folds_is_a_clear_error(tmp_path):
     r = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "spam", "train", "--data", str(data),
                                  "--model", "nb", "--folds", "5", "--json"])
     assert r.exit_code == 2 and "cannot train" in r.output and "Traceback" not in r.output
+
+
+def test_big_batch_uses_worker_processes_and_matches_single_process(trained):
+    """A large batch goes through the multi-process path; verdicts, defects and the log equal the 1-process path."""
+    from aiworks.spam.service import MIN_CHUNK, SpamService
+
+    home, data, _ = trained
+    files = sorted(data.rglob("*.eml"))
+    items = [f.read_bytes() for f in files] * (2 * MIN_CHUNK // len(files) + 1)
+    items.append(b"Subject: broken\nContent-Type: text/plain; charset=no-such-charset\n\n\xff\xfe cheap pills")
+    assert len(items) >= 2 * MIN_CHUNK
+    settings = Settings(home=home)
+    svc = SpamService(settings)
+    multi = svc.predict(items, "auto", n_jobs=2)
+    single = svc.predict(items, "auto", n_jobs=1)
+    assert [p.id for p in multi] == [str(i) for i in range(len(items))]
+    assert [p.label for p in multi] == [p.label for p in single]
+    assert [p.defects for p in multi] == [p.defects for p in single] and multi[-1].defects
+    assert max(abs(a.score - b.score) for a, b in zip(multi, single)) < 1e-9
+    logged = svc.log.read()[-2 * len(items):]
+    assert [r["features"] for r in logged[:len(items)]] == [r["features"] for r in logged[len(items):]]

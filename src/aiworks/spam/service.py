@@ -18,6 +18,7 @@ from aiworks.spam.parsing import from_subject_body, parse_email
 from aiworks.spam.training import MODEL_NAME, SERVED_ALIAS
 from aiworks.spam.types import Email
 
+MIN_CHUNK = 512  # below ~1,000 messages, starting worker processes costs more than it saves
 RFC822_START = re.compile(r"^(From |[A-Za-z][A-Za-z0-9-]*:\s)")
 
 
@@ -88,45 +89,61 @@ class SpamService:
         name, version, det = self.model()
         started = time.perf_counter()
         scores = det.scores(emails)
-        preds = [Prediction(e.id, "spam" if s >= det.threshold else "ham", float(s), det.threshold,
-                            None if det.strict_threshold is None else bool(s > det.strict_threshold), list(e.defects))
-                 for e, s in zip(emails, scores)]
+        frame = structure_frame(emails) if self.log is not None else None
+        return self._finish(name, version, det, [e.id for e in emails], scores, [list(e.defects) for e in emails],
+                            frame, texts, started)
+
+    def predict(self, items: Sequence[bytes | str], kind: str = "auto", ids: Sequence[str] | None = None,
+                n_jobs: int = 2) -> list[Prediction]:
+        ids = [str(i) for i in ids] if ids else [str(i) for i in range(len(items))]
+        if self.settings.log_prediction_text or n_jobs == 1 or len(items) < 2 * MIN_CHUNK:
+            emails = [to_email(it, kind, id=i) for it, i in zip(items, ids)]
+            texts = [f"{e.subject}\n{e.body}" for e in emails] if self.settings.log_prediction_text else None
+            return self.predict_emails(emails, texts)
+        # Big batches: parse + score in worker processes; only scores, defects and the monitored features
+        # come back (not the parsed bodies), so the parent does almost nothing per email.
+        name, version, det = self.model()
+        started = time.perf_counter()
+        scores, defects, frame = batch_scores(det, items, kind, n_jobs=n_jobs, with_details=True)
+        return self._finish(name, version, det, ids, scores, defects, frame, None, started)
+
+    def _finish(self, name: str, version: int, det: SpamDetector, ids: Sequence[str], scores, defects: list[list[str]],
+                frame: dict | None, texts: Sequence[str] | None, started: float) -> list[Prediction]:
+        preds = [Prediction(i, "spam" if s >= det.threshold else "ham", float(s), det.threshold,
+                            None if det.strict_threshold is None else bool(s > det.strict_threshold), d)
+                 for i, s, d in zip(ids, scores, defects)]
         self.counters["requests_emails"] += len(preds)
         self.counters["predicted_spam"] += sum(p.label == "spam" for p in preds)
         self.counters["predicted_ham"] += sum(p.label == "ham" for p in preds)
         self.counters["malformed_emails"] += sum(bool(p.defects) for p in preds)
         self.counters["scoring_seconds_total_us"] += int((time.perf_counter() - started) * 1e6)
-        if self.log is not None:
-            frame = structure_frame(emails)
+        if self.log is not None and frame is not None:
             records = []
             for i, p in enumerate(preds):
                 rec = {"model": name, "version": version, "score": round(p.score, 6), "label": p.label,
                        "features": {k: round(float(frame[k][i]), 6) for k in MONITORED_FEATURES}}
-                if self.settings.log_prediction_text and texts is not None:
+                if texts is not None:
                     rec["text"] = texts[i]
                 records.append(rec)
             self.log.append(records)
         return preds
 
-    def predict(self, items: Sequence[bytes | str], kind: str = "auto", ids: Sequence[str] | None = None) -> list[Prediction]:
-        emails = [to_email(it, kind, id=(ids[i] if ids else str(i))) for i, it in enumerate(items)]
-        texts = None
-        if self.settings.log_prediction_text:
-            texts = [f"{e.subject}\n{e.body}" for e in emails]
-        return self.predict_emails(emails, texts)
 
-
-def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str):
+def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str, with_details: bool = False):
     emails = [to_email(it, kind) for it in items]
-    return detector.scores(emails)
+    scores = detector.scores(emails)
+    if not with_details:
+        return scores
+    return scores, [list(e.defects) for e in emails], structure_frame(emails)
 
 
 def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str = "auto", n_jobs: int = 2,
-                 min_chunk: int = 512):
+                 min_chunk: int = MIN_CHUNK, with_details: bool = False):
     """Parse + score many raw messages, one contiguous slice per worker process.
 
     Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores;
     one slice per worker means the detector (with its vocabularies) is pickled once per worker, not per chunk.
+    ``with_details`` also returns each message's parse defects and the monitored structure features.
     """
     import math
 
@@ -134,8 +151,11 @@ def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str
     from joblib import Parallel, delayed
 
     if n_jobs == 1 or len(items) <= min_chunk:
-        return _score_chunk(detector, items, kind)
+        return _score_chunk(detector, items, kind, with_details)
     size = math.ceil(len(items) / n_jobs)
-    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + size], kind)
+    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + size], kind, with_details)
                                     for i in range(0, len(items), size))
-    return np.concatenate(parts)
+    if not with_details:
+        return np.concatenate(parts)
+    frame = {k: np.concatenate([p[2][k] for p in parts]) for k in parts[0][2]}
+    return np.concatenate([p[0] for p in parts]), [d for p in parts for d in p[1]], frame
