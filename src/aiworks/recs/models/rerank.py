@@ -127,7 +127,7 @@ class RerankRecommender(BaseRecommender):
             fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1))
             rows = np.flatnonzero((np.diff(held.matrix.indptr) > 0) & (np.diff(fit_part.matrix.indptr) > 0))
             feats = self._features(self._fit_members(fit_part), fit_part, rows)
-            label = np.asarray(held.matrix[rows[feats.rows], feats.items]).ravel() > 0
+            label = held.matrix.toarray()[rows[feats.rows], feats.items] > 0
             xs.append(feats.x)
             ys.append(label.astype(np.float32))
             qids.append(c * interactions.n_users + rows[feats.rows])
@@ -139,13 +139,17 @@ class RerankRecommender(BaseRecommender):
         # users whose candidates hold no positive carry no ranking signal
         has_pos = np.isin(qid, np.unique(qid[y > 0]))
         x, y, qid = x[has_pos], y[has_pos], qid[has_pos]
+        self.models_ = self._fit_members(interactions)
+        self.stats_ = training_stats(interactions)
+        self.positive_rate_ = float(y.mean()) if len(y) else 0.0
+        if not (y > 0).any():
+            # too little data to carve labels from: serve the stage-1 order (score_rows' fallback band)
+            self.rankers_, self.best_iteration_ = [], 0
+            return
         users = np.unique(qid % interactions.n_users)
         rng = np.random.default_rng(self.seed)
         held_users = rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
         va = np.isin(qid % interactions.n_users, held_users)  # user-disjoint early-stopping set
-        self.models_ = self._fit_members(interactions)
-        self.stats_ = training_stats(interactions)
-        self.positive_rate_ = float(y.mean()) if len(y) else 0.0
         if self.ranker == "logistic":
             # a linear scorer: the low-variance alternative to the GBDT on this small, noisy label set
             from sklearn.linear_model import LogisticRegression
@@ -184,7 +188,7 @@ class RerankRecommender(BaseRecommender):
         # non-candidates: stage-1 order squeezed into a band far below every re-ranked candidate
         span = base.max(axis=1, keepdims=True) - base.min(axis=1, keepdims=True) + 1e-9
         out = _BELOW + (base - base.min(axis=1, keepdims=True)) / span
-        if len(feats.rows):
+        if len(feats.rows) and self.rankers_:
             out[feats.rows, feats.items] = np.mean([self._predict(r, feats.x) for r in self.rankers_], axis=0)
         return out
 
