@@ -123,6 +123,10 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     from aiworks.cli import app
 
     home = ["--home", str(tmp_path / "home"), "recs"]
+    # saved params (what `recs tune` writes) override the shipped defaults: a small ranker keeps the test fast
+    params = tmp_path / "home" / "recs" / "params" / "rerank.json"
+    params.parent.mkdir(parents=True)
+    params.write_text(json.dumps({"carvings": 2, "n_estimators": 40, "early_stopping": 10, "threads": 1}))
     r = CliRunner().invoke(app, [*home, "evaluate", "--data", str(movielens_dir), "--model", "rerank", "--k", "3", "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout.strip().splitlines()[-1])
@@ -130,3 +134,10 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     r = CliRunner().invoke(app, [*home, "compare", "--data", str(movielens_dir), "--models", "ease,rerank", "--json"])
     assert r.exit_code == 0, r.output
     assert [row["model"] for row in json.loads(r.stdout.strip().splitlines()[-1])] == ["ease", "rerank"]
+    # servable: registered (pickled through the model registry) and answered from the precomputed lists
+    r = CliRunner().invoke(app, [*home, "train", "--data", str(movielens_dir), "--model", "rerank"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, [*home, "recommend", "--user", "3", "--n", "4", "--json"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout.strip().splitlines()[-1])
+    assert body["model"] == "rerank" and body["source"] == "model" and len(body["items"]) == 4

@@ -86,7 +86,7 @@ def _side_features(train: Interactions, rows: np.ndarray, r: np.ndarray, i: np.n
     genres = side.item_genres.astype(np.float32)
     profile = seen.astype(np.float32) @ genres  # users x genres
     share = profile / (profile.sum(axis=1, keepdims=True) + 1e-9)
-    overall = genres.sum(axis=0) / genres.sum()
+    overall = genres.sum(axis=0) / max(float(genres.sum()), 1.0)
     g_i = genres[i]
     cos = (share[r] * g_i).sum(1) / (np.linalg.norm(share[r], axis=1) * np.linalg.norm(g_i, axis=1) + 1e-9)
     lift = _safe_div((share[r] / (overall + 1e-9) * g_i).sum(1), g_i.sum(1))
