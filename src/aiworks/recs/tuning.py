@@ -77,7 +77,6 @@ def _space(name: str, trial) -> dict[str, Any]:
             "ratio": trial.suggest_float("ratio", 0.7, 0.9),
             "max_depth": trial.suggest_int("max_depth", 2, 6),
             "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.1, log=True),
-            "carvings": 2,
         }
     if name == "pop":
         return {}
