@@ -5,6 +5,8 @@
 Per seed: per-user stratified 75/25 split, top-10, seen items removed, full ranking. Families use the shipped
 tuned defaults (tuned on a validation split of seed 42's *training* part). The best model ("blend") is re-tuned per
 seed, on a validation split carved from that seed's training part only, then scored once on its test part.
+The two-stage "rerank" family trains its ranker inside fit() on carvings of each seed's training part
+(`--models rerank --blend-trials 0` re-runs just it and keeps the other families' earlier runs).
 Also measures single-user latency (p50/p99, in-process) and batch throughput over all users.
 Writes benchmarks/results/recs.json.
 """

@@ -16,6 +16,17 @@ import scipy.sparse as sp
 
 
 @dataclass(frozen=True)
+class SideInfo:
+    """Item and user attributes aligned with the catalogue order (NaN / -1 where unknown); used by the re-ranker."""
+
+    item_genres: np.ndarray  # n_items x n_genres, 0/1
+    item_year: np.ndarray  # n_items, release year
+    user_age: np.ndarray  # n_users
+    user_female: np.ndarray  # n_users, 1.0 = F, 0.0 = M
+    user_occupation: np.ndarray  # n_users, integer code (-1 unknown)
+
+
+@dataclass(frozen=True)
 class Ratings:
     """Explicit ratings plus the catalogue they live in (raw MovieLens ids)."""
 
@@ -23,6 +34,7 @@ class Ratings:
     user_ids: np.ndarray  # every known user id, sorted
     item_ids: np.ndarray  # every known item id, sorted
     titles: dict[int, str] = field(default_factory=dict)
+    side: SideInfo | None = None
 
 
 @dataclass
@@ -33,6 +45,8 @@ class Interactions:
     timestamps: sp.csr_matrix  # same sparsity pattern, unix seconds (for sequence models)
     user_ids: np.ndarray
     item_ids: np.ndarray
+    values: sp.csr_matrix | None = None  # same pattern, the explicit rating (None: unknown)
+    side: SideInfo | None = None
 
     def __post_init__(self) -> None:
         self.user_index = {int(u): i for i, u in enumerate(self.user_ids)}
@@ -68,7 +82,26 @@ def load_movielens(path: Path) -> Ratings:
         items |= set(titles)
     if (path / "u.user").exists():
         users |= set(pd.read_csv(path / "u.user", sep="|", header=None, usecols=[0])[0].astype(int))
-    return Ratings(frame, np.array(sorted(users)), np.array(sorted(items)), titles)
+    user_ids, item_ids = np.array(sorted(users)), np.array(sorted(items))
+    return Ratings(frame, user_ids, item_ids, titles, _side_info(path, user_ids, item_ids))
+
+
+def _side_info(path: Path, user_ids: np.ndarray, item_ids: np.ndarray) -> SideInfo | None:
+    """Genres and release year (u.item), age, gender and occupation (u.user); None when either file is incomplete."""
+    try:
+        items = pd.read_csv(path / "u.item", sep="|", header=None, encoding="latin-1")
+        users = pd.read_csv(path / "u.user", sep="|", header=None, names=["user", "age", "gender", "occ", "zip"])
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return None
+    if items.shape[1] < 6:
+        return None
+    items = items.set_index(0).reindex(item_ids)
+    genres = items.iloc[:, 4:].fillna(0).to_numpy(dtype=np.float32)
+    year = pd.to_datetime(items[2], format="%d-%b-%Y", errors="coerce").dt.year.to_numpy(dtype=np.float64)
+    users = users.set_index("user").reindex(user_ids)
+    occupation = users["occ"].astype("category").cat.codes.to_numpy(dtype=np.int64)
+    female = users["gender"].map({"F": 1.0, "M": 0.0}).to_numpy(dtype=np.float64)
+    return SideInfo(genres, year, users["age"].to_numpy(dtype=np.float64), female, occupation)
 
 
 def to_interactions(frame: pd.DataFrame, ratings: Ratings, threshold: float = 0.0) -> Interactions:
@@ -83,7 +116,39 @@ def to_interactions(frame: pd.DataFrame, ratings: Ratings, threshold: float = 0.
     matrix = sp.csr_matrix((ones, (rows, cols)), shape=shape)
     matrix.data[:] = 1.0  # duplicates (if any) stay binary
     ts = sp.csr_matrix((kept["ts"].to_numpy().astype(np.float64), (rows, cols)), shape=shape)
-    return Interactions(matrix, ts, ratings.user_ids, ratings.item_ids)
+    values = sp.csr_matrix((kept["rating"].to_numpy().astype(np.float32), (rows, cols)), shape=shape)
+    return Interactions(matrix, ts, ratings.user_ids, ratings.item_ids, values, ratings.side)
+
+
+def carve(interactions: Interactions, ratio: float = 0.75, seed: int = 0) -> tuple[Interactions, Interactions]:
+    """Per-user random ratio split of an interaction matrix (the stratified split, done on the matrix itself).
+
+    Used inside models that need their own held-out part (the re-ranker's training labels); keeps timestamps,
+    rating values and side information with each part.
+    """
+    rng = np.random.default_rng(seed)
+    m = interactions.matrix.tocsr().copy()
+    m.sort_indices()  # every matrix of the pattern is sorted the same way, so one mask fits them all
+    keep = np.zeros(m.nnz, dtype=bool)
+    for u in range(m.shape[0]):
+        lo, hi = m.indptr[u], m.indptr[u + 1]
+        if hi > lo:
+            keep[lo + rng.permutation(hi - lo)[: int(np.round(ratio * (hi - lo)))]] = True
+
+    def part(mask: np.ndarray) -> Interactions:
+        def sub(x: sp.csr_matrix | None) -> sp.csr_matrix | None:
+            if x is None:
+                return None
+            x = x.tocsr().copy()
+            x.sort_indices()
+            x.data = np.where(mask, x.data, 0).astype(x.dtype)
+            x.eliminate_zeros()
+            return x
+
+        return Interactions(sub(m), sub(interactions.timestamps), interactions.user_ids, interactions.item_ids,
+                            sub(interactions.values), interactions.side)
+
+    return part(keep), part(~keep)
 
 
 def stratified_split(frame: pd.DataFrame, ratio: float = 0.75, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -124,7 +189,7 @@ def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: fl
         {
             "user": train.user_ids[coo.row],
             "item": train.item_ids[coo.col],
-            "rating": 1,
+            "rating": 1 if train.values is None else np.asarray(train.values[coo.row, coo.col]).ravel().astype("int64"),
             "ts": np.asarray(train.timestamps[coo.row, coo.col]).ravel().astype("int64"),
         }
     )

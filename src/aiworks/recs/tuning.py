@@ -32,6 +32,8 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "sasrec": {"epochs": 30, "lr": 3e-3, "dropout": 0.2, "batch_size": 32, "threads": 1},
     "timepop": {"bandwidth": 31.6},
     "blend": {},
+    # two-stage: ranker trained inside fit() on 4 carved 85/15 splits of the training part (see models/rerank.py)
+    "rerank": {"carvings": 4, "ratio": 0.85},
 }
 BLEND_MEMBERS = ("ease", "als", "itemknn", "timepop", "pop")
 # In the blend, ALS is a bag of 3 seeds (averaging removes much of its seed-to-seed noise on validation).
@@ -69,6 +71,13 @@ def _space(name: str, trial) -> dict[str, Any]:
         }
     if name == "timepop":
         return {"bandwidth": trial.suggest_float("bandwidth", 0.5, 60.0, log=True)}
+    if name == "rerank":
+        return {
+            "depth": trial.suggest_int("depth", 20, 100, log=True),
+            "ratio": trial.suggest_float("ratio", 0.7, 0.9),
+            "max_depth": trial.suggest_int("max_depth", 2, 6),
+            "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.1, log=True),
+        }
     if name == "pop":
         return {}
     raise ValueError(f"no search space for {name!r}")

@@ -6,13 +6,14 @@ from typing import Any, Callable
 
 from aiworks.recs.models.base import BaseRecommender, Recommender
 
-MODEL_NAMES = ("pop", "itemknn", "ease", "als", "bpr", "sasrec", "timepop", "blend")
+MODEL_NAMES = ("pop", "itemknn", "ease", "als", "bpr", "sasrec", "timepop", "blend", "rerank")
 
 
 def _factories() -> dict[str, Callable[..., BaseRecommender]]:
     from aiworks.recs.models.blend import BlendRecommender, TimePopularityRecommender
     from aiworks.recs.models.classic import EASERecommender, ItemKNNRecommender, PopularityRecommender
     from aiworks.recs.models.factor import ALSRecommender, BPRRecommender
+    from aiworks.recs.models.rerank import RerankRecommender
     from aiworks.recs.models.sasrec import SASRecRecommender
 
     return {
@@ -24,6 +25,7 @@ def _factories() -> dict[str, Callable[..., BaseRecommender]]:
         "sasrec": SASRecRecommender,
         "timepop": TimePopularityRecommender,
         "blend": BlendRecommender,
+        "rerank": RerankRecommender,
     }
 
 

@@ -57,11 +57,16 @@ class EASERecommender(BaseRecommender):
 
     name = "ease"
 
-    def __init__(self, l2: float = 500.0) -> None:
+    def __init__(self, l2: float = 500.0, min_rating: float = 0.0) -> None:
         self.l2 = l2
+        self.min_rating = min_rating
 
     def _fit(self, interactions: Interactions) -> None:
         x = csr(interactions)
+        if self.min_rating and interactions.values is not None:
+            # "liked" items only (a preference signal rather than a watched one); the re-ranker uses it as a feature
+            x = (interactions.values >= self.min_rating).astype(np.float32).tocsr()
+        self.input_ = x
         gram = (x.T @ x).toarray().astype(np.float64)
         gram[np.diag_indices_from(gram)] += self.l2
         p = np.linalg.inv(gram)
@@ -70,7 +75,7 @@ class EASERecommender(BaseRecommender):
         self.weights_ = b.astype(np.float32)
 
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
-        return np.asarray(self.train_.matrix[rows] @ self.weights_)
+        return np.asarray(self.input_[rows] @ self.weights_)
 
     def item_vectors(self) -> np.ndarray:
         return self.weights_
