@@ -85,12 +85,15 @@ def _toy(seed=0, n=300, d=40):
     return X, y
 
 
-def test_ham_weight_pushes_ham_scores_down():
+def test_ham_weight_pushes_ham_down_and_prior_correction_restores_calibration():
     X, y = _toy()
-    plain = TorchMLPClassifier(epochs=20, hidden=8).fit(X, y).decision_function(X)
-    weighted = TorchMLPClassifier(epochs=20, hidden=8, ham_weight=5.0).fit(X, y).decision_function(X)
-    assert weighted[y == 0].mean() < plain[y == 0].mean()
-    assert weighted.mean() < plain.mean()
+    plain = TorchMLPClassifier(epochs=20, hidden=8).fit(X, y)
+    weighted = TorchMLPClassifier(epochs=20, hidden=8, ham_weight=5.0).fit(X, y)
+    assert plain.prior_shift_ == 0.0 and np.isclose(weighted.prior_shift_, np.log(5.0))
+    raw = weighted.decision_function(X) - weighted.prior_shift_  # the net as trained on the weighted loss
+    assert raw[y == 0].mean() < plain.decision_function(X)[y == 0].mean() - 0.5
+    # after the correction the mean predicted spam probability is back near the base rate
+    assert abs(weighted.predict_proba(X)[:, 1].mean() - y.mean()) < abs(1 / (1 + np.exp(-raw)).mean() - y.mean())
 
 
 def test_seed_averaging_is_the_mean_of_the_nets_logits():

@@ -36,7 +36,10 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
         self.w1_ = np.hstack([n[0] for n in nets])
         self.b1_ = np.concatenate([n[1] for n in nets])
         self.w2_ = np.concatenate([n[2] for n in nets]) / len(nets)
-        self.b2_ = float(np.mean([n[3] for n in nets]))
+        # Weighting ham by w multiplies the learnt ham odds by w; adding log(w) back (prior correction) keeps the
+        # probabilities calibrated, so the default 0.5 verdict still means "more likely spam". Ranking is unchanged.
+        self.prior_shift_ = float(np.log(self.ham_weight))
+        self.b2_ = float(np.mean([n[3] for n in nets])) + self.prior_shift_
         return self
 
     def _fit_one(self, X, y, seed: int):
