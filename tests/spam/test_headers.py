@@ -61,7 +61,8 @@ def test_sender_side_evidence_is_kept():
 
 
 def test_message_id_minted_by_the_collector_is_one_neutral_token():
-    a = header_tokens(parse_email(_message(SPAM_ROUTE, "x@y.z", msgid="<200205230202.g4N@mandark.labs.netnoteinc.com>")))
+    minted = "<200205230202.g4N@mandark.labs.netnoteinc.com>"
+    a = header_tokens(parse_email(_message(SPAM_ROUTE, "x@y.z", msgid=minted)))
     b = header_tokens(parse_email(_message(HAM_ROUTE, "x@y.z", msgid="<20021008.g98@dogma.slashnull.org>")))
     assert "msgid_dom=local_mta" in a.split() and a == b
 

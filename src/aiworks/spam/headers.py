@@ -145,7 +145,8 @@ def header_tokens(e: Email) -> str:
         if COLLECTOR_HOST.search(f" {value} "):
             toks.append(f"{key}=_")
             continue
-        toks += [f"{key}={_shape(t) if t.isdigit() else t}" for t in VALUE_TOKEN.findall(value.lower())[:MAX_VALUE_TOKENS]]
+        values = VALUE_TOKEN.findall(value.lower())[:MAX_VALUE_TOKENS]
+        toks += [f"{key}={_shape(t) if t.isdigit() else t}" for t in values]
     rcvd = received_tokens([v for k, v in e.headers if k == "received"])
     toks += rcvd
     toks += _alignment_tokens(e, from_dom, rcvd)
