@@ -141,3 +141,18 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout.strip().splitlines()[-1])
     assert body["model"] == "rerank" and body["source"] == "model" and len(body["items"]) == 4
+
+
+def test_stage1_weight_one_ranks_candidates_by_the_stage_one_fusion():
+    inter, _ = genre_world(seed=4)
+    model = make_model("rerank", depth=10, user_knn=20, draws=2, **FAST).fit(inter)
+    assert len(model.rankers_) == 2 and {"uknn_z", "uknn_logrank"} <= set(model.feature_names_)
+    model.stage1_weight = 1.0  # a scoring-time knob: the ranker is ignored, the sum of z-scores decides
+    rows = np.arange(5)
+    feats = model._features(model.models_, model.train_, rows, model.stats_)
+    scores = model.score_rows(rows)
+    fused = feats.x[:, feats.names.index("sum_z")]
+    for u in rows:
+        mine = feats.rows == u
+        got = scores[u, feats.items[mine]]
+        assert np.array_equal(np.argsort(-got, kind="stable"), np.argsort(-fused[mine], kind="stable"))

@@ -116,8 +116,26 @@ def _side_features(train: Interactions, rows: np.ndarray, r: np.ndarray, i: np.n
     }
 
 
+def _user_knn_scores(train: Interactions, rows: np.ndarray, seen: np.ndarray, k: int) -> np.ndarray:
+    """User-kNN scores for ``rows``: cosine to every training user, ``k`` nearest kept, their items summed."""
+    m = train.matrix.tocsr().astype(np.float32)
+    m.data[:] = 1.0
+    norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel()) + 1e-9
+    sim = np.asarray(m @ seen.T.astype(np.float32)).T / (norms[None, :] * norms[rows][:, None])
+    sim[np.arange(len(rows)), rows] = 0.0  # not one's own neighbour
+    if k < sim.shape[1]:
+        cut = np.argpartition(-sim, k, axis=1)[:, k:]
+        np.put_along_axis(sim, cut, 0.0, axis=1)
+    return np.asarray(m.T @ sim.T).T
+
+
 def build_features(
-    models: dict[str, BaseRecommender], train: Interactions, rows: np.ndarray, depth: int, stats: _Stats | None = None
+    models: dict[str, BaseRecommender],
+    train: Interactions,
+    rows: np.ndarray,
+    depth: int,
+    stats: _Stats | None = None,
+    user_knn: int = 0,
 ) -> CandidateFeatures:
     """Candidates (union of every model's top-``depth`` unseen items) and their features for users ``rows``."""
     stats = stats or training_stats(train)
@@ -165,6 +183,12 @@ def build_features(
         max_sim[lo:hi] = sims.max(axis=0)
         kth = min(5, sims.shape[0])
         top5[lo:hi] = np.partition(sims, sims.shape[0] - kth, axis=0)[-kth:].mean(axis=0)
+    if user_knn:
+        # a neighbourhood signal none of the stage-1 models computes (EASE, ALS and item-kNN are item-side)
+        uk = np.where(seen, np.nan, _user_knn_scores(train, users, seen, user_knn))
+        mean, std = np.nanmean(uk, axis=1, keepdims=True), np.nanstd(uk, axis=1, keepdims=True) + 1e-9
+        feats["uknn_z"] = ((uk - mean) / std)[r, i]
+        feats["uknn_logrank"] = np.log1p(_rank_desc(np.nan_to_num(uk, nan=-np.inf))[r, i])
     feats["max_sim_seen"] = max_sim
     feats["top5_sim_seen"] = top5
     feats.update(_side_features(train, users, r, i, seen))

@@ -19,6 +19,16 @@ from aiworks.recs.models.features import build_features, training_stats
 _BELOW = -1e4
 
 
+def _per_user_z(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values`` standardised within each user's candidates (``rows`` sorted, as build_features returns them)."""
+    values = np.asarray(values, dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    count = np.diff(np.r_[starts, len(rows)])
+    mean = np.add.reduceat(values, starts) / count
+    var = np.add.reduceat(values**2, starts) / count - mean**2
+    return (values - np.repeat(mean, count)) / np.repeat(np.sqrt(np.maximum(var, 0.0)) + 1e-9, count)
+
+
 class RerankRecommender(BaseRecommender):
     """Candidates from ``members`` (top-``depth`` of each), re-ranked by an XGBoost ``XGBRanker``."""
 
@@ -54,6 +64,10 @@ class RerankRecommender(BaseRecommender):
         holdout: float = 0.2,
         refit: bool = True,
         side: bool = True,
+        # screened on validation, no gain (BENCHMARKS.md), kept off by default:
+        stage1_weight: float = 0.0,  # share of the stage-1 fusion in the final candidate score (scoring time)
+        user_knn: int = 0,  # > 0: user-kNN features with that many neighbours
+        draws: int = 1,  # rankers trained on independent sets of carvings, averaged
         threads: int = 2,
         seed: int = 0,
     ) -> None:
@@ -79,6 +93,9 @@ class RerankRecommender(BaseRecommender):
         self.holdout = holdout
         self.refit = refit
         self.side = side
+        self.stage1_weight = stage1_weight
+        self.user_knn = user_knn
+        self.draws = draws
         self.threads = threads
         self.seed = seed
 
@@ -96,7 +113,7 @@ class RerankRecommender(BaseRecommender):
     def _features(self, models, train: Interactions, rows: np.ndarray, stats=None):
         if not self.side and train.side is not None:
             train = Interactions(train.matrix, train.timestamps, train.user_ids, train.item_ids, train.values, None)
-        return build_features(models, train, rows, self.depth, stats)
+        return build_features(models, train, rows, self.depth, stats, self.user_knn)
 
     def _ranker(self, n_estimators: int, seed: int = 0):
         from xgboost import XGBRanker
@@ -120,11 +137,15 @@ class RerankRecommender(BaseRecommender):
         )
 
     # -- stage 2 training ------------------------------------------------------------------------------------
-    def training_data(self, interactions: Interactions) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-        """Features, labels and query ids (carving * n_users + user row) from ``carvings`` carved splits."""
+    def training_data(
+        self, interactions: Interactions, draw: int = 0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """Features, labels and query ids (carving * n_users + user row) from ``carvings`` carved splits.
+
+        ``draw`` > 0 gives another, independent set of carvings (used by the ``draws`` bag)."""
         xs, ys, qids, names = [], [], [], []
         for c in range(self.carvings):
-            fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1))
+            fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1) + 104729 * draw)
             rows = np.flatnonzero((np.diff(held.matrix.indptr) > 0) & (np.diff(fit_part.matrix.indptr) > 0))
             feats = self._features(self._fit_members(fit_part), fit_part, rows)
             label = held.matrix.toarray()[rows[feats.rows], feats.items] > 0
@@ -132,34 +153,37 @@ class RerankRecommender(BaseRecommender):
             ys.append(label.astype(np.float32))
             qids.append(c * interactions.n_users + rows[feats.rows])
             names = feats.names
-        return np.vstack(xs), np.concatenate(ys), np.concatenate(qids), names
-
-    def _fit(self, interactions: Interactions) -> None:
-        x, y, qid, self.feature_names_ = self.training_data(interactions)
+        x, y, qid = np.vstack(xs), np.concatenate(ys), np.concatenate(qids)
         # users whose candidates hold no positive carry no ranking signal
         has_pos = np.isin(qid, np.unique(qid[y > 0]))
-        x, y, qid = x[has_pos], y[has_pos], qid[has_pos]
+        return x[has_pos], y[has_pos], qid[has_pos], names
+
+    def _fit(self, interactions: Interactions) -> None:
+        self.rankers_, self.best_iteration_, self.positive_rate_ = [], 0, 0.0
+        for draw in range(max(1, self.draws)):
+            x, y, qid, self.feature_names_ = self.training_data(interactions, draw)
+            if draw == 0:
+                self.positive_rate_ = float(y.mean()) if len(y) else 0.0
+            if (y > 0).any():
+                self.rankers_ += self._train_rankers(x, y, qid, interactions.n_users, draw)
+        # with no labels at all (too little data to carve from) rankers_ stays empty: score_rows' stage-1 fallback
         self.models_ = self._fit_members(interactions)
         self.stats_ = training_stats(interactions)
-        self.positive_rate_ = float(y.mean()) if len(y) else 0.0
-        if not (y > 0).any():
-            # too little data to carve labels from: serve the stage-1 order (score_rows' fallback band)
-            self.rankers_, self.best_iteration_ = [], 0
-            return
-        users = np.unique(qid % interactions.n_users)
-        rng = np.random.default_rng(self.seed)
+
+    def _train_rankers(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int, draw: int) -> list:
+        users = np.unique(qid % n_users)
+        rng = np.random.default_rng(self.seed + draw)
         held_users = rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
-        va = np.isin(qid % interactions.n_users, held_users)  # user-disjoint early-stopping set
+        va = np.isin(qid % n_users, held_users)  # user-disjoint early-stopping set
         if self.ranker == "logistic":
             # a linear scorer: the low-variance alternative to the GBDT on this small, noisy label set
             from sklearn.linear_model import LogisticRegression
             from sklearn.pipeline import make_pipeline
             from sklearn.preprocessing import StandardScaler
 
-            self.rankers_ = [make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)]
-            return
+            return [make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)]
         if va.any() and (~va).any():
-            ranker = self._ranker(self.n_estimators)
+            ranker = self._ranker(self.n_estimators, 1000 * draw)
             ranker.fit(x[~va], y[~va], qid=qid[~va], eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
             # Early stopping on a *smoothed* curve: NDCG@10 of a few hundred users jumps from round to round, and
             # the raw first maximum often sits at a handful of trees.
@@ -174,8 +198,8 @@ class RerankRecommender(BaseRecommender):
         else:
             self.best_iteration_, keep = self.n_estimators, np.ones(len(y), dtype=bool)
         # a small bag of differently-seeded rankers (row/column subsampling) averages out the ranker's own noise
-        self.rankers_ = [
-            self._ranker(self.best_iteration_, b).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
+        return [
+            self._ranker(self.best_iteration_, 1000 * draw + b).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
             for b in range(max(1, self.rankers))
         ]
 
@@ -189,7 +213,16 @@ class RerankRecommender(BaseRecommender):
         span = base.max(axis=1, keepdims=True) - base.min(axis=1, keepdims=True) + 1e-9
         out = _BELOW + (base - base.min(axis=1, keepdims=True)) / span
         if len(feats.rows) and self.rankers_:
-            out[feats.rows, feats.items] = np.mean([self._predict(r, feats.x) for r in self.rankers_], axis=0)
+            preds = [self._predict(r, feats.x) for r in self.rankers_]
+            # rankers of different draws stop at different rounds, so their margins differ in scale: average z-scores
+            score = preds[0] if len(preds) == 1 else np.mean([_per_user_z(p, feats.rows) for p in preds], axis=0)
+            if self.stage1_weight:
+                # shrink the ranker towards the stage-1 fusion (sum of z-scores): both standardised over the
+                # user's candidates, so the weight is a share of the final order, not a scale
+                w = self.stage1_weight
+                fused = feats.x[:, feats.names.index("sum_z")]
+                score = (1.0 - w) * _per_user_z(score, feats.rows) + w * _per_user_z(fused, feats.rows)
+            out[feats.rows, feats.items] = score
         return out
 
     def _predict(self, ranker, x: np.ndarray) -> np.ndarray:
