@@ -139,23 +139,27 @@ def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str
 
 def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str = "auto", n_jobs: int = 2,
                  min_chunk: int = MIN_CHUNK, with_details: bool = False):
-    """Parse + score many raw messages, one contiguous slice per worker process.
+    """Parse + score many raw messages, one interleaved share per worker process.
 
     Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores;
-    one slice per worker means the detector (with its vocabularies) is pickled once per worker, not per chunk.
+    one share per worker means the detector (with its vocabularies) is pickled once per worker, not per chunk.
+    Shares are interleaved (worker w gets items w, w + n, ...), not contiguous: corpora come sorted (ham, then
+    big HTML spam), and contiguous halves left one core idle for a third of the run.
     ``with_details`` also returns each message's parse defects and the monitored structure features.
     """
-    import math
-
     import numpy as np
     from joblib import Parallel, delayed
 
     if n_jobs == 1 or len(items) <= min_chunk:
         return _score_chunk(detector, items, kind, with_details)
-    size = math.ceil(len(items) / n_jobs)
-    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[i:i + size], kind, with_details)
-                                    for i in range(0, len(items), size))
+    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[w::n_jobs], kind, with_details)
+                                    for w in range(n_jobs))
+    order = np.concatenate([np.arange(w, len(items), n_jobs) for w in range(n_jobs)])
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))  # position of item i in the concatenated worker outputs
+
     if not with_details:
-        return np.concatenate(parts)
-    frame = {k: np.concatenate([p[2][k] for p in parts]) for k in parts[0][2]}
-    return np.concatenate([p[0] for p in parts]), [d for p in parts for d in p[1]], frame
+        return np.concatenate(parts)[inverse]
+    frame = {k: np.concatenate([p[2][k] for p in parts])[inverse] for k in parts[0][2]}
+    defects = [d for p in parts for d in p[1]]
+    return np.concatenate([p[0] for p in parts])[inverse], [defects[j] for j in inverse], frame
