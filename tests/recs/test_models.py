@@ -13,6 +13,7 @@ FAST = {
     "itemknn": {},
     "ease": {"l2": 1.0},
     "als": {"factors": 4, "iterations": 20, "regularization": 0.01, "alpha": 5.0},
+    "multvae": {"hidden": 16, "epochs": 300, "lr": 1e-2},
     "blend": {"members": {"ease": {"l2": 1.0}, "itemknn": {}}, "weights": {"ease": 1.0, "itemknn": 0.5}},
 }
 USERS = list(range(1, 21))

@@ -145,8 +145,10 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
 
 def test_stage1_weight_one_ranks_candidates_by_the_stage_one_fusion():
     inter, _ = genre_world(seed=4)
-    model = make_model("rerank", depth=10, user_knn=20, draws=2, **FAST).fit(inter)
+    model = make_model("rerank", depth=10, user_knn=20, rankers=2, **FAST).fit(inter)
     assert len(model.rankers_) == 2 and {"uknn_z", "uknn_logrank"} <= set(model.feature_names_)
+    # each ranker of the bag learns from its own carvings
+    assert not np.array_equal(model.training_data(inter, 0)[1], model.training_data(inter, 1)[1])
     model.stage1_weight = 1.0  # a scoring-time knob: the ranker is ignored, the sum of z-scores decides
     rows = np.arange(5)
     feats = model._features(model.models_, model.train_, rows, model.stats_)
@@ -156,3 +158,24 @@ def test_stage1_weight_one_ranks_candidates_by_the_stage_one_fusion():
         mine = feats.rows == u
         got = scores[u, feats.items[mine]]
         assert np.array_equal(np.argsort(-got, kind="stable"), np.argsort(-fused[mine], kind="stable"))
+
+
+def test_a_feature_only_member_scores_candidates_but_proposes_none():
+    inter, _ = genre_world(seed=5)
+    members = {"pop": {}, "ease": {"l2": 10.0, "depth": 0}}
+    model = make_model("rerank", members=members, depth=7, **FAST).fit(inter)
+    rows = np.arange(USERS)
+    feats = model._features(model.models_, model.train_, rows, model.stats_)
+    seen = inter.matrix.toarray() > 0
+    pop = np.where(seen, -np.inf, model.models_["pop"].score_rows(rows))
+    for u in rows[:10]:
+        # candidates are exactly pop's top-7 unseen items (pop ties broken as the stable rank does)
+        expected = np.argsort(-pop[u], kind="stable")[:7]
+        assert set(feats.items[feats.rows == u]) == set(expected)
+    assert {"ease_z", "ease_logrank"} <= set(feats.names)
+    # the fusion feature is the candidate generators' only
+    assert np.allclose(feats.x[:, feats.names.index("sum_z")], feats.x[:, feats.names.index("pop_z")])
+    # a member's own depth overrides the shared one
+    model.members = {"pop": {"depth": 3}, "ease": {"l2": 10.0, "depth": 0}}
+    feats = model._features(model.models_, model.train_, rows, model.stats_)
+    assert np.all(np.bincount(feats.rows) == 3)

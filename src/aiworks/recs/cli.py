@@ -69,7 +69,7 @@ def _fit_eval(settings, ratings, name: str, seed: int, k: int, threshold: float,
 @recs_app.command()
 def evaluate(
     ctx: typer.Context,
-    model: str = typer.Option("ease", "--model", help="pop, itemknn, ease, als, bpr, sasrec, timepop, blend, rerank"),
+    model: str = typer.Option("ease", "--model", help="pop, itemknn, ease, als, bpr, sasrec, multvae, timepop, blend, rerank"),
     data: Path = DataOpt,
     k: int = KOpt,
     seed: int = SeedOpt,
@@ -98,7 +98,7 @@ def compare(
     k: int = KOpt,
     seed: int = SeedOpt,
     threshold: float = ThrOpt,
-    models: str = typer.Option("pop,itemknn,ease,als,bpr,sasrec,blend,rerank", "--models", help="Comma-separated families"),
+    models: str = typer.Option("pop,itemknn,ease,als,bpr,sasrec,multvae,blend,rerank", "--models", help="Comma-separated families"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Every family on the identical split: one table, one MLflow run each (experiment recs-compare)."""

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from aiworks.recs.models.base import BaseRecommender, Recommender
 
-MODEL_NAMES = ("pop", "itemknn", "ease", "als", "bpr", "sasrec", "timepop", "blend", "rerank")
+MODEL_NAMES = ("pop", "itemknn", "ease", "als", "bpr", "sasrec", "multvae", "timepop", "blend", "rerank")
 
 
 def _factories() -> dict[str, Callable[..., BaseRecommender]]:
@@ -15,6 +15,7 @@ def _factories() -> dict[str, Callable[..., BaseRecommender]]:
     from aiworks.recs.models.factor import ALSRecommender, BPRRecommender
     from aiworks.recs.models.rerank import RerankRecommender
     from aiworks.recs.models.sasrec import SASRecRecommender
+    from aiworks.recs.models.vae import MultVAERecommender
 
     return {
         "pop": PopularityRecommender,
@@ -23,6 +24,7 @@ def _factories() -> dict[str, Callable[..., BaseRecommender]]:
         "als": ALSRecommender,
         "bpr": BPRRecommender,
         "sasrec": SASRecRecommender,
+        "multvae": MultVAERecommender,
         "timepop": TimePopularityRecommender,
         "blend": BlendRecommender,
         "rerank": RerankRecommender,

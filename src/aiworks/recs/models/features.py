@@ -133,11 +133,15 @@ def build_features(
     models: dict[str, BaseRecommender],
     train: Interactions,
     rows: np.ndarray,
-    depth: int,
+    depth: int | dict[str, int],
     stats: _Stats | None = None,
     user_knn: int = 0,
 ) -> CandidateFeatures:
-    """Candidates (union of every model's top-``depth`` unseen items) and their features for users ``rows``."""
+    """Candidates (union of every model's top-``depth`` unseen items) and their features for users ``rows``.
+
+    ``depth`` may map a model name to its own depth; 0 makes that model a feature-only member (it scores the
+    candidates but proposes none, and stays out of the ``sum_z``/``votes`` fusion of the candidate generators).
+    """
     stats = stats or training_stats(train)
     seen = train.matrix[rows].toarray() > 0
     candidate = np.zeros_like(seen)
@@ -146,11 +150,12 @@ def build_features(
         s = np.asarray(model.score_rows(rows), dtype=np.float64)
         masked = np.where(seen, -np.inf, s)
         rank = _rank_desc(masked)
-        candidate |= rank < depth
+        own = depth.get(name, 0) if isinstance(depth, dict) else depth
+        candidate |= rank < own
         unseen = np.where(seen, np.nan, s)
         mean, std = np.nanmean(unseen, axis=1, keepdims=True), np.nanstd(unseen, axis=1, keepdims=True) + 1e-9
         top = np.max(masked, axis=1, keepdims=True)
-        per_model[name] = (s, rank, (s - mean) / std, (top - s) / std)
+        per_model[name] = (own > 0, rank, (s - mean) / std, (top - s) / std)
     candidate &= ~seen
     r, i = np.nonzero(candidate)
     feats: dict[str, np.ndarray] = {}
@@ -159,8 +164,8 @@ def build_features(
         feats[f"{name}_gap"] = gap[r, i]
         feats[f"{name}_logrank"] = np.log1p(rank[r, i])
     # the plain blend (sum of z-scores) as one feature, so shallow trees start from it
-    feats["sum_z"] = sum(z[r, i] for _, _, z, _ in per_model.values())
-    feats["votes"] = sum((rank[r, i] < 10).astype(np.float64) for _, rank, _, _ in per_model.values())
+    feats["sum_z"] = sum(z[r, i] for gen, _, z, _ in per_model.values() if gen)
+    feats["votes"] = sum((rank[r, i] < 10).astype(np.float64) for gen, rank, _, _ in per_model.values() if gen)
     feats["item_rel_pop"] = stats.item_rel_pop[i]
     feats["item_pop_pct"] = stats.item_pop_pct[i]
     feats["item_mean_rating"] = stats.item_mean_rating[i]

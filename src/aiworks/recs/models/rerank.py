@@ -60,14 +60,13 @@ class RerankRecommender(BaseRecommender):
         max_bin: int = 64,
         early_stopping: int = 50,  # smoothing window (rounds) of the early-stopping curve
         C: float = 1.0,
-        rankers: int = 1,
         holdout: float = 0.2,
         refit: bool = True,
         side: bool = True,
         # screened on validation, no gain (BENCHMARKS.md), kept off by default:
         stage1_weight: float = 0.0,  # share of the stage-1 fusion in the final candidate score (scoring time)
         user_knn: int = 0,  # > 0: user-kNN features with that many neighbours
-        draws: int = 1,  # rankers trained on independent sets of carvings, averaged
+        rankers: int = 1,  # a bag: rankers each trained on its own independent set of carvings, z-averaged
         threads: int = 2,
         seed: int = 0,
     ) -> None:
@@ -95,7 +94,6 @@ class RerankRecommender(BaseRecommender):
         self.side = side
         self.stage1_weight = stage1_weight
         self.user_knn = user_knn
-        self.draws = draws
         self.threads = threads
         self.seed = seed
 
@@ -103,17 +101,23 @@ class RerankRecommender(BaseRecommender):
     def _fit_members(self, interactions: Interactions) -> dict[str, BaseRecommender]:
         from aiworks.recs.models import make_model
 
-        members = self.members if self.members is not None else self.DEFAULT_MEMBERS
-        # a member's params may name its family ("family": "ease"), so one family can appear twice
+        # a member's params may name its family ("family": "ease"), so one family can appear twice, and its own
+        # candidate "depth" (0: a feature-only member)
         return {
-            name: make_model(params.get("family", name), **{k: v for k, v in params.items() if k != "family"}).fit(interactions)
-            for name, params in members.items()
+            name: make_model(params.get("family", name), **{k: v for k, v in params.items() if k not in ("family", "depth")}).fit(interactions)
+            for name, params in self._members().items()
         }
+
+    def _members(self) -> dict[str, dict]:
+        return self.members if self.members is not None else self.DEFAULT_MEMBERS
+
+    def _depths(self) -> dict[str, int]:
+        return {name: int(params.get("depth", self.depth)) for name, params in self._members().items()}
 
     def _features(self, models, train: Interactions, rows: np.ndarray, stats=None):
         if not self.side and train.side is not None:
             train = Interactions(train.matrix, train.timestamps, train.user_ids, train.item_ids, train.values, None)
-        return build_features(models, train, rows, self.depth, stats, self.user_knn)
+        return build_features(models, train, rows, self._depths(), stats, self.user_knn)
 
     def _ranker(self, n_estimators: int, seed: int = 0):
         from xgboost import XGBRanker
@@ -142,7 +146,7 @@ class RerankRecommender(BaseRecommender):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """Features, labels and query ids (carving * n_users + user row) from ``carvings`` carved splits.
 
-        ``draw`` > 0 gives another, independent set of carvings (used by the ``draws`` bag)."""
+        ``draw`` > 0 gives another, independent set of carvings (ranker ``draw`` of the ``rankers`` bag)."""
         xs, ys, qids, names = [], [], [], []
         for c in range(self.carvings):
             fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1) + 104729 * draw)
@@ -160,17 +164,17 @@ class RerankRecommender(BaseRecommender):
 
     def _fit(self, interactions: Interactions) -> None:
         self.rankers_, self.best_iteration_, self.positive_rate_ = [], 0, 0.0
-        for draw in range(max(1, self.draws)):
+        for draw in range(max(1, self.rankers)):
             x, y, qid, self.feature_names_ = self.training_data(interactions, draw)
             if draw == 0:
                 self.positive_rate_ = float(y.mean()) if len(y) else 0.0
             if (y > 0).any():
-                self.rankers_ += self._train_rankers(x, y, qid, interactions.n_users, draw)
+                self.rankers_.append(self._train_ranker(x, y, qid, interactions.n_users, draw))
         # with no labels at all (too little data to carve from) rankers_ stays empty: score_rows' stage-1 fallback
         self.models_ = self._fit_members(interactions)
         self.stats_ = training_stats(interactions)
 
-    def _train_rankers(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int, draw: int) -> list:
+    def _train_ranker(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int, draw: int):
         users = np.unique(qid % n_users)
         rng = np.random.default_rng(self.seed + draw)
         held_users = rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
@@ -181,7 +185,7 @@ class RerankRecommender(BaseRecommender):
             from sklearn.pipeline import make_pipeline
             from sklearn.preprocessing import StandardScaler
 
-            return [make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)]
+            return make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)
         if va.any() and (~va).any():
             ranker = self._ranker(self.n_estimators, 1000 * draw)
             ranker.fit(x[~va], y[~va], qid=qid[~va], eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
@@ -197,11 +201,7 @@ class RerankRecommender(BaseRecommender):
             keep = np.ones(len(y), dtype=bool) if self.refit else ~va
         else:
             self.best_iteration_, keep = self.n_estimators, np.ones(len(y), dtype=bool)
-        # a small bag of differently-seeded rankers (row/column subsampling) averages out the ranker's own noise
-        return [
-            self._ranker(self.best_iteration_, 1000 * draw + b).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
-            for b in range(max(1, self.rankers))
-        ]
+        return self._ranker(self.best_iteration_, 1000 * draw).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
 
     # -- scoring -------------------------------------------------------------------------------------------
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -214,7 +214,7 @@ class RerankRecommender(BaseRecommender):
         out = _BELOW + (base - base.min(axis=1, keepdims=True)) / span
         if len(feats.rows) and self.rankers_:
             preds = [self._predict(r, feats.x) for r in self.rankers_]
-            # rankers of different draws stop at different rounds, so their margins differ in scale: average z-scores
+            # rankers of the bag stop at different rounds, so their margins differ in scale: average z-scores
             score = preds[0] if len(preds) == 1 else np.mean([_per_user_z(p, feats.rows) for p in preds], axis=0)
             if self.stage1_weight:
                 # shrink the ranker towards the stage-1 fusion (sum of z-scores): both standardised over the
