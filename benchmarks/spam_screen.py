@@ -3,9 +3,12 @@
 Cheap "oracle" screen: the 5 outer folds of ``cross_validate`` (seed 0), every feature fitted on the training fold
 only, pooled out-of-fold scores, recall at the pooled ROC point (optimistic: threshold picked on the same scores).
 Winners are confirmed with the honest nested number (``--nested``: thresholds from inner folds of the training
-part only). Parsed corpus and per-fold base feature matrices are cached under /tmp (``--cache``).
+part only). Parsed corpus and per-fold base feature matrices are cached under /tmp (``--cache``). The base features
+are the mlp family's *before* this screen (no sender history); the variants live in ``spam_screen_variants.py``.
 
-    nice -n 10 python benchmarks/spam_screen.py --bench ../shared/bench/spam --variants base,knn
+    nice -n 10 python benchmarks/spam_screen.py --bench ../shared/bench/spam --variants base,sender_clean --nested 2,5
+    nice -n 10 python benchmarks/spam_screen.py --bench ../shared/bench/spam --variants emb_concat   # MiniLM
+    nice -n 10 python benchmarks/spam_screen.py --bench ../shared/bench/spam --cascade   # after base + emb_concat
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class FoldData:
         else:
             from aiworks.spam.models import build_pipeline
 
-            feats = build_pipeline("mlp").named_steps["features"]
+            feats = build_pipeline("mlp", sender_history=False).named_steps["features"]  # the pre-screen family
             self.X_tr = sparse.csr_matrix(feats.fit_transform(self.E_tr, self.y_tr), dtype=np.float32)
             self.X_te = sparse.csr_matrix(feats.transform(self.E_te), dtype=np.float32)
             self.names = np.concatenate([
