@@ -243,7 +243,7 @@ def main() -> None:
     ap.add_argument("--cv-models", default="nb,logreg,linsvm,xgboost,mlp", help="families that get nested CV")
     ap.add_argument("--cross-model", default="nb")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--inner-folds", type=int, default=3)
+    ap.add_argument("--inner-folds", type=int, default=5)
     ap.add_argument("--requests", type=int, default=500)
     ap.add_argument("--markdown", action="store_true", help="only print the tables from results/spam.json")
     args = ap.parse_args()

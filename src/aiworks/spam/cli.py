@@ -74,7 +74,7 @@ def train(ctx: typer.Context,
           data: Path = typer.Option(..., "--data", help=DATA_HELP),
           model: str = typer.Option("logreg", "--model", help=MODEL_HELP),
           folds: int = typer.Option(5, help="Outer CV folds for pooled recall at 0.1% FPR (0 = skip CV)"),
-          inner_folds: int = typer.Option(3, help="Inner folds that pick thresholds on training data only"),
+          inner_folds: int = typer.Option(5, help="Inner folds that pick thresholds on training data only"),
           seed: int = typer.Option(0),
           params: str = typer.Option("{}", help="Model hyper-parameters as JSON, e.g. '{\"C\": 10}'"),
           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON")) -> None:
@@ -110,7 +110,7 @@ def train(ctx: typer.Context,
 def compare(ctx: typer.Context,
             data: Path = typer.Option(..., "--data", help=DATA_HELP),
             models: str = typer.Option("nb,logreg,linsvm,xgboost,mlp", help="Comma-separated families"),
-            folds: int = typer.Option(5), inner_folds: int = typer.Option(3), seed: int = typer.Option(0),
+            folds: int = typer.Option(5), inner_folds: int = typer.Option(5), seed: int = typer.Option(0),
             select: str = typer.Option("f1", help="Register the best by: f1 (test F1) or low_fpr (spam recall at "
                                        "0.1% ham FPR: pooled CV if run, else test split)"),
             as_json: bool = typer.Option(False, "--json")) -> None:

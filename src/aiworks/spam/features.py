@@ -20,6 +20,7 @@ from sklearn.preprocessing import MaxAbsScaler
 
 from aiworks.spam.headers import header_tokens
 from aiworks.spam.parsing import _addr_domain
+from aiworks.spam.reputation import SenderHistory
 from aiworks.spam.types import Email
 
 # Key structure features also monitored for drift (see lifecycle.monitoring); order = column order.
@@ -142,9 +143,10 @@ class StructureFeatures(BaseEstimator, TransformerMixin):
 
 
 def build_features(char_ngrams: bool = True, max_word_features: int = 100_000, max_char_features: int = 100_000,
-                   min_df: int = 2, rich_headers: bool = False) -> FeatureUnion:
+                   min_df: int = 2, rich_headers: bool = False, sender_history: bool = False) -> FeatureUnion:
     """The shared feature union; model families may switch char n-grams off for speed and rich header tokens on
-    (they cost ~0.2 ms per message, so the fast served linear model leaves them off by default)."""
+    (they cost ~0.2 ms per message, so the fast served linear model leaves them off by default), and add the
+    sender history of :mod:`aiworks.spam.reputation` (learnt from the training labels, leave-one-out)."""
     views: list[tuple[str, object]] = [
         ("word", Pipeline([("field", FieldText("text")), ("tfidf", TfidfVectorizer(
             lowercase=True, token_pattern=r"(?u)\b\w[\w'$.-]*\w\b|[$!]", ngram_range=(1, 2), min_df=min_df,
@@ -156,6 +158,8 @@ def build_features(char_ngrams: bool = True, max_word_features: int = 100_000, m
     if rich_headers:
         views.insert(2, ("header_tokens", Pipeline([("field", FieldText("header_tokens")), ("tfidf", TfidfVectorizer(
             lowercase=False, token_pattern=r"\S+", min_df=min_df, sublinear_tf=True, dtype=np.float32))])))
+    if sender_history:
+        views.append(("sender_history", SenderHistory()))
     if char_ngrams:
         views.insert(1, ("char", Pipeline([("field", FieldText("short")), ("tfidf", TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_features=max_char_features,

@@ -12,7 +12,7 @@ import numpy as np
 from aiworks.lifecycle.monitoring import build_reference
 from aiworks.settings import Settings
 from aiworks.spam.data import load_or_make_split
-from aiworks.spam.evaluate import (TARGET_FPR, CVResult, classification_metrics, cross_validate,
+from aiworks.spam.evaluate import (INNER_FOLDS, TARGET_FPR, CVResult, classification_metrics, cross_validate,
                                    fit_with_strict_threshold, recall_at_threshold, save_plots)
 from aiworks.spam.features import MONITORED_FEATURES, structure_frame
 from aiworks.spam.models import SpamDetector, build_pipeline
@@ -76,7 +76,7 @@ def evaluate_detector(detector: SpamDetector, emails: list[Email], y: np.ndarray
 
 
 def train(settings: Settings, corpus: Corpus, family: str, params: dict | None = None, seed: int = 0,
-          folds: int = 5, inner_folds: int = 3, register: bool = True, track: bool = True,
+          folds: int = 5, inner_folds: int = INNER_FOLDS, register: bool = True, track: bool = True,
           tick: Callable[[], None] | None = None) -> TrainResult:
     """The ``aiworks spam train`` pipeline. ``folds=0`` skips cross-validation."""
     params = params or {}
