@@ -103,3 +103,20 @@ def test_seed_averaging_is_the_mean_of_the_nets_logits():
     both = TorchMLPClassifier(epochs=3, hidden=8, random_state=7, n_seeds=2).fit(X, y)
     np.testing.assert_allclose(both.decision_function(X), np.mean(nets, 0), rtol=1e-4, atol=1e-5)
     assert both.w1_.shape == (X.shape[1], 16)
+
+
+def test_header_facts_do_not_name_the_collectors_aliases():
+    from aiworks.spam.features import header_facts
+
+    def facts(sender: str, reply_to: str, link: str) -> str:
+        raw = (f"From: Feed <{sender}>\nReply-To: {reply_to}\nTo: you@example.org\nSubject: news\n"
+               f"Content-Type: text/plain\n\nsee http://{link}/item and http://news.example.com/a\n").encode()
+        return header_facts(parse_email(raw))
+
+    ham_alias = facts("rssfeeds@spamassassin.taint.org", "jm@jmason.org", "iiu.taint.org")
+    trap_alias = facts("yyyy@netnoteinc.com", "zzzz@slashnull.org", "dogma.slashnull.org")
+    assert ham_alias == trap_alias  # which collector alias a message names is not evidence
+    assert "fromdom=_" in ham_alias.split() and "urldom=news.example.com" in ham_alias.split()
+    assert "taint" not in ham_alias and "netnoteinc" not in trap_alias
+    # an ordinary sender keeps its domain and TLD
+    assert "fromdom=example.biz" in facts("promo@example.biz", "promo@example.biz", "example.biz").split()
