@@ -170,3 +170,13 @@ def test_compare_selection_prefers_low_fpr_recall_when_asked():
     assert max([hi_f1, tail], key=lambda r: selection_key(r, "low_fpr")) is tail
     with pytest.raises(ValueError, match="unknown selection"):
         selection_key(tail, "auc")
+
+
+def test_cli_inner_folds_defaults_match_the_library():
+    import inspect
+
+    from aiworks.spam import cli
+    from aiworks.spam.evaluate import INNER_FOLDS
+
+    for command in (cli.train, cli.compare):
+        assert inspect.signature(command).parameters["inner_folds"].default.default == INNER_FOLDS

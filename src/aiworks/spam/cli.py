@@ -14,6 +14,8 @@ spam_app = typer.Typer(help="Spam email detector: the whole ML lifecycle.", no_a
 
 DATA_HELP = "Corpus: folder/archive of SpamAssassin, Enron-Spam, SMS Spam Collection, or ham/ + spam/ folders"
 MODEL_HELP = "Model family: nb, logreg, linsvm, xgboost, mlp, ensemble"
+# --inner-folds defaults are evaluate.INNER_FOLDS written out: importing evaluate (sklearn) would slow every CLI
+# start-up; tests/spam/test_pipeline.py checks they agree.
 
 
 def _fail(msg: str) -> None:

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
-from aiworks.spam.headers import COLLECTOR_HOST, header_tokens
+from aiworks.spam.headers import header_tokens, is_collector
 from aiworks.spam.parsing import _addr_domain
 from aiworks.spam.reputation import SenderHistory
 from aiworks.spam.types import Email
@@ -103,14 +103,10 @@ def header_facts(e: Email) -> str:
         if dom:
             # The corpus collectors' own domains and aliases differ between their ham mailboxes and spam traps:
             # one neutral token, as in the rich header view, so the alias cannot tell which mailbox it came from.
-            toks += [f"{k}dom=_"] if _collector(dom) else [f"{k}dom={dom}", f"{k}tld={dom.rsplit('.', 1)[-1]}"]
+            toks += [f"{k}dom=_"] if is_collector(dom) else [f"{k}dom={dom}", f"{k}tld={dom.rsplit('.', 1)[-1]}"]
     toks += [f"attach={a}" for a in e.attachments[:10]]
-    toks += [f"urldom={'_' if _collector(d) else d}" for d in (_url_domain(u) for u in e.urls[:30])]
+    toks += [f"urldom={'_' if is_collector(d) else d}" for d in (_url_domain(u) for u in e.urls[:30])]
     return " ".join(toks)
-
-
-def _collector(domain: str) -> bool:
-    return bool(COLLECTOR_HOST.search(f" {domain} "))
 
 
 class FieldText(BaseEstimator, TransformerMixin):

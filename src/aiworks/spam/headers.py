@@ -42,6 +42,12 @@ DYNAMIC = re.compile(r"\d+[-.]\d+[-.]\d+|dsl|dial|pool|cable|ppp|dhcp|dyn|client
 MAX_VALUE_TOKENS = 8
 
 
+def is_collector(text: str) -> bool:
+    """Does ``text`` (host, domain, address or header value) name one of the collectors? Padded with spaces because
+    the pattern wants a delimiter on each side of a host name."""
+    return bool(COLLECTOR_HOST.search(f" {text} "))
+
+
 def _shape(text: str) -> str:
     """Digits → 9, letters → a/A, runs collapsed: the *form* of an id or date, not its value."""
     s = re.sub(r"[0-9]", "9", text)
@@ -79,11 +85,11 @@ def _hop_tokens(hop: str, prefix: str) -> list[str]:
             toks.append(f"{prefix}helo_rdns_match")
         elif _dom2(helo):
             toks.append(f"{prefix}helo_rdns_differ")
-        if not COLLECTOR_HOST.search(f" {rdns} "):
+        if not is_collector(rdns):
             toks.append(f"{prefix}rdns={_dom2(rdns) or 'none'}")
     if "may be forged" in paren:
         toks.append(f"{prefix}may_be_forged")
-    if _dom2(helo) and not COLLECTOR_HOST.search(f" {helo} "):
+    if _dom2(helo) and not is_collector(helo):
         toks.append(f"{prefix}helo={_dom2(helo)}")
     return toks
 
@@ -91,7 +97,7 @@ def _hop_tokens(hop: str, prefix: str) -> list[str]:
 def trust_boundary(received: list[str]) -> int:
     """Index of the deepest hop received by a collector host (top = 0): everything above it is the collectors'."""
     by = [(m.group(1) if (m := BY_HOST.search(r)) else "") for r in received]
-    inside = [j for j, b in enumerate(by) if COLLECTOR_HOST.search(f" {b} ")]
+    inside = [j for j, b in enumerate(by) if is_collector(b)]
     # The topmost hop is always the final delivery, so it counts as the collector's even for an unknown host.
     return inside[-1] if inside else 0
 
@@ -142,7 +148,7 @@ def header_tokens(e: Email) -> str:
         key = re.sub(r"[^a-z0-9-]", "_", name)[:30]
         if RECIPIENT_HEADER.match(name) or name in SPECIAL:
             continue
-        if COLLECTOR_HOST.search(f" {value} "):
+        if is_collector(value):
             toks.append(f"{key}=_")
             continue
         values = VALUE_TOKEN.findall(value.lower())[:MAX_VALUE_TOKENS]
@@ -155,7 +161,7 @@ def header_tokens(e: Email) -> str:
         toks.append("msgid_none")
     else:
         local, _, dom = mid.strip("<>").rpartition("@")
-        if COLLECTOR_HOST.search(f" {dom} ") or COLLECTOR_HOST.search(f" {mid} "):
+        if is_collector(dom) or is_collector(mid):
             toks.append("msgid_dom=local_mta")
         else:
             toks += [f"msgid_shape={_shape(local)}", f"msgid_dom={_dom2(dom) or 'none'}",

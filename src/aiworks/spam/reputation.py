@@ -7,7 +7,7 @@ poster has never written to the list before (BENCHMARKS.md, "Closing the low-FPR
 
 Training rows are counted leave-one-out (``fit_transform``), otherwise each training message would see itself as
 a known sender and the model would learn a signal that new mail never has. From addresses of the corpus collectors
-(their anonymised aliases and their own feeds, :data:`aiworks.spam.headers.COLLECTOR_HOST`) get no history, like
+(their anonymised aliases and their own feeds, :func:`aiworks.spam.headers.is_collector`) get no history, like
 every other collector trace.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from aiworks.spam.headers import COLLECTOR_HOST
+from aiworks.spam.headers import is_collector
 from aiworks.spam.parsing import _addr_domain
 from aiworks.spam.types import Email
 
@@ -35,7 +35,7 @@ def sender_keys(e: Email) -> tuple[str, str]:
     raw = e.from_addr.lower()
     found = ADDRESS.findall(raw)
     addr = found[-1] if found else raw.strip()
-    if not addr or COLLECTOR_HOST.search(addr):
+    if not addr or is_collector(addr):
         return "", ""
     return addr, _addr_domain(e.from_addr)
 
