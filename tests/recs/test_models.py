@@ -12,7 +12,9 @@ from .conftest import COLD_USER, GROUP_A, GROUP_B, checkerboard_ratings, missing
 FAST = {
     "itemknn": {},
     "ease": {"l2": 1.0},
-    "als": {"factors": 4, "iterations": 20, "regularization": 0.01, "alpha": 5.0},
+    # 8 factors with real regularisation: 4 factors / reg 0.01 passed or failed with the init (implicit 0.7.3 on a
+    # fresh install put a group-B item first for one user); this setting passed for all of seeds 0-7
+    "als": {"factors": 8, "iterations": 20, "regularization": 0.1, "alpha": 5.0},
     "multvae": {"hidden": 16, "epochs": 300, "lr": 1e-2},
     "blend": {"members": {"ease": {"l2": 1.0}, "itemknn": {}}, "weights": {"ease": 1.0, "itemknn": 0.5}},
 }
