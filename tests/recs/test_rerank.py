@@ -179,3 +179,31 @@ def test_a_feature_only_member_scores_candidates_but_proposes_none():
     model.members = {"pop": {"depth": 3}, "ease": {"l2": 10.0, "depth": 0}}
     feats = model._features(model.models_, model.train_, rows, model.stats_)
     assert np.all(np.bincount(feats.rows) == 3)
+
+
+def test_query_weight_weighs_each_user_by_their_held_out_items():
+    inter, _ = genre_world(seed=6)
+    # uneven activity, so users hold out different numbers of items in the ranker's carvings
+    m = inter.matrix.tocsr().copy()
+    rng = np.random.default_rng(0)
+    for u in range(0, m.shape[0], 2):
+        lo, hi = m.indptr[u], m.indptr[u + 1]
+        m.data[lo + rng.choice(hi - lo, 6, replace=False)] = 0
+    m.eliminate_zeros()
+    rows, cols = m.nonzero()
+    frame = pd.DataFrame({"user": inter.user_ids[rows], "item": inter.item_ids[cols], "rating": 4, "ts": 1000})
+    ratings = Ratings(frame, inter.user_ids, inter.item_ids, {})
+    inter = to_interactions(frame, ratings)
+    model = make_model("rerank", depth=10, query_weight=1.0, **FAST)
+    _, _, qid, _ = model.training_data(inter)
+    groups = qid[np.r_[True, qid[1:] != qid[:-1]]]
+    held = np.array([model.held_counts_[int(g)] for g in groups])
+    assert len(set(held)) > 1
+    w = model._group_weights(qid)
+    # one weight per query, proportional to 1 / held-out items (recall's weighting), mean 1
+    assert len(w) == len(groups) and np.isclose(w.mean(), 1.0)
+    assert np.allclose(w * held, (w * held)[0])
+    model.query_weight = 0.0
+    assert model._group_weights(qid) is None
+    ids, _ = make_model("rerank", depth=10, query_weight=1.0, **FAST).fit(inter).recommend(inter.user_ids[:3], n=5)
+    assert ids.shape == (3, 5)

@@ -67,6 +67,7 @@ class RerankRecommender(BaseRecommender):
         stage1_weight: float = 0.0,  # share of the stage-1 fusion in the final candidate score (scoring time)
         user_knn: int = 0,  # > 0: user-kNN features with that many neighbours
         rankers: int = 1,  # a bag: rankers each trained on its own independent set of carvings, z-averaged
+        query_weight: float = 0.0,  # users weighted by (held-out items)^-q in the ranker's loss; 1 = recall-like
         threads: int = 2,
         seed: int = 0,
     ) -> None:
@@ -94,6 +95,7 @@ class RerankRecommender(BaseRecommender):
         self.side = side
         self.stage1_weight = stage1_weight
         self.user_knn = user_knn
+        self.query_weight = query_weight
         self.threads = threads
         self.seed = seed
 
@@ -148,6 +150,7 @@ class RerankRecommender(BaseRecommender):
 
         ``draw`` > 0 gives another, independent set of carvings (ranker ``draw`` of the ``rankers`` bag)."""
         xs, ys, qids, names = [], [], [], []
+        self.held_counts_: dict[int, int] = {}
         for c in range(self.carvings):
             fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1) + 104729 * draw)
             rows = np.flatnonzero((np.diff(held.matrix.indptr) > 0) & (np.diff(fit_part.matrix.indptr) > 0))
@@ -156,6 +159,8 @@ class RerankRecommender(BaseRecommender):
             xs.append(feats.x)
             ys.append(label.astype(np.float32))
             qids.append(c * interactions.n_users + rows[feats.rows])
+            n_held = np.diff(held.matrix.indptr)
+            self.held_counts_.update({int(c * interactions.n_users + r): int(n_held[r]) for r in rows})
             names = feats.names
         x, y, qid = np.vstack(xs), np.concatenate(ys), np.concatenate(qids)
         # users whose candidates hold no positive carry no ranking signal
@@ -188,7 +193,8 @@ class RerankRecommender(BaseRecommender):
             return make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)
         if va.any() and (~va).any():
             ranker = self._ranker(self.n_estimators, 1000 * draw)
-            ranker.fit(x[~va], y[~va], qid=qid[~va], eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
+            ranker.fit(x[~va], y[~va], qid=qid[~va], sample_weight=self._group_weights(qid[~va]),
+                       eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
             # Early stopping on a *smoothed* curve: NDCG@10 of a few hundred users jumps from round to round, and
             # the raw first maximum often sits at a handful of trees.
             curve = np.asarray(ranker.evals_result()["validation_0"]["ndcg@10"])
@@ -201,7 +207,17 @@ class RerankRecommender(BaseRecommender):
             keep = np.ones(len(y), dtype=bool) if self.refit else ~va
         else:
             self.best_iteration_, keep = self.n_estimators, np.ones(len(y), dtype=bool)
-        return self._ranker(self.best_iteration_, 1000 * draw).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
+        return self._ranker(self.best_iteration_, 1000 * draw).fit(
+            x[keep], y[keep], qid=qid[keep], sample_weight=self._group_weights(qid[keep]), verbose=False)
+
+    def _group_weights(self, qid: np.ndarray) -> np.ndarray | None:
+        """One weight per query (qid sorted): P@10 counts every hit alike, R@10 divides a user's hits by their
+        held-out items, so q = 1 weighs users the way recall does (normalised to mean 1)."""
+        if not self.query_weight:
+            return None
+        groups = qid[np.r_[True, qid[1:] != qid[:-1]]]
+        w = np.array([max(self.held_counts_.get(int(g), 1), 1) for g in groups], dtype=np.float64) ** -self.query_weight
+        return w / w.mean()
 
     # -- scoring -------------------------------------------------------------------------------------------
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
