@@ -160,12 +160,18 @@ def main() -> None:
     ap.add_argument("--variants", default="base")
     ap.add_argument("--nested", default="", help="comma list of inner-fold counts for the honest number, e.g. 2,5")
     ap.add_argument("--cascade", action="store_true", help="measure the MiniLM cascade's routed share and cost")
+    ap.add_argument("--crossfit", type=int, default=None, metavar="SEED", help="cross-fitted MLP bag vs one model")
     args = ap.parse_args()
+    from spam_screen_round4 import crossfit  # registers the fourth screen's variants too
     from spam_screen_variants import VARIANTS, cascade_cost, embeddings, v_emb
 
     S = Screen(args.bench, args.cache)
     if args.cascade:
         log_row("cascade_minilm", cascade_cost(S))
+        return
+    if args.crossfit is not None:
+        t0 = time.time()
+        log_row(f"crossfit_bag_seed{args.crossfit}", {**crossfit(S, args.crossfit), "seconds": round(time.time() - t0, 1)})
         return
     if "emb" in args.variants:
         Z = embeddings(S)
