@@ -20,6 +20,16 @@ class Page:
     end: int  # exclusive
 
 
+@dataclass(frozen=True)
+class DocWarning:
+    """Something the user should know about one document: an OCR page of low confidence, a passage that
+    addresses an AI system (possible prompt injection), a guessed text encoding, ..."""
+
+    kind: str  # e.g. "ocr", "low-confidence-ocr", "injection", "encoding"
+    message: str
+    page: int | None = None  # 1-based, when the warning is about one page
+
+
 @dataclass
 class ParsedDocument:
     name: str  # display name (file name)
@@ -27,6 +37,10 @@ class ParsedDocument:
     pages: list[Page]
     sha256: str  # of the original file bytes
     kind: str  # "pdf" | "docx" | "txt" | "md"
+    # Spans of ``text`` that are page furniture (running headers/footers, page numbers): they stay in the text
+    # so offsets remain exact, but the chunker skips them, so they are never indexed, retrieved or quoted.
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int:
         for page in self.pages:
@@ -43,6 +57,9 @@ class Chunk:
     end: int
     page: int  # page of ``start``
     text: str  # == document text[start:end]
+    # Search-only context (section heading, table column headers): prepended to ``text`` for embedding and
+    # BM25, never part of a citation.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,15 +88,19 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    answered_by: str = "extractive"  # "extractive" or the LLM spec that wrote the answer
+    warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
 
     def to_json(self) -> dict:
-        """The stable ``--json`` / HTTP shape (tested)."""
+        """The stable ``--json`` / HTTP shape (tested); fields are only ever added."""
         return {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [asdict(c) for c in self.citations],
             "timings_ms": dict(self.timings_ms),
+            "answered_by": self.answered_by,
+            "warnings": list(self.warnings),
         }
 
 
@@ -107,6 +128,7 @@ class FileReport:
     chunks: int = 0
     error: str | None = None
     seconds: float = 0.0
+    warnings: tuple[DocWarning, ...] = ()
 
 
 @dataclass(frozen=True)
