@@ -6,7 +6,14 @@ backend (``AIWORKS_DATABASE_URL``) is added here by the scale-out work, with the
 
 from __future__ import annotations
 
-from aiworks.jobs.base import DEFAULT_MAX_ATTEMPTS, FINISHED, JobOutcome, JobQueue, JobRecord, JobStatus
+from aiworks.jobs.base import (
+    DEFAULT_MAX_ATTEMPTS,
+    FINISHED,
+    JobOutcome,
+    JobQueue,
+    JobRecord,
+    JobStatus,
+)
 
 __all__ = ["DEFAULT_MAX_ATTEMPTS", "FINISHED", "JobOutcome", "JobQueue", "JobRecord", "JobStatus", "open_queue"]
 
