@@ -8,12 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from bomb_helpers import docx_bomb, docx_lying_sizes, docx_many_members
 
 from aiworks.api.uploads import UploadError, sniff
 from aiworks.rag.archive import ArchiveLimits, check_archive
 from aiworks.rag.parse import ParseError, parse_file
-
-from bomb_helpers import docx_bomb, docx_lying_sizes, docx_many_members
 
 HERE = Path(__file__).parent
 SRC = HERE.parents[1] / "src"
