@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.settings import WORKSPACE_PATTERN, WORKSPACE_RULE
 
 
 class SessionInfo(BaseModel):
@@ -20,7 +20,7 @@ class SessionInfo(BaseModel):
 
 
 class WorkspaceCreate(BaseModel):
-    name: str = Field(pattern=WORKSPACE_PATTERN, description="lowercase letters, digits, - and _")
+    name: str = Field(pattern=WORKSPACE_PATTERN, description=WORKSPACE_RULE)
 
 
 class Workspace(BaseModel):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,12 +26,11 @@ from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
-from aiworks.settings import Settings
+from aiworks.settings import Settings, check_workspace
 
 Progress = Callable[[str, float], None]
 GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
 LOOKAHEAD = 12  # files parsed ahead of the one being committed
-_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 _WORKER_LOCK = threading.Lock()
@@ -74,8 +72,7 @@ class Assistant:
                  llm: LLM | None = None) -> None:
         self.settings = settings
         self.workspace = workspace or settings.workspace
-        if not _WORKSPACE.match(self.workspace):
-            raise ValueError(f"invalid workspace name {self.workspace!r} (letters, digits, _ . - only)")
+        check_workspace(self.workspace)  # the one rule the API and the key store use too
         self.root = settings.workspace_dir(self.workspace)
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
