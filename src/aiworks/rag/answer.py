@@ -19,7 +19,7 @@ import numpy as np
 
 from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.chunk import is_heading, sentence_spans
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
 from aiworks.rag.types import Citation, Hit
 
@@ -100,7 +100,7 @@ class ExtractiveAnswerer:
                 local = [(s, e, None) for s, e, _ in sentence_spans(c.text)]
             for s, e, vec in local:
                 key = (c.document_id, c.start + s)
-                if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]):
+                if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]) or is_heading(c.text[s:e]):
                     continue
                 seen.add(key)
                 cands.append(Candidate(hit, rank, c.start + s, c.start + e, c.text[s:e]))
