@@ -16,8 +16,8 @@ SECTIONS = [
     ("1. Definitions", "Capitalised terms have the meanings given in this section. " + FILLER * 3),
     ("2. License Grant", "Licensor grants Customer a non-exclusive, non-transferable license to use the "
                          "Software during the Term for its internal business purposes. " + FILLER * 3),
-    ("3. Fees", "Customer shall pay the annual fee for its tier set out in the table below. The annual fee is "
-                "invoiced in advance and is payable within thirty (30) days of the invoice date."),
+    ("3. Fees", ("Customer shall pay the annual fee for its tier set out in the table below. The annual fee is "
+                 "invoiced in advance and is payable within thirty (30) days of the invoice date.")),
     ("TABLE", FEES),
     ("4. Term", "This Agreement starts on the Effective Date and continues for three (3) years. " + FILLER * 4),
     ("5. Confidentiality", "Each party shall protect the other party's Confidential Information with at least "

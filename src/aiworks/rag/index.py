@@ -234,9 +234,12 @@ class Indexer:
                 for c, r in zip(p.chunks, rows)]
             all_spans = np.vstack(spans)
             all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
+            # the chunk context (heading path, table column headers) of each sentence: what a table row means
+            all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
             # overlapping chunks repeat sentences: keep one vector per sentence, in document order
             _, first = np.unique(all_spans[:, 0], return_index=True)
-            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)},
+            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32),
+                                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_)},
                         [texts[r] for r in rows]))
         return out
 

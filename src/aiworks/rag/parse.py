@@ -116,7 +116,7 @@ def decode_text(data: bytes) -> tuple[str, DocWarning | None]:
     if not matches:
         raise ParseError("unsupported", BINARY_MESSAGE)
     best = matches[0]
-    clean = [m for m in matches if m.chaos <= best.chaos + 0.02]
+    clean = [m for m in matches if m.chaos <= best.chaos + 0.1]
     chosen = next((m for enc in _PREFERRED for m in clean if m.encoding == enc), best)
     text = str(chosen)
     if not _mostly_text(text):
