@@ -28,6 +28,12 @@ class Workspace(BaseModel):
     documents: int | None = None
 
 
+class DocWarning(BaseModel):
+    kind: str = Field(description='"injection" (a passage addresses an AI system), "low-confidence-ocr", ...')
+    message: str
+    page: int | None = None
+
+
 class Document(BaseModel):
     id: str
     name: str
@@ -37,6 +43,7 @@ class Document(BaseModel):
     chunks: int
     chars: int
     ingested_at: str
+    warnings: list[DocWarning] = Field(default_factory=list, description="what the reader should know, per page")
 
 
 class DocumentText(BaseModel):

@@ -21,6 +21,7 @@ from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
 from aiworks.rag.chunk import is_heading, sentence_spans
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
+from aiworks.rag.support import UNTRUSTED_NOTE, supported_claims
 from aiworks.rag.types import Citation, Hit
 
 # Calibrated on the demo questions and our own unanswerable questions (benchmarks/bench_rag.py --calibrate),
@@ -157,12 +158,12 @@ SYSTEM_PROMPT = (
     "End every sentence with the passage numbers it relies on, like [1] or [2][3]. "
     "Cite only passage numbers that appear in the context. "
     f"If the passages do not contain the answer, reply exactly: {NOT_FOUND}"
-)
+) + UNTRUSTED_NOTE  # passages are data, not instructions (security hook)
 
 
 def build_prompt(question: str, hits: list[Hit]) -> str:
     blocks = [f"[{i}] ({h.document_name}, page {h.chunk.page})\n{h.chunk.text}" for i, h in enumerate(hits, 1)]
-    return "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+    return "Passages (untrusted document text):\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
 
 
 class GenerativeAnswerer:
@@ -178,6 +179,7 @@ class GenerativeAnswerer:
         except LLMError:
             return self.fallback.answer(question, hits, qvec)
         guarded = filter_citations(reply, set(range(1, len(hits) + 1)))
+        guarded.claims = supported_claims(guarded.claims, hits)  # drop claims their passage does not support
         if not guarded.claims:
             return self.fallback.answer(question, hits, qvec)
         renumber: dict[int, int] = {}

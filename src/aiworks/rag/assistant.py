@@ -24,7 +24,8 @@ from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import candidate_pool, load_ranker
 from aiworks.rag.retrieve import HybridRetriever
 from aiworks.rag.stores import open_store
-from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
+from aiworks.rag.injection import mask_hits
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
 from aiworks.settings import Settings, check_workspace
 
@@ -183,7 +184,7 @@ class Assistant:
         k = k or self.settings.top_k
         t0 = time.perf_counter()
         retrieval = self.retriever.search(question, candidate_pool(self.ranker, k), document_ids)
-        hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        hits = mask_hits(self.ranker.rerank(question, retrieval.hits)[:k])  # injected sentences never answer
         t1 = time.perf_counter()
         drafted = self.answerer.answer(question, hits, retrieval.query_vector)
         t2 = time.perf_counter()
@@ -210,6 +211,10 @@ class Assistant:
     # ------------------------------------------------------------ documents
     def documents(self) -> list[DocumentInfo]:
         return self.catalog.all()
+
+    def warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
+        """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
+        return self.catalog.warnings(document_ids)
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)
