@@ -25,7 +25,7 @@ from aiworks.rag.types import DocWarning, Hit, ParsedDocument
 
 _GAP = r"[^.!?\n]{0,60}?"
 _AI = r"(?:ai|a\.i\.|llm|language model|assistant|chat ?bot|chatgpt|gpt-?\d\w*|claude|gemini|copilot|model)"
-PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.I)) for name, rx in [
+PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
     ("ignore instructions", rf"\b(?:ignore|disregard|forget|override|bypass|skip)\b{_GAP}\b(?:previous|prior|above|"
                             rf"earlier|preceding|foregoing|all|any|your|the system'?s?|other)\b{_GAP}"
                             rf"\b(?:instructions?|prompts?|directions|directives|guidelines|system message)\b"),
@@ -37,14 +37,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.I)) for name,
     ("addresses an AI", rf"\b(?:you are (?:now )?(?:an?|the) {_AI}|as an {_AI}\b|(?:dear|note to|attention|hey),? "
                         rf"(?:the )?{_AI}s?\b|if you are an? {_AI}|to any {_AI}s?\b|{_AI}s?{_GAP}\b(?:must|should|"
                         rf"shall|will) (?:answer|respond|reply|say|state|output|ignore|tell))"),
-    ("answer override", rf"\b(?:answer|respond|reply)\b[^.!?\n]{{0,25}}?\b(?:only|exactly|always|instead)\b"
-                        rf"[^.!?\n]{{0,15}}?(?:with|:)?\s*['\"“‘]"),
+    ("answer override", r"\b(?:answer|respond|reply)\b[^.!?\n]{0,25}?\b(?:only|exactly|always|instead)\b"
+                        r"[^.!?\n]{0,15}?(?:with|:)?\s*['\"“‘]"),
     ("new instructions", r"\b(?:new|updated|real|actual|secret) (?:instructions?|system prompt)\s*:|\bfrom now on,? "
                          r"(?:you|always|only|respond|answer)\b|\bpretend (?:to be|you are)\b|\bjailbreak\b|"
                          r"\bdo anything now\b"),
 ]]
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+['\"”’)]*|\n|$)")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 
 def matches(text: str) -> list[str]:
@@ -77,13 +77,13 @@ def _docx_hidden_runs(path: Path) -> list[str]:
     except (KeyError, OSError, zipfile.BadZipFile):
         return []
     hidden = []
-    for run in re.finditer(r"<w:r[ >].*?</w:r>", xml, re.S):
-        props = re.search(r"<w:rPr>(.*?)</w:rPr>", run.group(), re.S)
+    for run in re.finditer(r"<w:r[ >].*?</w:r>", xml, re.DOTALL):
+        props = re.search(r"<w:rPr>(.*?)</w:rPr>", run.group(), re.DOTALL)
         if not props:
             continue
         p = props.group(1)
         size = re.search(r'<w:sz w:val="(\d+)"', p)
-        if (re.search(r'<w:color w:val="(?:FFFFFF|FFF|white)"', p, re.I) or "<w:vanish/>" in p
+        if (re.search(r'<w:color w:val="(?:FFFFFF|FFF|white)"', p, re.IGNORECASE) or "<w:vanish/>" in p
                 or (size and int(size.group(1)) <= 2)):
             text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", run.group()))
             if text.strip():
