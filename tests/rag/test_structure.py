@@ -192,3 +192,37 @@ def test_cli_and_api_accept_the_same_text_files_with_the_same_message(tmp_path, 
     with pytest.raises(UploadError) as err:
         check_upload(io.BytesIO(binary.read_bytes()), binary.name, 1 << 20)
     assert reports[str(binary)].status == "error" and reports[str(binary)].error == str(err.value)
+
+
+def test_sixty_page_agreement_furniture_and_a_table_over_a_page_break(tmp_path):
+    from .structured_docs import write_long_pdf
+
+    doc = parse_file(write_long_pdf(tmp_path / "long.pdf"))
+    n = len(doc.pages)
+    assert n == 60
+    furniture = [doc.text[s:e] for s, e in doc.boilerplate]
+    assert sorted(furniture) == sorted([HEADER] * n + [f"Page {i} of {n}" for i in range(1, n + 1)])
+    chunks = chunk_document(doc, "d")
+    rows = [c for c in chunks if "|" in c.text]
+    assert len(rows) == 70 and {c.page for c in rows} == {1, 2, 3}  # the table runs over two page breaks
+    for i, row in enumerate(rows):
+        assert row.context == f"1. Rate Card\nRole: Role {i} | Hourly rate (USD): {100 + i}"
+    assert not any(HEADER in c.text or re.search(r"Page \d+ of", c.text) for c in chunks)
+
+
+def test_heading_path_nests_plain_headings_under_numbered_ones():
+    from aiworks.rag.chunk import chunk_text
+    from aiworks.rag.types import Page
+
+    text = ('1. Definitions\n\n"Service"\nthe hosted platform described in the Order Form.\n\n"Downtime"\nany period '
+            'in which the Service cannot be accessed.\n\n2. Fees\nCustomer shall pay the fees.\n\n2.1 Late Payment\n'
+            'Late amounts bear interest at 1% per month.\n\n3. Term\nThree years.')
+    chunks = chunk_text(text, [Page(1, 0, len(text))], "d")
+    assert [(c.context, c.text.split("\n")[-1]) for c in chunks] == [
+        ('1. Definitions > "Service"', "the hosted platform described in the Order Form."),
+        ('1. Definitions > "Downtime"', "any period in which the Service cannot be accessed."),
+        ("2. Fees", "Customer shall pay the fees."),
+        ("2. Fees > 2.1 Late Payment", "Late amounts bear interest at 1% per month."),
+        ("3. Term", "Three years."),
+    ]
+    assert chunks[0].text.startswith("1. Definitions\n\n") and all(text[c.start:c.end] == c.text for c in chunks)
