@@ -131,6 +131,9 @@ def _docx_text(path: Path, data: bytes) -> str:
     fields) are not part of the body and are left out: they repeat on every printed page and hold no terms."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ParseError("encrypted", "password-protected (or legacy .doc) Office file; save it as a plain .docx")
+    from aiworks.rag.archive import check_archive  # zip-bomb limits, from the directory only (security hook)
+
+    check_archive(path, verify=True)
     try:
         import docx
         from docx.table import Table
