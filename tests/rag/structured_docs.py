@@ -31,9 +31,11 @@ SECTIONS = [
 ]
 
 
-def write_license_pdf(dest: Path, page_label: str = "of") -> Path:
-    """A multi-page PDF: running header, "Page N of M" (or "- N -") footer, headings, a ruled fee table."""
+def write_license_pdf(dest: Path, page_label: str = "of", ruled: bool = True) -> Path:
+    """A multi-page PDF: running header, "Page N of M" (or "- N -") footer, headings, a fee table (ruled, or
+    with no lines at all: then only the gaps between columns show it is a table)."""
     from fpdf import FPDF
+    from fpdf.enums import TableBordersLayout
 
     class Doc(FPDF):
         def header(self) -> None:
@@ -56,7 +58,8 @@ def write_license_pdf(dest: Path, page_label: str = "of") -> Path:
     for heading, body in SECTIONS:
         if heading == "TABLE":
             pdf.set_font("Helvetica", size=10)
-            with pdf.table(first_row_as_headings=True, line_height=7) as table:
+            borders = TableBordersLayout.ALL if ruled else TableBordersLayout.NONE
+            with pdf.table(first_row_as_headings=True, line_height=7, borders_layout=borders) as table:
                 for row in body:
                     cells = table.row()
                     for cell in row:

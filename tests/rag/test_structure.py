@@ -21,11 +21,16 @@ from .structured_docs import (
     write_license_pdf,
 )
 
-WRITERS = {"pdf": write_license_pdf, "docx": write_license_docx, "md": write_license_md}
+WRITERS = {"pdf": write_license_pdf, "docx": write_license_docx, "md": write_license_md,
+           "pdf-borderless": lambda dest: write_license_pdf(dest, ruled=False)}
+
+
+def _path(tmp_path, kind):
+    return WRITERS[kind](tmp_path / f"license.{kind.split('-')[0]}")
 
 
 def _doc(tmp_path, kind):
-    return parse_file(WRITERS[kind](tmp_path / f"license.{kind}"))
+    return parse_file(_path(tmp_path, kind))
 
 
 @pytest.mark.parametrize("style", ["of", "dash"])
@@ -63,7 +68,7 @@ def test_docx_header_and_footer_parts_are_left_out_of_the_body(tmp_path):
     assert doc.text.startswith("SOFTWARE LICENSE AGREEMENT\n\n1. Definitions")
 
 
-@pytest.mark.parametrize("kind", ["pdf", "docx", "md"])
+@pytest.mark.parametrize("kind", ["pdf", "pdf-borderless", "docx", "md"])
 def test_every_table_row_is_a_chunk_with_its_column_headers(tmp_path, kind):
     doc = _doc(tmp_path, kind)
     chunks = chunk_document(doc, "d")
@@ -109,10 +114,10 @@ def test_is_not_heading(line):
     assert not is_heading(line)
 
 
-@pytest.mark.parametrize("kind", ["pdf", "docx", "md"])
+@pytest.mark.parametrize("kind", ["pdf", "pdf-borderless", "docx", "md"])
 def test_table_cell_question_cites_the_row_that_holds_the_number(tmp_path, settings, kind):
     a = Assistant(settings, "ws")
-    report = a.ingest([WRITERS[kind](tmp_path / f"license.{kind}")])[0]
+    report = a.ingest([_path(tmp_path, kind)])[0]
     assert report.status == "ingested", report
     answer = a.ask("What is the annual fee of the Enterprise tier?")
     # the row is cited (MiniLM cites it first: slow test below; the crude hash embedder may rank the sentence
