@@ -26,17 +26,27 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 if "PYTHONPATH" not in os.environ:  # else: measure the checkout PYTHONPATH names (e.g. an older one)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench_rag import corpus
-
 from aiworks.rag.index import parse_and_chunk
 from aiworks.rag.parse import parse_file
+from aiworks.rag.samples import SAMPLES, write_contract
 
 RESULTS = Path(__file__).resolve().parent / "results" / "parse.json"
 WORDS = ["licensor", "customer", "agreement", "term", "fee", "payment", "notice", "days", "written", "party", "software", "confidential", "obligations", "warranty", "liability", "termination", "invoice", "annual", "support", "renewal"]
+
+
+def corpus(dest: Path, copies: int, long: bool = False) -> list[Path]:
+    """bench_rag's corpus (not imported from it: bench_rag puts this checkout's src first on sys.path)."""
+    def vary(blocks, i):
+        return [(h, b.replace("Party", f"Party-{i}") if isinstance(b, str) else b) for h, b in blocks]
+
+    if long:
+        merged = [block for _ in range(2) for blocks in SAMPLES.values() for block in blocks + [("PAGE", None)]]
+        return [write_contract(vary(merged, i), dest / f"long_{i}.pdf") for i in range(copies)]
+    return [write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
+            for i in range(copies) for name, blocks in SAMPLES.items()]
 
 
 def bench_text(copies: int, repeats: int) -> dict:

@@ -43,6 +43,7 @@ def test_running_headers_and_page_numbers_are_boilerplate_never_chunked(tmp_path
     assert furniture.count(HEADER) == n and all(x in furniture for x in numbers)
     assert set(furniture) <= {HEADER, *numbers}  # nothing else: the title and headings are not furniture
     assert PAGE_SEPARATOR.join(doc.text[p.start:p.end] for p in doc.pages) == doc.text  # text stays whole
+    assert context_prefix(doc) == "license - SOFTWARE LICENSE AGREEMENT\n"  # the title, not the running header
     chunks = chunk_document(doc, "d")
     for c in chunks:
         assert doc.text[c.start:c.end] == c.text
