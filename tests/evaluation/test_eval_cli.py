@@ -75,3 +75,29 @@ def test_bad_input_is_a_clear_error(tmp_path, bench):
     res = runner.invoke(app, ["--home", str(tmp_path), "eval", "retrieval", "--benchmark", str(bench),
                               "--datasets", "cuad"])
     assert res.exit_code != 0 and "unknown dataset" in res.output
+
+
+@pytest.mark.slow
+def test_ranker_trained_on_product_candidates_is_registered_remembered_and_used(tmp_path, bench):
+    from aiworks.rag.ltr import LearnedRanker
+    from aiworks.rag.rank import load_ranker, registration
+
+    env = {"AIWORKS_EMBEDDER": "hash", "AIWORKS_CHUNK_WORDS": "40", "AIWORKS_CHUNK_OVERLAP_WORDS": "0"}
+    before, _ = _eval(tmp_path, bench, "--datasets", "maud")
+    res = CliRunner(env=env).invoke(app, ["--home", str(tmp_path), "eval", "train-ranker", "--benchmark", str(bench),
+                                          "--trials", "2"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{"):])
+    assert report["version"] == 1 and report["train_queries"] == 2 * 6 * 4
+    assert (report["chunk_words"], report["overlap_words"]) == (40, 0)
+    reg = registration(Settings(home=tmp_path))
+    assert (reg.uri, reg.chunk_words, reg.overlap_words) == ("models:/legal-ranker/1", 40, 0)
+    ranker = load_ranker(Settings(home=tmp_path, chunk_words=40, chunk_overlap_words=0))
+    assert isinstance(ranker, LearnedRanker) and ranker.pipeline_["chunk_words"] == 40
+    # the training workspace holds the training documents, ingested by the assistant
+    assert (tmp_path / "workspaces" / "legalbench-train-hash_256-40-0" / "catalog.sqlite").exists()
+
+    after, _ = _eval(tmp_path, bench, "--datasets", "maud")
+    # Decoys repeat the question's words, so lexical order puts them first; the answers resemble the training
+    # documents' answers, which only the learned ranker (exemplar features) can exploit.
+    assert after["ALL"]["precision"]["1"] > before["ALL"]["precision"]["1"]
