@@ -88,10 +88,16 @@ class WorkspaceRouter:
         if ids is None:
             return RouteDecision([], search_text)
         n = len(names)
+        rare = max(1, n // RARE)
+        # An explicit description ("Consider <description>; ...") may name a document by a common word
+        # ("Keep"'s privacy policy): there, rarity among the file names is enough.
+        explicit = part != question
+        name_df = {t: sum(t in nm for nm in names) for t in tokenize(part)} if explicit else {}
         terms = {
             t
             for t in tokenize(part)
-            if t not in _GENERIC and len(t) > 1 and 0 < df.get(t, 0) <= max(1, n // RARE)
+            if t not in _GENERIC and len(t) > 1 and 0 < df.get(t, 0)
+            and (df[t] <= rare or 0 < name_df.get(t, 0) <= rare)
         }
         idf = {t: math.log(1 + n / df[t]) for t in terms}
         # 1. names: the documents whose file name shares the most (idf-weighted) terms with the question;
