@@ -18,12 +18,17 @@ import json
 import os
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiworks.evaluation.dataset import DATASETS
 from aiworks.evaluation.metrics import MERGE_NOTE
-from aiworks.evaluation.service import ingest_corpus, load_benchmark, routing_accuracy, run
+from aiworks.evaluation.service import (
+    ingest_corpus,
+    load_benchmark,
+    routing_accuracy,
+    run,
+)
 from aiworks.settings import Settings
 
 KS = [1, 2, 4, 8, 16, 32, 64]
@@ -74,7 +79,7 @@ def main() -> None:
     results = run(corpus, queries, KS, "mini")
     t2 = time.perf_counter()
     out = {
-        "machine": f"{os.cpu_count()}-core CPU shared with other jobs", "date": datetime.now(timezone.utc).isoformat(
+        "machine": f"{os.cpu_count()}-core CPU shared with other jobs", "date": datetime.now(UTC).isoformat(
             timespec="seconds"), "load_average_1_5_15": {"before": load_before, "after": os.getloadavg()},
         "cold": args.home is None, "embedder": corpus.assistant.embedder.name, "chunk_words": settings.chunk_words,
         "overlap_words": settings.chunk_overlap_words, "documents": len(files), "chunks": corpus.chunks,

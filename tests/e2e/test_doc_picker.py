@@ -7,11 +7,10 @@ import base64
 import json
 
 import pytest
+from test_browser import ARTIFACTS, DROP_FILE, browser_page  # noqa: F401 - the fixture is used by name
 
 from aiworks.api.server import running_server
 from aiworks.settings import Settings
-
-from test_browser import ARTIFACTS, DROP_FILE, browser_page  # noqa: F401 - the fixture is used by name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

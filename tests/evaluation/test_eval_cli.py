@@ -3,6 +3,7 @@ Assistant.search → answerer), with the content-addressed embedding cache."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -44,7 +45,7 @@ def test_eval_runs_the_assistant_and_reruns_from_the_cache(tmp_path, bench):
     retrieved = details["rankings"]["retrieved"]
     assert retrieved["ALL"]["recall"]["64"] == pytest.approx(1.0)  # routed: 64 chunks cover the document
     r = retrieved["ALL"]["recall"]
-    assert all(r[a] <= r[b] + 1e-12 for a, b in zip(KS, KS[1:]))
+    assert all(r[a] <= r[b] + 1e-12 for a, b in itertools.pairwise(KS))
     # citations are sentences inside the retrieved chunks: tighter, so precision@1 can only gain
     assert out["ALL"]["precision"]["1"] >= retrieved["ALL"]["precision"]["1"]
 

@@ -11,7 +11,13 @@ import textwrap
 import pytest
 
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.rank import PassThroughRanker, RankerMismatch, load_ranker, registration, remember
+from aiworks.rag.rank import (
+    PassThroughRanker,
+    RankerMismatch,
+    load_ranker,
+    registration,
+    remember,
+)
 from aiworks.settings import Settings
 
 
@@ -61,7 +67,7 @@ def test_model_chunking_is_checked_not_only_the_marker(tmp_path):
     import numpy as np
 
     from aiworks.lifecycle import registry, tracking
-    from aiworks.rag.ltr import Exemplar, ExemplarMemory, LearnedRanker, FEATURES
+    from aiworks.rag.ltr import FEATURES, Exemplar, ExemplarMemory, LearnedRanker
 
     settings = Settings(home=tmp_path, chunk_words=120, chunk_overlap_words=20)
     memory = ExemplarMemory().fit([Exemplar("what is the fee", "d", "the fee is ten dollars")])

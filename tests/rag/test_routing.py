@@ -81,7 +81,7 @@ def test_several_named_documents_are_each_searched(workspace):
 
 
 def test_router_is_rebuilt_when_the_catalog_changes(workspace, tmp_path):
-    _, assistant, ids = workspace
+    _, assistant, _ids = workspace
     assert assistant.search("termination notice for Dynamo Foods", 4).routed == []
     extra = tmp_path / "more" / "Dynamo_Foods_NDA.txt"
     extra.parent.mkdir()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 from pathlib import Path
 
 import typer
@@ -161,7 +160,7 @@ def train_ranker_cmd(
     trials: int = typer.Option(6, "--trials", help="Optuna trials on the training split"),
     maud_docs: int = typer.Option(6, "--maud-docs", help="MAUD training documents to ingest (embedding budget)"),
     contractnli_docs: int = typer.Option(77, "--contractnli-docs", help="ContractNLI training documents to ingest"),
-    embedder: Optional[str] = typer.Option(None, "--embedder"),
+    embedder: str | None = typer.Option(None, "--embedder"),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
@@ -193,7 +192,7 @@ def tune_fusion_cmd(
     trials: int = typer.Option(12, "--trials", help="Optuna trials on the training split"),
     maud_docs: int = typer.Option(6, "--maud-docs"),
     contractnli_docs: int = typer.Option(77, "--contractnli-docs"),
-    embedder: Optional[str] = typer.Option(None, "--embedder"),
+    embedder: str | None = typer.Option(None, "--embedder"),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;

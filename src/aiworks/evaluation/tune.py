@@ -16,7 +16,14 @@ from pathlib import Path
 
 from aiworks.evaluation.dataset import Query, read_document, training_queries
 from aiworks.evaluation.runner import evaluate
-from aiworks.evaluation.service import EXPERIMENT, Corpus, Progress, as_files, ingest_corpus, searcher
+from aiworks.evaluation.service import (
+    EXPERIMENT,
+    Corpus,
+    Progress,
+    as_files,
+    ingest_corpus,
+    searcher,
+)
 from aiworks.evaluation.train import build_rank_data, exemplars_of, split_by_document
 from aiworks.rag.ltr import ExemplarMemory, LearnedRanker
 from aiworks.rag.rank import PassThroughRanker, remember
@@ -118,7 +125,7 @@ def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], per_
 
     corpus, queries, all_train = training_corpus(settings, root, datasets, per_dataset_docs, embedder_spec, seed,
                                                  progress)
-    read = lambda f: read_document(root, f)  # noqa: E731
+    read = lambda f: read_document(root, f)
     fit_q, valid_q = split_by_document(queries, 0.3, seed)
     valid_docs = {q.file for q in valid_q}
     # Exemplars may come from every training document (text only, cheap) except the validation ones.

@@ -25,10 +25,7 @@ RARE = 10  # a naming term occurs in at most 1/RARE of the documents' profiles (
 MAX_ROUTED = 4  # more "named" documents than this means the question names none in particular
 KEEP_SHARE = 0.75  # documents whose name matches at least this share of the best match are named too
 _GENERIC = frozenset(
-    "a an the of to in on at by for with from and or is are was be do does did what which who when where why how "
-    "that this these those it its as if any all can could shall should will would may must not no about under into "
-    "each such other document documents agreement agreements contract contracts say says said clause section "
-    "party parties tell me between consider".split()
+    ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "is", "are", "was", "be", "do", "does", "did", "what", "which", "who", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "as", "if", "any", "all", "can", "could", "shall", "should", "will", "would", "may", "must", "not", "no", "about", "under", "into", "each", "such", "other", "document", "documents", "agreement", "agreements", "contract", "contracts", "say", "says", "said", "clause", "section", "party", "parties", "tell", "me", "between", "consider"]
 )
 
 
