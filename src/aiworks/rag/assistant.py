@@ -28,7 +28,7 @@ from aiworks.rag.rank import (
     load_ranker,
 )
 from aiworks.rag.retrieve import HybridRetriever, Retrieval
-from aiworks.rag.routing import WorkspaceRouter
+from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
@@ -160,7 +160,9 @@ class Assistant:
         k = k or self.settings.top_k
         route = self.router.route(question)
         ids = self.resolve_documents(document_ids) if document_ids else route.document_ids
-        retrieval = self.retriever.search(route.query, candidate_pool(self.ranker, k), ids or None, each=True)
+        # a few documents are each searched (none crowds the others out); many are one filtered search
+        retrieval = self.retriever.search(route.query, candidate_pool(self.ranker, k), ids or None,
+                                          each=len(ids) <= MAX_ROUTED)
         retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
         retrieval.routed = list(ids)
         return retrieval
