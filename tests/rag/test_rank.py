@@ -27,17 +27,17 @@ def test_cold_ask_without_a_registered_ranker_never_imports_mlflow(tmp_path, con
     Assistant(settings, "w").ingest(contracts)
     (home / "mlflow.db").write_bytes(b"")  # an engine job has tracked something here: still no MLflow on ask
     code = textwrap.dedent(f"""
-        import json, sys
-        from aiworks.rag.assistant import Assistant
-        from aiworks.settings import Settings
-        a = Assistant(Settings(home={str(home)!r}, embedder="hash"), "w")
-        answer = a.ask("How many days notice are needed to terminate?")
-        print(json.dumps({{"mlflow": "mlflow" in sys.modules, "cited": len(answer.citations),
-                          "ranker": type(a.ranker).__name__}}))
+        import json, os, sys
+        os.environ.update(AIWORKS_HOME={str(home)!r}, AIWORKS_EMBEDDER="hash", AIWORKS_WORKSPACE="w")
+        from typer.testing import CliRunner
+        from aiworks.cli import app
+        res = CliRunner().invoke(app, ["ask", "How many days notice are needed to terminate?", "--json"])
+        assert res.exit_code == 0, res.output
+        print(json.dumps({{"mlflow": "mlflow" in sys.modules, "cited": len(json.loads(res.stdout)["citations"])}}))
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got == {"mlflow": False, "cited": got["cited"], "ranker": "PassThroughRanker"} and got["cited"] > 0
+    assert got["mlflow"] is False and got["cited"] > 0  # a real cold `aiworks ask`, answered, MLflow never imported
 
 
 def test_registration_is_remembered_under_the_home(tmp_path):
