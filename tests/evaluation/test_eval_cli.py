@@ -57,7 +57,7 @@ def test_eval_runs_the_assistant_and_reruns_from_the_cache(tmp_path, bench):
     docs = assistant.documents()
     assert len(docs) == details["documents"] == 4 and sum(d.chunks for d in docs) == out["chunks"]
     assert assistant.store.count() == out["chunks"]
-    assert details["embedded"] > 0 and details["cached"] == 0
+    assert details["embedded"] > 0  # (repeated texts, e.g. the decoy paragraphs, hit the cache even now)
 
     first = {d.name: assistant._sentences(d.id) for d in docs}
     # A fresh workspace re-ingests everything but embeds nothing: chunk AND sentence vectors come from the cache.
@@ -66,7 +66,7 @@ def test_eval_runs_the_assistant_and_reruns_from_the_cache(tmp_path, bench):
     assert again["ALL"] == out["ALL"]
     assistant = Assistant(settings, details["workspace"])
     for d in assistant.documents():
-        spans, vecs = assistant._sentences(d.id)
+        spans, vecs = assistant._sentences(d.id)[:2]
         assert np.array_equal(spans, first[d.name][0]) and np.array_equal(vecs, first[d.name][1])
 
 

@@ -9,6 +9,8 @@ from aiworks.providers.embedders import HashEmbedder, embed_with_spans
 
 
 class Counting(HashEmbedder):
+    """A hash embedder with native span vectors (like MiniLM's late chunking), counting what it embeds."""
+
     def __init__(self, dim: int = 64) -> None:
         super().__init__(dim)
         self.seen: list[str] = []
@@ -16,6 +18,10 @@ class Counting(HashEmbedder):
     def embed(self, texts):
         self.seen += list(texts)
         return super().embed(texts)
+
+    def embed_with_spans(self, texts, spans):
+        self.seen += list(texts)
+        return embed_with_spans(HashEmbedder(self.dim), texts, spans)
 
 
 def test_texts_and_span_vectors_are_embedded_once(tmp_path):
@@ -39,6 +45,11 @@ def test_texts_and_span_vectors_are_embedded_once(tmp_path):
     misses = again.misses
     _, s3 = embed_with_spans(again, [texts[0]], [[(0, 42)]])
     assert again.misses == misses + 1 and s3[0].shape == (1, 64)
+
+
+def test_without_native_spans_ingestion_takes_the_same_path_as_uncached(tmp_path):
+    plain = cached(HashEmbedder(64), tmp_path)
+    assert not hasattr(plain, "embed_with_spans") and hasattr(cached(Counting(), tmp_path), "embed_with_spans")
 
 
 def test_one_cache_file_per_embedder_name(tmp_path):

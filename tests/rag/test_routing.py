@@ -125,7 +125,7 @@ def test_api_document_ids(workspace):
     from aiworks.api.app import create_app
 
     settings, _, ids = workspace
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         url = "/api/workspaces/nda/ask"
         r = client.post(url, json={"question": "What law governs this agreement?",
                                    "document_ids": [ids["Cobalt_Quartz_NDA.txt"]]})

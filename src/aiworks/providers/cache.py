@@ -99,6 +99,13 @@ class CachedEmbedder:
             out[i] = found[k][0]
         return out
 
+
+
+class CachedSpanEmbedder(CachedEmbedder):
+    """For embedders with native late chunking (``embed_with_spans``): those vectors are cached too. Kept a
+    separate class so that ingestion, which asks ``hasattr(embedder, "embed_with_spans")``, takes the same
+    path with and without the cache."""
+
     def embed_with_spans(self, texts: list[str], spans: list[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
         """Row 0 of each stored entry is the text's vector, rows 1.. its span vectors (in span order)."""
         keys = [spans_key(t, sp) for t, sp in zip(texts, spans)]
@@ -123,4 +130,5 @@ class CachedEmbedder:
 
 def cached(embedder: Embedder, folder: Path) -> CachedEmbedder:
     """``embedder`` behind the cache in ``folder`` (one SQLite file per embedder name)."""
-    return CachedEmbedder(embedder, EmbeddingCache(folder, embedder.name, embedder.dim))
+    kind = CachedSpanEmbedder if hasattr(embedder, "embed_with_spans") else CachedEmbedder
+    return kind(embedder, EmbeddingCache(folder, embedder.name, embedder.dim))
