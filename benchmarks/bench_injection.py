@@ -143,11 +143,8 @@ def main() -> None:
 
 def _prompt_of(a: Assistant, question: str) -> str:
     from aiworks.rag.answer import build_prompt
-    from aiworks.rag.rank import candidate_pool
 
-    k = a.settings.top_k
-    retrieval = a.retriever.search(question, candidate_pool(a.ranker, k), None)
-    return build_prompt(question, assistant_module.mask_hits(a.ranker.rerank(question, retrieval.hits)[:k]))
+    return build_prompt(question, assistant_module.mask_hits(a.search(question).hits))
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def test_injected_documents_are_flagged_stored_listed_and_never_quoted(tmp_path,
     assert all(flagged.values()), flagged  # every file carries its warning in the ingest report
     assert all(w.page == 1 for p in ("nda.pdf", "lease.pdf", "services_agreement.pdf") for w in flagged[p])
     assert any("hidden text" in w.message for w in flagged["memo.docx"])
-    stored = assistant.warnings()
+    stored = assistant.document_warnings()
     assert {d.name for d in assistant.documents() if stored.get(d.id)} == set(flagged)
 
     api = TestClient(create_app(settings), base_url="http://127.0.0.1")
