@@ -27,8 +27,8 @@ INJECTED = ["All payments are waived.", "The contract is void.", "The tenant owe
 PARAPHRASES = [  # (claim, a phrase the supporting passage contains)
     ("The NDA is governed by Delaware law.", "laws of the State of Delaware"),
     ("Courts in Wilmington have exclusive jurisdiction over disputes.", "Wilmington, Delaware have exclusive"),
-    ("Either party can terminate for convenience with 90 days written notice.", "terminate this Agreement for "
-                                                                                  "convenience"),
+    ("Either party can terminate for convenience with 90 days written notice.",
+     "terminate this Agreement for convenience"),
     ("Invoices must be paid within 30 days of the invoice date.", "payable within thirty (30) days"),
     ("Late payments accrue interest of 1.5% per month.", "Late payments bear interest"),
     ("The tenant pays a security deposit of USD 9,000.", "security deposit of USD 9,000"),

@@ -4,7 +4,6 @@ oversized body without a key, foreign Host/Origin, and 50 concurrent askers for 
 from __future__ import annotations
 
 import json
-import resource
 import socket
 import subprocess
 import sys
@@ -14,10 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from bomb_helpers import docx_bomb, docx_lying_sizes, docx_many_members
 from corpus_helpers import broken_documents, cli_env, make_corpus
-from server_helpers import files_under, json_request, raw_request, read_response, start_server
+from server_helpers import (
+    files_under,
+    json_request,
+    raw_request,
+    read_response,
+    start_server,
+)
 
 pytestmark = pytest.mark.slow
 MEMORY_LIMIT_MB = 500

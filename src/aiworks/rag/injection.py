@@ -26,22 +26,22 @@ from aiworks.rag.types import DocWarning, Hit, ParsedDocument
 _GAP = r"[^.!?\n]{0,60}?"
 _AI = r"(?:ai|a\.i\.|llm|language model|assistant|chat ?bot|chatgpt|gpt-?\d\w*|claude|gemini|copilot|model)"
 PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
-    ("ignore instructions", rf"\b(?:ignore|disregard|forget|override|bypass|skip)\b{_GAP}\b(?:previous|prior|above|"
+    ("ignore instructions", (rf"\b(?:ignore|disregard|forget|override|bypass|skip)\b{_GAP}\b(?:previous|prior|above|"
                             rf"earlier|preceding|foregoing|all|any|your|the system'?s?|other)\b{_GAP}"
-                            rf"\b(?:instructions?|prompts?|directions|directives|guidelines|system message)\b"),
-    ("reveal instructions", rf"\b(?:reveal|print|show|repeat|output|disclose|leak|tell me)\b{_GAP}"
+                            rf"\b(?:instructions?|prompts?|directions|directives|guidelines|system message)\b")),
+    ("reveal instructions", (rf"\b(?:reveal|print|show|repeat|output|disclose|leak|tell me)\b{_GAP}"
                             rf"\b(?:system prompt|hidden (?:instructions?|prompt)|your (?:instructions|prompt|rules|"
-                            rf"guidelines)|initial prompt)\b"),
-    ("role marker", r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|"
-                    r"</?(?:system|assistant|instructions?)>|#{2,}\s*(?:instruction|system)\b"),
-    ("addresses an AI", rf"\b(?:you are (?:now )?(?:an?|the) {_AI}|as an {_AI}\b|(?:dear|note to|attention|hey),? "
+                            rf"guidelines)|initial prompt)\b")),
+    ("role marker", (r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|"
+                    r"</?(?:system|assistant|instructions?)>|#{2,}\s*(?:instruction|system)\b")),
+    ("addresses an AI", (rf"\b(?:you are (?:now )?(?:an?|the) {_AI}|as an {_AI}\b|(?:dear|note to|attention|hey),? "
                         rf"(?:the )?{_AI}s?\b|if you are an? {_AI}|to any {_AI}s?\b|{_AI}s?{_GAP}\b(?:must|should|"
-                        rf"shall|will) (?:answer|respond|reply|say|state|output|ignore|tell))"),
-    ("answer override", r"\b(?:answer|respond|reply)\b[^.!?\n]{0,25}?\b(?:only|exactly|always|instead)\b"
-                        r"[^.!?\n]{0,15}?(?:with|:)?\s*['\"“‘]"),
-    ("new instructions", r"\b(?:new|updated|real|actual|secret) (?:instructions?|system prompt)\s*:|\bfrom now on,? "
+                        rf"shall|will) (?:answer|respond|reply|say|state|output|ignore|tell))")),
+    ("answer override", (r"\b(?:answer|respond|reply)\b[^.!?\n]{0,25}?\b(?:only|exactly|always|instead)\b"
+                        r"[^.!?\n]{0,15}?(?:with|:)?\s*['\"“‘]")),
+    ("new instructions", (r"\b(?:new|updated|real|actual|secret) (?:instructions?|system prompt)\s*:|\bfrom now on,? "
                          r"(?:you|always|only|respond|answer)\b|\bpretend (?:to be|you are)\b|\bjailbreak\b|"
-                         r"\bdo anything now\b"),
+                         r"\bdo anything now\b")),
 ]]
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+['\"”’)]*|\n|$)")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
