@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
+.PHONY: demo test test-fast install web system-deps services services-stop bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -34,6 +34,12 @@ web:
 	@if [ -f web/package.json ] && command -v npm >/dev/null; then \
 	  cd web && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build; \
 	else echo "web/ UI not built (no npm or no web/package.json)"; fi
+
+# PostgreSQL 15 + pgvector on 127.0.0.1 under .services/ (installs what is missing); prints AIWORKS_DATABASE_URL.
+services:
+	@bash scripts/services.sh start .services
+services-stop:
+	@bash scripts/services.sh stop .services
 
 demo: install web
 	$(BIN)/aiworks demo
