@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     port: int = 8000
     max_upload_mb: int = 50
 
+    # Shared backends: postgresql://... puts catalog, chunks and jobs in PostgreSQL (``make services``).
+    database_url: str | None = None
+
     # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
     mlflow_tracking_uri: str | None = None
     log_prediction_text: bool = False

@@ -19,11 +19,10 @@ import numpy as np
 from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.backends import open_backends
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import candidate_pool, load_ranker
 from aiworks.rag.retrieve import HybridRetriever
-from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
 
@@ -77,8 +76,7 @@ class Assistant:
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
         self.llm = llm or load_llm(settings)
-        self.catalog = Catalog(self.root / "catalog.sqlite")
-        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.catalog import DocumentCatalog
 from aiworks.rag.chunk import chunk_text, sentence_spans
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
@@ -72,7 +72,7 @@ def _report(path: Path, started: float, **kw) -> FileReport:
 
 
 class Indexer:
-    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
+    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: DocumentCatalog,
                  chunk_words: int = 120, overlap_words: int = 20) -> None:
         self.root = Path(root)
         self.store = store
@@ -143,7 +143,7 @@ class Indexer:
                                           ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
             with self.catalog.transaction() as con:
                 for info, version in zip(infos, staged):
-                    Catalog.put(con, info, version.name)
+                    self.catalog.put(con, info, version.name)
                 self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
         except Exception as exc:
             for p, version in zip(group, staged):
@@ -231,7 +231,7 @@ class Indexer:
         if self.catalog.get(document_id) is None:
             return False
         with self.catalog.transaction() as con:
-            Catalog.drop(con, document_id)
+            self.catalog.drop(con, document_id)
             self.store.delete_document(document_id)
         shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
         return True
