@@ -21,6 +21,9 @@ from aiworks import pg
 from aiworks.rag.types import Chunk, Hit
 
 K1, B = 1.2, 0.75
+# Postings scored per keyword query at most: common terms ("agreement", "party") match most chunks of a
+# legal corpus, and scoring them all costs ~40 us a chunk; see text_search.
+MATCH_BUDGET = 20_000
 EF_SEARCH = 100  # HNSW candidate list; recall@30 vs exact on MiniLM vectors: benchmarks/bench_pg.py
 _COLS = "document_id, idx, start, \"end\", page, text, document_name"
 _TERMS = re.compile(r"[^\W_]+")
@@ -88,27 +91,39 @@ class PgStore:
         terms = " ".join(_TERMS.findall(query))
         if not terms:
             return []
-        args = {"q": terms, "k": int(k), "ws": self.workspace, "ids": list(document_ids or [])}
+        cols = ", ".join("c." + x.strip() for x in _COLS.split(","))
         filt = "AND c.document_id = ANY(%(ids)s)" if document_ids else ""
-        lexemes = "SELECT DISTINCT l AS lexeme FROM unnest(tsvector_to_array(to_tsvector('english', %(q)s))) l"
-        if self.rank == "ts_rank":
-            sql = (f"WITH q AS ({lexemes}), tq AS (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery t FROM q) "
-                   f"SELECT {', '.join('c.' + x.strip() for x in _COLS.split(','))}, ts_rank(c.tsv, tq.t) s "
-                   f"FROM {self.table} c, tq WHERE c.tsv @@ tq.t {filt} ORDER BY s DESC, 1, 2 LIMIT %(k)s")
-        else:
-            sql = (f"WITH w AS (SELECT n_chunks n, greatest(total_len::float8 / greatest(n_chunks, 1), 1) avgdl "
-                   f"FROM aiworks_workspaces WHERE name = %(ws)s), "
-                   f"q AS (SELECT t.lexeme, ln(1 + (w.n - t.df + 0.5) / (t.df + 0.5)) idf FROM ({lexemes}) l "
-                   f"JOIN {self.terms} t USING (lexeme), w WHERE t.df > 0), "
-                   f"tq AS (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery t FROM q) "
-                   f"SELECT {', '.join('c.' + x.strip() for x in _COLS.split(','))}, "
-                   f"sum(q.idf * tf * {K1 + 1} / (tf + {K1} * (1 - {B} + {B} * c.len / w.avgdl))) s "
-                   f"FROM tq, w, {self.table} c, "
-                   f"LATERAL (SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) tf FROM unnest(c.tsv) u) x "
-                   f"JOIN q ON q.lexeme = x.lexeme "
-                   f"WHERE c.tsv @@ tq.t {filt} GROUP BY c.document_id, c.idx, w.avgdl ORDER BY s DESC, 1, 2 LIMIT %(k)s")
         with pg.transaction(self.url) as conn:
-            rows = conn.execute(sql, args).fetchall()
+            # 1: the query's lexemes with document frequency, idf (trigger-kept statistics) and tsquery form
+            stats = conn.execute(
+                f"SELECT t.lexeme, t.df, ln(1 + (w.n_chunks - t.df + 0.5) / (t.df + 0.5)), "
+                f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1) "
+                f"FROM (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', %s))) l) l "
+                f"JOIN {self.terms} t ON t.lexeme = l.l JOIN aiworks_workspaces w ON w.name = %s "
+                f"WHERE t.df > 0 ORDER BY t.df, t.lexeme", (terms, self.workspace)).fetchall()
+            if not stats:
+                return []
+            # candidates: chunks holding the rarest terms, up to MATCH_BUDGET postings (at least one term);
+            # every query term still counts in the score. Exact whenever the query's terms fit the budget.
+            match, budget = [], 0
+            for row in stats:
+                if match and budget + row[1] > MATCH_BUDGET:
+                    break
+                match.append(row[3])
+                budget += row[1]
+            args = {"lex": [r[0] for r in stats], "idf": [r[2] for r in stats], "tq": " | ".join(match),
+                    "avgdl": stats[0][4], "k": int(k), "ids": list(document_ids or [])}
+            if self.rank == "ts_rank":
+                score = "ts_rank(c.tsv, %(tq)s::tsquery)"
+            else:  # BM25 over the chunk's own lexemes that are query terms (narrow rows; text joined for top k)
+                score = (f"(SELECT sum(q.idf * x.tf * {K1 + 1} / (x.tf + {K1} * (1 - {B} + {B} * c.len / %(avgdl)s))) "
+                         f"FROM (SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) tf FROM unnest(c.tsv) u) x "
+                         f"JOIN unnest(%(lex)s::text[], %(idf)s::float8[]) q(lexeme, idf) ON q.lexeme = x.lexeme)")
+            rows = conn.execute(
+                f"WITH top AS (SELECT c.document_id, c.idx, {score} s FROM {self.table} c "
+                f"WHERE c.tsv @@ %(tq)s::tsquery {filt} ORDER BY s DESC, 1, 2 LIMIT %(k)s) "
+                f"SELECT {cols}, top.s FROM top JOIN {self.table} c USING (document_id, idx) "
+                f"ORDER BY top.s DESC, c.document_id, c.idx", args).fetchall()
         return [self._hit(r) for r in rows]
 
     def chunks(self, document_id: str) -> list[Chunk]:
