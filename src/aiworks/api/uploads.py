@@ -70,6 +70,13 @@ def sniff(data: bytes, filename: str) -> str:
     if b"%PDF-" in data[:1024]:  # the PDF spec allows the header anywhere in the first 1 KiB
         return "pdf"
     if data[:4] == b"PK\x03\x04":
+        from aiworks.rag.archive import check_archive
+        from aiworks.rag.parse import ParseError
+
+        try:
+            check_archive(data)  # member count, sizes and ratios from the directory, before anything inflates
+        except ParseError as exc:
+            raise UploadError(str(exc)) from None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 if "word/document.xml" in zf.namelist():

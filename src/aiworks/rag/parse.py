@@ -284,6 +284,9 @@ def _table_text(table, out: _Text) -> None:
 def _docx_text(path: Path, data: bytes) -> str:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ParseError("encrypted", "password-protected (or legacy .doc) Office file; save it as a plain .docx")
+    from aiworks.rag.archive import check_archive  # zip-bomb limits, from the directory only (security hook)
+
+    check_archive(path, verify=True)
     try:
         import docx
         from docx.table import Table
