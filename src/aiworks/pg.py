@@ -128,10 +128,11 @@ def close_pools() -> None:
 
 
 @contextmanager
-def transaction(url: str) -> Iterator[object]:
-    """A connection inside a transaction; nested calls for the same URL share the outer transaction."""
+def transaction(url: str, join: bool = True) -> Iterator[object]:
+    """A connection inside a transaction; nested calls for the same URL share the outer transaction
+    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once)."""
     current = _CURRENT.get()
-    if current is not None and url in current:
+    if join and current is not None and url in current:
         yield current[url]
         return
     with pool(url).connection() as conn, conn.transaction():

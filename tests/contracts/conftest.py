@@ -1,42 +1,13 @@
 """Backends under one contract: every test here runs against the embedded default (LanceDB + SQLite) and
-PostgreSQL. PostgreSQL is the real server, started once per session by scripts/services.sh (which installs
-it if missing) in a temporary folder, and stopped at the end."""
+PostgreSQL (the real server: the session fixture ``pg_url`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
 from aiworks.settings import Settings
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def pg_url():
-    if os.environ.get("AIWORKS_TEST_DATABASE_URL"):  # an already running server (e.g. `make services`)
-        yield os.environ["AIWORKS_TEST_DATABASE_URL"]
-        return
-    folder = Path(tempfile.mkdtemp(prefix="aiworks-pg-"))
-    folder.chmod(0o755)  # the unprivileged postgres user owns the data dir below it
-    script = ["bash", str(REPO / "scripts" / "services.sh")]
-    out = subprocess.run([*script, "start", str(folder)], capture_output=True, text=True, timeout=900, check=False)
-    if out.returncode != 0:
-        pytest.fail(f"could not start PostgreSQL: {out.stderr[-2000:]}")
-    url = out.stdout.strip().splitlines()[-1].split("=", 1)[1]
-    try:
-        yield url
-    finally:
-        from aiworks import pg
-
-        pg.close_pools()
-        subprocess.run([*script, "stop", str(folder)], capture_output=True, timeout=120, check=False)
-        subprocess.run(["rm", "-rf", str(folder)], check=False)
 
 
 @pytest.fixture(params=["embedded", "postgres"])
