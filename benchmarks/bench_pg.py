@@ -96,15 +96,155 @@ def keyword(args) -> dict:
     return out
 
 
+def embed(args) -> dict:
+    """Real MiniLM vectors of LegalBench-RAG corpus chunks (ContractNLI, then CUAD) and of the mini queries,
+    cached in --cache for the retrieval mode; bounded by --seconds (2 shared cores embed ~20 passages/s)."""
+    import numpy as np
+
+    from aiworks.providers.embedders import MiniLMEmbedder
+    from aiworks.rag.chunk import chunk_text
+    from aiworks.rag.types import Page
+
+    emb = MiniLMEmbedder(threads=2)
+    texts: list[str] = []
+    for sub in ("contractnli", "cuad"):
+        for f in sorted((args.bench / "corpus" / sub).glob("*.txt")):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            texts += [c.text for c in chunk_text(text, [Page(1, 0, len(text))], "d", 120, 20)]
+            if len(texts) >= args.max_chunks:
+                break
+    queries = [t["query"] for sub in ("contractnli", "maud", "privacy_qa")
+               for t in json.loads((args.bench / "mini" / f"{sub}.json").read_text())["tests"]]
+    t0 = time.perf_counter()
+    qv = emb.embed(queries)
+    vecs = []
+    for i in range(0, min(len(texts), args.max_chunks), 64):
+        vecs.append(emb.embed(texts[i:i + 64]))
+        if time.perf_counter() - t0 > args.seconds:
+            break
+    cv = np.vstack(vecs).astype(np.float32)
+    np.savez(args.cache, vectors=cv, texts=np.array(texts[:len(cv)]), queries=qv.astype(np.float32),
+             query_texts=np.array(queries))
+    rate = (len(cv) + len(queries)) / (time.perf_counter() - t0)
+    print(f"embedded {len(cv)} chunks + {len(queries)} queries at {rate:.1f}/s -> {args.cache}")
+    return {"chunks": len(cv), "queries": len(queries), "passages_per_s": round(rate, 1)}
+
+
+def _rows(n: int, vectors, texts, seed: int = 0):
+    """n chunks: the real MiniLM vectors first, then copies perturbed by Gaussian noise (sigma 0.02 per
+    dimension, cosine ~0.93 to their source) and renormalised; 40 chunks a document."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    base = np.arange(n) % len(vectors)
+    vec = vectors[base].copy()
+    extra = np.arange(n) >= len(vectors)
+    vec[extra] += rng.normal(scale=0.02, size=(int(extra.sum()), vectors.shape[1])).astype(np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    return vec.astype(np.float32), [str(texts[b]) for b in base]
+
+
+def _load_lance(path: Path, vec, texts):
+    import pyarrow as pa
+
+    from aiworks.rag.stores.lance import LanceStore
+
+    store, n, dim = LanceStore(path, vec.shape[1]), len(vec), vec.shape[1]
+    t0 = time.perf_counter()
+    for b in range(0, n, 20000):
+        m = min(20000, n - b)
+        doc = [f"doc{(b + i) // 40}" for i in range(m)]
+        idx = [(b + i) % 40 for i in range(m)]
+        store.add_rows(pa.table({
+            "id": [f"{d}:{i}" for d, i in zip(doc, idx)], "document_id": doc, "document_name": [f"{d}.pdf" for d in doc],
+            "idx": pa.array(idx, pa.int32()), "start": pa.array([0] * m, pa.int64()), "end": pa.array([1] * m, pa.int64()),
+            "page": pa.array([1] * m, pa.int32()), "text": texts[b:b + m], "search_text": texts[b:b + m],
+            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec[b:b + m].ravel()), dim)}, schema=store._schema))
+    t1 = time.perf_counter()
+    store.optimize()
+    return store, {"load_s": round(t1 - t0, 1), "index_s": round(time.perf_counter() - t1, 1)}
+
+
+def _load_pg(url: str, workspace: str, vec, texts):
+    """Bulk load as an operator would: COPY without the HNSW index, then build it (maintenance_work_mem 512MB)."""
+    from aiworks import pg
+    from aiworks.rag.stores.postgres import PgStore
+
+    store = PgStore(url, workspace, vec.shape[1])
+    idx_name = store.table.replace("c_", "f_") + "_hnsw"
+    t0 = time.perf_counter()
+    with pg.transaction(url) as conn:
+        conn.execute(f"DROP INDEX IF EXISTS {idx_name}")
+        with conn.cursor().copy(f"COPY {store.table} (document_id, idx, document_name, start, \"end\", page, text, "
+                                "search_text, embedding) FROM STDIN") as copy:
+            for i, (v, t) in enumerate(zip(vec, texts)):
+                copy.write_row((f"doc{i // 40}", i % 40, f"doc{i // 40}.pdf", 0, 1, 1, t, t, v))
+    t1 = time.perf_counter()
+    with pg.pool(url).connection() as conn:
+        conn.autocommit = True
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute(f"CREATE INDEX {idx_name} ON {store.table} USING hnsw (embedding vector_cosine_ops) "
+                     "WITH (m = 16, ef_construction = 64)")
+        conn.execute(f"VACUUM ANALYZE {store.table}")
+    return store, {"load_s": round(t1 - t0, 1), "index_s": round(time.perf_counter() - t1, 1)}
+
+
+def retrieval(args) -> dict:
+    import numpy as np
+
+    url = os.environ["AIWORKS_DATABASE_URL"]
+    data = np.load(args.cache)
+    real, texts, qv, qt = data["vectors"], data["texts"], data["queries"], data["query_texts"]
+    rng = np.random.default_rng(1)
+    pick = rng.choice(len(qv), size=min(args.queries, len(qv)), replace=False)
+    out: dict = {"real_vectors": len(real), "queries": len(pick), "k": 30, "scales": {}}
+    for n in args.scales:
+        vec, tx = _rows(n, real, texts)
+        with tempfile.TemporaryDirectory() as tmp:
+            stores = {"lancedb": _load_lance(Path(tmp) / "lance", vec, tx),
+                      "postgres": _load_pg(url, f"bench-ret-{n}-{os.getpid()}", vec, tx)}
+            res: dict = {"chunks": n, "real_fraction": round(min(1.0, len(real) / n), 3), "backends": {}}
+            for label, (store, build) in stores.items():
+                lat, dense_ms, kw_ms, recall = [], [], [], []
+                for j in pick:
+                    q = qv[j]
+                    t0 = time.perf_counter()
+                    dense = store.vector_search(q, 30)
+                    t1 = time.perf_counter()
+                    store.text_search(str(qt[j]), 30)
+                    t2 = time.perf_counter()
+                    lat.append((t2 - t0) * 1e3)
+                    dense_ms.append((t1 - t0) * 1e3)
+                    kw_ms.append((t2 - t1) * 1e3)
+                    exact = set(np.argsort(-(vec @ q))[:30].tolist())
+                    got = {int(h.chunk.document_id[3:]) * 40 + h.chunk.index for h in dense}
+                    recall.append(len(exact & got) / 30)
+                lat.sort()
+                res["backends"][label] = {
+                    **build, "p50_ms": round(statistics.median(lat), 2), "p95_ms": round(lat[int(0.95 * len(lat))], 2),
+                    "dense_p50_ms": round(statistics.median(dense_ms), 2), "keyword_p50_ms": round(statistics.median(kw_ms), 2),
+                    "recall_at_30": round(float(np.mean(recall)), 4)}
+                b = res["backends"][label]
+                print(f"{n:>7} {label:8s} p50 {b['p50_ms']} p95 {b['p95_ms']} ms (dense {b['dense_p50_ms']}, "
+                      f"keyword {b['keyword_p50_ms']}) recall@30 {b['recall_at_30']} build {build}", flush=True)
+            out["scales"][str(n)] = res
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["keyword"])
+    ap.add_argument("mode", choices=["keyword", "embed", "retrieval"])
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/aiworks_bench_pg_minilm.npz"))
+    ap.add_argument("--max-chunks", type=int, default=20_000)
+    ap.add_argument("--seconds", type=float, default=600)
+    ap.add_argument("--scales", type=lambda v: [int(x) for x in v.split(",")], default=[100_000])
+    ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--bench", type=Path, default=Path("../shared/bench/legalbench-rag"))
     ap.add_argument("--subsets", nargs="+", default=["contractnli", "privacy_qa", "maud"])
     ap.add_argument("--max-chars", type=int, default=2_500_000, help="per subset: documents kept until this size")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    result = {"mode": args.mode, **{"keyword": keyword}[args.mode](args)}
+    result = {"mode": args.mode, **{"keyword": keyword, "embed": embed, "retrieval": retrieval}[args.mode](args)}
     result.update(seconds=round(time.perf_counter() - t0, 1), loadavg=os.getloadavg(),
                   date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     RESULTS.mkdir(exist_ok=True)
