@@ -12,6 +12,7 @@ embedding dimension, the chunk count and the total token count (BM25's N and ave
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import threading
 from collections.abc import Iterator
@@ -118,6 +119,20 @@ def _bootstrap(url: str) -> None:
             conn.execute(_BASE_SCHEMA)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7461001)")
+
+
+@functools.lru_cache(maxsize=16)
+def sqlalchemy_url(url: str, schema: str) -> str:
+    """``url`` for SQLAlchemy users (MLflow tracking, Optuna studies), in a schema of their own: both keep
+    an ``alembic_version`` table, and neither may see (or migrate) the other's or aiworks' tables."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    rest = url.split("://", 1)[1]
+    sep = "&" if "?" in rest else "?"
+    return f"postgresql+psycopg://{rest}{sep}options=-csearch_path%3D{schema}"
 
 
 def close_pools() -> None:
