@@ -116,16 +116,20 @@ def embed(args) -> dict:
     queries = [t["query"] for sub in ("contractnli", "maud", "privacy_qa")
                for t in json.loads((args.bench / "mini" / f"{sub}.json").read_text())["tests"]]
     t0 = time.perf_counter()
-    qv = emb.embed(queries)
-    vecs = []
-    for i in range(0, min(len(texts), args.max_chunks), 64):
+    vecs, start = [], 0
+    if args.cache.exists():  # resume: keep what an earlier run embedded
+        old = np.load(args.cache)
+        qv, vecs, start = old["queries"], [old["vectors"]], len(old["vectors"])
+    else:
+        qv = emb.embed(queries)
+    for i in range(start, min(len(texts), args.max_chunks), 64):
         vecs.append(emb.embed(texts[i:i + 64]))
         if time.perf_counter() - t0 > args.seconds:
             break
     cv = np.vstack(vecs).astype(np.float32)
     np.savez(args.cache, vectors=cv, texts=np.array(texts[:len(cv)]), queries=qv.astype(np.float32),
              query_texts=np.array(queries))
-    rate = (len(cv) + len(queries)) / (time.perf_counter() - t0)
+    rate = (len(cv) - start + (0 if start else len(queries))) / (time.perf_counter() - t0)
     print(f"embedded {len(cv)} chunks + {len(queries)} queries at {rate:.1f}/s -> {args.cache}")
     return {"chunks": len(cv), "queries": len(queries), "passages_per_s": round(rate, 1)}
 

@@ -123,7 +123,8 @@ class Indexer:
         """Embed and write one prepared document (see the module docstring for the write order)."""
         return self.commit_many([p], [progress])[0]
 
-    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None) -> list[FileReport]:
+    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None,
+                    embedded: list | None = None) -> list[FileReport]:
         """Embed several documents in shared batches and write them in ONE store commit + catalog transaction
         (per-file commits cost ~0.1 s each, a tenth of embedding a 2-page file). If the group fails, each
         document is retried alone, so one bad document never takes the others down."""
@@ -133,7 +134,7 @@ class Indexer:
         try:
             for p, note in zip(group, notes):
                 note(f"{p.name}: embedding", 0.1)
-            embedded = self._embed_group(group)
+            embedded = embedded or self._embed_group(group)  # precomputed: distributed ingestion
             infos = []
             for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
                 note(f"{p.name}: storing", 0.9)
