@@ -35,10 +35,12 @@ CREATE TABLE IF NOT EXISTS aiworks_documents (
 );
 """
 
-# {c}: chunk table, {t}: term table, {f}: function prefix, {ws}: workspace name literal, {dim}: vector size.
+# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length), {f}: name prefix, {ws}: workspace name literal, {dim}: vector size.
 # tsv and len are computed by a row trigger (a generated column is not visible to BEFORE triggers); term
-# document frequencies and the workspace totals are kept by statement triggers over the transition tables, in
-# the writing transaction, so BM25 statistics are exactly those of the committed chunks.
+# document frequencies, postings and the workspace totals are kept by statement triggers over the transition
+# tables, in the writing transaction, so BM25 statistics are exactly those of the committed chunks. The postings
+# table is an inverted index BM25 can be summed from with an index-only scan (~1 us a posting), where scoring
+# from each matching row's tsvector cost ~10-40 us a row.
 _WORKSPACE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS {c} (
     document_id TEXT NOT NULL, idx INTEGER NOT NULL, document_name TEXT NOT NULL,
@@ -47,6 +49,10 @@ CREATE TABLE IF NOT EXISTS {c} (
     PRIMARY KEY (document_id, idx)
 );
 CREATE TABLE IF NOT EXISTS {t} (lexeme TEXT PRIMARY KEY, df BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS {p} (lexeme TEXT NOT NULL, document_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    tf INTEGER NOT NULL, len INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS {f}_p_lex ON {p} (lexeme) INCLUDE (document_id, idx, tf, len);
+CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id);
 CREATE INDEX IF NOT EXISTS {f}_tsv ON {c} USING gin (tsv);
 CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
 CREATE OR REPLACE FUNCTION {f}_row() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -57,6 +63,9 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION {f}_ins() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    INSERT INTO {p} (lexeme, document_id, idx, tf, len)
+        SELECT u.lexeme, n.document_id, n.idx, coalesce(array_length(u.positions, 1), 1), n.len
+        FROM new_rows n, unnest(n.tsv) u;
     INSERT INTO {t} (lexeme, df)
         SELECT u.lexeme, count(*) FROM new_rows, unnest(new_rows.tsv) u GROUP BY u.lexeme ORDER BY u.lexeme
         ON CONFLICT (lexeme) DO UPDATE SET df = {t}.df + excluded.df;
@@ -66,6 +75,7 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION {f}_del() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    DELETE FROM {p} USING old_rows o WHERE {p}.document_id = o.document_id AND {p}.idx = o.idx;
     UPDATE {t} SET df = {t}.df - d.n
         FROM (SELECT u.lexeme, count(*) n FROM old_rows, unnest(old_rows.tsv) u GROUP BY u.lexeme) d
         WHERE {t}.lexeme = d.lexeme;
@@ -158,8 +168,8 @@ def transaction(url: str, join: bool = True) -> Iterator[object]:
             _CURRENT.reset(token)
 
 
-def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str]:
-    """(chunk table, term table) of the workspace, created on first use. ``dim`` None: open only if it
+def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str, str]:
+    """(chunk table, term table, postings table) of the workspace, created on first use. ``dim`` None: open only if it
     exists (raises KeyError otherwise). A dimension mismatch is a clear error, as with the embedded store."""
     from psycopg import sql
 
@@ -174,11 +184,11 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
             if row is None:
                 conn.execute("INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)",
                              (workspace, suffix, dim))
-                ddl = _WORKSPACE_SCHEMA.format(c=f"c_{suffix}", t=f"t_{suffix}", f=f"f_{suffix}", dim=int(dim),
+                ddl = _WORKSPACE_SCHEMA.format(c=f"c_{suffix}", t=f"t_{suffix}", p=f"p_{suffix}", f=f"f_{suffix}", dim=int(dim),
                                                ws=sql.Literal(workspace).as_string(conn))
                 conn.execute(ddl)
                 row = (suffix, dim)
         if dim is not None and row[1] != dim:
             raise ValueError(f"this workspace was indexed with {row[1]}-d embeddings but the embedder makes "
                              f"{dim}-d ones; use the same embedder or a new workspace")
-        return f"c_{row[0]}", f"t_{row[0]}"
+        return f"c_{row[0]}", f"t_{row[0]}", f"p_{row[0]}"

@@ -1,7 +1,8 @@
 """PostgreSQL store: pgvector HNSW (cosine) for dense search, a GIN-indexed tsvector for full text.
 
-Keyword ranking is BM25 (k1 = 1.2, b = 0.75, Lucene's idf), computed in SQL from statistics the table's
-triggers keep in the writing transaction (per-lexeme document frequency, chunk count, token count): measured
+Keyword ranking is BM25 (k1 = 1.2, b = 0.75, Lucene's idf), summed in SQL over a postings table (lexeme ->
+chunk, tf, length) with statistics the chunk table's triggers keep in the writing transaction (per-lexeme
+document frequency, chunk count, token count): measured
 through the assistant's retrieval on LegalBench-RAG, PostgreSQL's own ``ts_rank`` (no idf, no length
 saturation) ranked clearly worse (benchmarks/results/pg_keyword.json); ``rank="ts_rank"`` keeps it for that
 comparison. Matching uses the same English stemming for documents and queries, terms OR-ed like Lance's.
@@ -21,9 +22,9 @@ from aiworks import pg
 from aiworks.rag.types import Chunk, Hit
 
 K1, B = 1.2, 0.75
-# Postings scored per keyword query at most: common terms ("agreement", "party") match most chunks of a
-# legal corpus, and scoring them all costs ~40 us a chunk; see text_search.
-MATCH_BUDGET = 20_000
+# Postings summed per keyword query at most: common terms ("agreement", "party") are in most chunks of a
+# legal corpus; at ~1 us a posting this bounds a query's keyword half to tens of ms. See text_search.
+MATCH_BUDGET = 50_000
 EF_SEARCH = 100  # HNSW candidate list; recall@30 vs exact on MiniLM vectors: benchmarks/bench_pg.py
 _COLS = "document_id, idx, start, \"end\", page, text, document_name"
 _TERMS = re.compile(r"[^\W_]+")
@@ -34,7 +35,7 @@ class PgStore:
         if rank not in ("bm25", "ts_rank"):
             raise ValueError(f"unknown keyword ranking {rank!r}")
         self.url, self.workspace, self.dim, self.rank = url, workspace, dim, rank
-        self.table, self.terms = pg.workspace_tables(url, workspace, dim)
+        self.table, self.terms, self.postings = pg.workspace_tables(url, workspace, dim)
 
     # ------------------------------------------------------------ writes
     def replace_document(self, document_id: str, document_name: str, chunks: list[Chunk], vectors: np.ndarray,
@@ -103,25 +104,28 @@ class PgStore:
                 f"WHERE t.df > 0 ORDER BY t.df, t.lexeme", (terms, self.workspace)).fetchall()
             if not stats:
                 return []
-            # candidates: chunks holding the rarest terms, up to MATCH_BUDGET postings (at least one term);
-            # every query term still counts in the score. Exact whenever the query's terms fit the budget.
-            match, budget = [], 0
-            for row in stats:
-                if match and budget + row[1] > MATCH_BUDGET:
-                    break
-                match.append(row[3])
-                budget += row[1]
-            args = {"lex": [r[0] for r in stats], "idf": [r[2] for r in stats], "tq": " | ".join(match),
-                    "avgdl": stats[0][4], "k": int(k), "ids": list(document_ids or [])}
             if self.rank == "ts_rank":
-                score = "ts_rank(c.tsv, %(tq)s::tsquery)"
-            else:  # BM25 over the chunk's own lexemes that are query terms (narrow rows; text joined for top k)
-                score = (f"(SELECT sum(q.idf * x.tf * {K1 + 1} / (x.tf + {K1} * (1 - {B} + {B} * c.len / %(avgdl)s))) "
-                         f"FROM (SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) tf FROM unnest(c.tsv) u) x "
-                         f"JOIN unnest(%(lex)s::text[], %(idf)s::float8[]) q(lexeme, idf) ON q.lexeme = x.lexeme)")
+                args = {"tq": " | ".join(r[3] for r in stats), "k": int(k), "ids": list(document_ids or [])}
+                top = (f"SELECT c.document_id, c.idx, ts_rank(c.tsv, %(tq)s::tsquery) s FROM {self.table} c "
+                       f"WHERE c.tsv @@ %(tq)s::tsquery {filt}")
+            else:
+                # BM25 summed over the postings of the query's terms, rarest first, up to MATCH_BUDGET postings
+                # (at least one term): exact whenever they fit; past that the commonest terms (lowest idf) drop
+                match, budget = [], 0
+                for row in stats:
+                    if match and budget + row[1] > MATCH_BUDGET:
+                        break
+                    match.append(row)
+                    budget += row[1]
+                args = {"lex": [r[0] for r in match], "idf": [r[2] for r in match], "avgdl": stats[0][4],
+                        "k": int(k), "ids": list(document_ids or [])}
+                pfilt = "WHERE p.document_id = ANY(%(ids)s)" if document_ids else ""
+                top = (f"SELECT p.document_id, p.idx, sum(q.idf * p.tf * {K1 + 1} / "
+                       f"(p.tf + {K1} * (1 - {B} + {B} * p.len / %(avgdl)s))) s FROM {self.postings} p "
+                       f"JOIN unnest(%(lex)s::text[], %(idf)s::float8[]) q(lexeme, idf) ON q.lexeme = p.lexeme "
+                       f"{pfilt} GROUP BY 1, 2")
             rows = conn.execute(
-                f"WITH top AS (SELECT c.document_id, c.idx, {score} s FROM {self.table} c "
-                f"WHERE c.tsv @@ %(tq)s::tsquery {filt} ORDER BY s DESC, 1, 2 LIMIT %(k)s) "
+                f"WITH top AS ({top} ORDER BY s DESC, 1, 2 LIMIT %(k)s) "
                 f"SELECT {cols}, top.s FROM top JOIN {self.table} c USING (document_id, idx) "
                 f"ORDER BY top.s DESC, c.document_id, c.idx", args).fetchall()
         return [self._hit(r) for r in rows]
