@@ -84,16 +84,13 @@ def sniff(data: bytes, filename: str) -> str:
         except zipfile.BadZipFile:
             raise UploadError("corrupt zip/DOCX file") from None
         raise UploadError("zip archive is not a Word (.docx) document")
-    head = data[:65536]
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # a multi-byte character cut at the 64 KiB boundary is fine; anything earlier is binary
-            if exc.start < len(head) - 4:
-                raise UploadError("unsupported file type (binary, not PDF/DOCX/text)") from None
-        return "md" if filename.lower().endswith((".md", ".markdown")) else "txt"
-    raise UploadError("unsupported file type (binary, not PDF/DOCX/text)")
+    from aiworks.rag.parse import ParseError, decode_text
+
+    try:  # the same decoder (and message) as the CLI's parser: Latin-1, Shift-JIS, UTF-16 ... are text
+        decode_text(data)
+    except ParseError as exc:
+        raise UploadError(str(exc)) from None
+    return "md" if filename.lower().endswith((".md", ".markdown")) else "txt"
 
 
 def display_name(raw: str | None) -> str:
