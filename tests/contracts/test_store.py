@@ -63,6 +63,7 @@ def test_delete_removes_only_that_document(store):
     assert store.delete_document("doc1") == 0
     store.optimize()
     assert store.count() == 2 and store.count("doc2") == 2
+    assert store.document_ids() == {"doc2"}
 
 
 def test_vector_search_finds_the_exact_vector_first_with_cosine_score(store):

@@ -136,6 +136,11 @@ class PgStore:
                                 (document_id,)).fetchall()
         return [self._hit(r).chunk for r in rows]
 
+    def document_ids(self) -> set[str]:
+        """Ids of the documents with chunks (crash repair compares them with the catalog)."""
+        with pg.transaction(self.url) as conn:
+            return {r[0] for r in conn.execute(f"SELECT DISTINCT document_id FROM {self.table}").fetchall()}
+
     def count(self, document_id: str | None = None) -> int:
         with pg.transaction(self.url) as conn:
             if document_id is None:
