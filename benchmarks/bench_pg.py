@@ -7,7 +7,8 @@ keyword:   keyword-only ranking through the assistant (Assistant.ingest, then th
 retrieval: hybrid retrieval latency (dense + keyword lists, as HybridRetriever issues them) at N chunks of real
            MiniLM vectors (embedded from LegalBench-RAG corpus chunks, then tiled with small noise to reach N),
            pgvector HNSW vs LanceDB, and the ANN's recall@30 against exact search.
-ingest:    ingest throughput of the same files, embedded vs PostgreSQL (hash embedder: the store's share).
+ingest:    ingest throughput of ContractNLI files: embedded vs PostgreSQL vs Ray (1 and 2 actors) into PostgreSQL
+           (--embedder hash: parse + store cost only; minilm: the real pipeline, ~20 passages/s per core).
 
   AIWORKS_DATABASE_URL=... python benchmarks/bench_pg.py keyword [--bench ../shared/bench/legalbench-rag]
 """
@@ -235,9 +236,39 @@ def retrieval(args) -> dict:
     return out
 
 
+def ingest(args) -> dict:
+    """Files/s and chunks/s of Assistant.ingest (embedded, PostgreSQL) and ingest_on_ray (1 and 2 actors,
+    PostgreSQL) on the ContractNLI corpus; --embedder hash isolates parse + store cost from embedding."""
+    from aiworks import distributed
+
+    url = os.environ["AIWORKS_DATABASE_URL"]
+    files = sorted((args.bench / "corpus" / "contractnli").glob("*.txt"))[:args.files]
+    out: dict = {"files": len(files), "embedder": args.embedder, "runs": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, db, actors in (("embedded", None, 0), ("postgres", url, 0), ("ray_1", url, 1), ("ray_2", url, 2)):
+            settings = Settings(home=Path(tmp) / label, embedder=args.embedder, llm="extractive", database_url=db)
+            a = Assistant(settings, f"bench-ingest-{label}-{os.getpid()}")
+            if actors:
+                distributed._init("local", actors)
+                distributed.ingest_on_ray(a, files[:2], "local", actors=actors)  # actors + models warm
+                a = Assistant(settings, f"bench-ingest-{label}-{os.getpid()}-b")
+            t0 = time.perf_counter()
+            reports = (distributed.ingest_on_ray(a, files, "local", actors=actors) if actors else a.ingest(files))
+            dt = time.perf_counter() - t0
+            if actors:
+                distributed.shutdown()
+            chunks = sum(r.chunks for r in reports if r.status == "ingested")
+            out["runs"][label] = {"seconds": round(dt, 2), "files_per_s": round(len(files) / dt, 2),
+                                  "chunks_per_s": round(chunks / dt, 1), "chunks": chunks}
+            print(f"{label:9s} {out['runs'][label]}", flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["keyword", "embed", "retrieval"])
+    ap.add_argument("mode", choices=["keyword", "embed", "retrieval", "ingest"])
+    ap.add_argument("--files", type=int, default=60)
+    ap.add_argument("--embedder", default="hash")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/aiworks_bench_pg_minilm.npz"))
     ap.add_argument("--max-chunks", type=int, default=20_000)
     ap.add_argument("--seconds", type=float, default=600)
@@ -248,7 +279,7 @@ def main() -> None:
     ap.add_argument("--max-chars", type=int, default=2_500_000, help="per subset: documents kept until this size")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    result = {"mode": args.mode, **{"keyword": keyword, "embed": embed, "retrieval": retrieval}[args.mode](args)}
+    result = {"mode": args.mode, **{"keyword": keyword, "embed": embed, "retrieval": retrieval, "ingest": ingest}[args.mode](args)}
     result.update(seconds=round(time.perf_counter() - t0, 1), loadavg=os.getloadavg(),
                   date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     RESULTS.mkdir(exist_ok=True)
