@@ -136,15 +136,18 @@ def embed(args) -> dict:
 
 
 def _rows(n: int, vectors, texts, seed: int = 0):
-    """n chunks: the real MiniLM vectors first, then copies perturbed by Gaussian noise (sigma 0.02 per
-    dimension, cosine ~0.93 to their source) and renormalised; 40 chunks a document."""
+    """n chunks: the real MiniLM vectors first, then blends w*a + (1-w)*b of two random real ones (w in
+    0.3..0.7), renormalised; 40 chunks a document. (Noisy copies of the real vectors were tried first: clusters
+    of ~75 near-equidistant points made the exact top-30 a coin toss, HNSW recall@30 0.25 and IVF 0.97.)"""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    base = np.arange(n) % len(vectors)
-    vec = vectors[base].copy()
-    extra = np.arange(n) >= len(vectors)
-    vec[extra] += rng.normal(scale=0.02, size=(int(extra.sum()), vectors.shape[1])).astype(np.float32)
+    m = len(vectors)
+    base = np.arange(n) % m
+    other = rng.integers(0, m, size=n)
+    w = rng.uniform(0.3, 0.7, size=(n, 1)).astype(np.float32)
+    w[:m] = 1.0
+    vec = w * vectors[base] + (1 - w) * vectors[other]
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
     return vec.astype(np.float32), [str(texts[b]) for b in base]
 

@@ -25,7 +25,9 @@ K1, B = 1.2, 0.75
 # Postings summed per keyword query at most: common terms ("agreement", "party") are in most chunks of a
 # legal corpus; at ~1 us a posting this bounds a query's keyword half to tens of ms. See text_search.
 MATCH_BUDGET = 50_000
-EF_SEARCH = 100  # HNSW candidate list; recall@30 vs exact on MiniLM vectors: benchmarks/bench_pg.py
+# HNSW candidate list. recall@30 vs exact search at 100k MiniLM-derived vectors (benchmarks/results/pg_sweep.json):
+# 100 -> 0.86, 200 -> 0.95, 256 -> 0.97, 400 -> 0.99; dense p50 44 / 47 / 75 / 77 ms at load ~17 on 2 cores.
+EF_SEARCH = 256
 _COLS = "document_id, idx, start, \"end\", page, text, document_name"
 _TERMS = re.compile(r"[^\W_]+")
 
