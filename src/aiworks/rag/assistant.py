@@ -19,7 +19,7 @@ import numpy as np
 from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.backends import open_backends
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -29,9 +29,8 @@ from aiworks.rag.rank import (
 )
 from aiworks.rag.retrieve import HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
-from aiworks.rag.stores import open_store
-from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
 from aiworks.rag.injection import mask_hits
+from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
 from aiworks.settings import Settings, check_workspace
 
@@ -84,8 +83,7 @@ class Assistant:
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
         self.llm = llm or load_llm(settings)
-        self.catalog = Catalog(self.root / "catalog.sqlite")
-        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
@@ -268,7 +266,8 @@ class Assistant:
 
     def document_warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
-        return self.catalog.warnings(document_ids)
+        stored = getattr(self.catalog, "warnings", None)  # a catalog backend may not store warnings yet
+        return stored(document_ids) if stored is not None else {}
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)
