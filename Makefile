@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
+.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -55,6 +55,9 @@ bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
 	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+# Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
+bench-qa: install
+	nice -n 10 $(BIN)/python benchmarks/bench_qa.py
 bench: bench-rag bench-api bench-spam bench-recs bench-retrieval
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).
