@@ -11,13 +11,21 @@ answer latency p50/p95 (Assistant.ask wall time) and a per-category breakdown.
 
     PYTHONPATH=src python benchmarks/bench_qa.py [--seed 0] [--out benchmarks/results/qa.json]
 
-Training seeds (--seed 1, 2, ...: other parties, values and wording, the questions' other phrasings) are for
-calibration and never reported; `--seed N --out /tmp/x.json` keeps them out of the results folder.
+Training seeds (--seed 1, 2, ...: other parties, values and wording, the questions' other phrasings, other
+unanswerable questions) are for calibration and never reported; `--seed N --out /tmp/x.json` keeps them out of the
+results folder.
+
+    PYTHONPATH=src python benchmarks/bench_qa.py --calibrate 1,2,3,4 [--out benchmarks/results/qa_calibration.json]
+
+fits the extractive answerer's abstention rule (rag/answer.py ABSTENTION: minimum sentence score, maximum share of
+missing key terms) on those training seeds only: the most right answers with no confident answer to an
+unanswerable question, then checks it leave-one-seed-out.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -108,6 +116,93 @@ def run(seed: int, work: Path, embedder_spec: str | None = None) -> dict:
             "summary": summarise(rows, latencies), "rows": rows}
 
 
+def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) -> tuple[str, list[dict]]:
+    """Per question of a training seed: the abstention rule's inputs and whether answering would be right."""
+    from aiworks.rag.rank import candidate_pool
+
+    contract_set = generate(work / "docs", seed)
+    settings = Settings(home=work / "home", **({"embedder": embedder_spec} if embedder_spec else {}))
+    assistant = Assistant(settings, "qa")
+    assistant.ingest(contract_set.files)
+    answerer, k = assistant.answerer, settings.top_k
+    answerer = getattr(answerer, "fallback", answerer)
+    rows = []
+    for q in contract_set.questions:
+        if q.kind not in ("fact", "unanswerable"):
+            continue
+        retrieval = assistant.retriever.search(q.question, candidate_pool(assistant.ranker, k))
+        hits = assistant.ranker.rerank(q.question, retrieval.hits)[:k]
+        d = answerer.diagnose(q.question, hits, retrieval.query_vector)
+        cands = d["candidates"]
+        top = [c for c in cands if c.score >= (cands[0].score - answerer.margin)][:answerer.max_sentences] if cands else []
+        right = q.answerable and any(c.hit.document_name == q.document and
+                                     all(_norm(g) in _norm(c.text) for g in q.gold) for c in top)
+        rows.append({"seed": seed, "id": q.id, "answerable": q.answerable, "best": round(d["best"], 4),
+                     "keys": len(d["keys"]), "missing": d["missing"],
+                     "right_if_answered": bool(right), "question": q.question})
+    return assistant.embedder.name, rows
+
+
+def _share(r: dict, word_sim: float) -> float:
+    return sum(1 for _, sim in r["missing"] if sim < word_sim) / r["keys"] if r["keys"] else 0.0
+
+
+def _answered(rows: list[dict], rule: dict) -> list[bool]:
+    return [_share(r, rule["word_sim"]) <= rule["max_missing"] and r["best"] >= rule["min_score"] for r in rows]
+
+
+def evaluate_rule(rows: list[dict], rule: dict) -> dict:
+    answered = _answered(rows, rule)
+    abstained = [r for r, a in zip(rows, answered) if not a]
+    true_abstain = sum(1 for r in abstained if not r["answerable"])
+    negatives = sum(1 for r in rows if not r["answerable"])
+    return {"questions": len(rows),
+            "right": sum(r["right_if_answered"] for r, a in zip(rows, answered) if a) + true_abstain,
+            "abstention_precision": round(true_abstain / len(abstained), 3) if abstained else None,
+            "abstention_recall": round(true_abstain / negatives, 3) if negatives else None,
+            "confident_unanswerable": sum(1 for r, a in zip(rows, answered) if a and not r["answerable"])}
+
+
+def fit_abstention(rows: list[dict]) -> dict:
+    """The (min_score, max_missing, word_sim) giving the most right answers with no confident answer to an
+    unanswerable question (ties: the more cautious rule)."""
+    best = None
+    grid = itertools.product((0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 1.01), (0.0, 0.2, 0.25, 0.34, 0.5, 1.0),
+                             np.arange(0.15, 0.8, 0.01))
+    for word_sim, max_missing, min_score in grid:
+        rule = {"min_score": round(float(min_score), 2), "max_missing": max_missing, "word_sim": word_sim}
+        score = evaluate_rule(rows, rule)
+        key = (-score["confident_unanswerable"], score["right"], -max_missing, -word_sim, min_score)
+        if best is None or key > best[0]:
+            best = (key, {**rule, "right": score["right"], "of": len(rows),
+                          "confident_unanswerable": score["confident_unanswerable"]})
+    return best[1]
+
+
+def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
+    if REPORTED_SEED in seeds:
+        sys.exit("the reported seed is never used for calibration")
+    rows: list[dict] = []
+    name = ""
+    for seed in seeds:
+        with tempfile.TemporaryDirectory(prefix="bench_qa_cal_") as tmp:
+            name, part = calibration_rows(seed, Path(tmp), embedder_spec)
+        rows += part
+        print(f"seed {seed}: {len(part)} questions", flush=True)
+    fitted = fit_abstention(rows)
+    held_out = {}
+    for seed in seeds:  # leave one seed out: fit on the others, score the held-out seed
+        rule = fit_abstention([r for r in rows if r["seed"] != seed])
+        held_out[str(seed)] = {"rule": rule, **evaluate_rule([r for r in rows if r["seed"] == seed], rule)}
+    result = {"embedder": name, "family": name.split(":")[0], "seeds": seeds, "fitted": fitted,
+              "leave_one_seed_out": held_out,
+              "date": datetime.now(UTC).isoformat(timespec="seconds"), "rows": rows}
+    print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
 def _git(*args: str) -> str:
     try:
         return subprocess.run(["git", *args], check=False, capture_output=True, text=True, timeout=10,
@@ -121,8 +216,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=REPORTED_SEED)
     ap.add_argument("--embedder", default=None, help="embedder spec (default: the settings' default)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--calibrate", default=None, help="comma-separated TRAINING seeds: fit the abstention rule")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.calibrate:
+        seeds = [int(x) for x in args.calibrate.split(",")]
+        calibrate(seeds, args.out or RESULTS.with_name("qa_calibration.json"), args.embedder)
+        return
     out = args.out or (RESULTS if args.seed == REPORTED_SEED else None)
     if out is None:
         sys.exit("training seeds are never reported: pass --out outside benchmarks/results")

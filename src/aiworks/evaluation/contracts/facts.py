@@ -66,7 +66,7 @@ def make_facts(seed: int) -> dict:
              saas_late_interest=rng.choice(["1.0%", "1.25%", "1.5%"]) + " per month",
              saas_uptime=rng.choice(["99.5%", "99.9%", "99.95%"]),
              credit_low=rng.choice(["10%", "15%"]), credit_lowest=rng.choice(["25%", "30%"]),
-             saas_cap_months=period(rng.choice([6, 12]), "month"),
+             saas_cap_months=period(rng.choice([6, 9]), "month"),
              saas_breach_hours=period(rng.choice([24, 36, 72]), "hour"),
              saas_price_increase=rng.choice(["3%", "4%", "5%"]),
              saas_export_days=period(rng.choice([30, 60, 90]), "day"))
@@ -83,7 +83,7 @@ def make_facts(seed: int) -> dict:
              msa_invoice_days=period(rng.choice([35, 40, 60]), "day"),
              msa_key_notice=period(rng.choice([20, 30, 40]), "business day"),
              msa_retention=period(rng.choice([6, 7, 10]), "year"),
-             msa_stepin=period(rng.choice([60, 90]), "day"))
+             msa_stepin=period(rng.choice([45, 75]), "day"))
     # Mutual NDA (DOCX)
     f.update(nda_a=names[4], nda_b=names[5], nda_law=places[2][0], nda_city=places[2][1],
              nda_date=f"{rng.randint(2, 27)} {rng.choice(MONTHS)} 2026",
