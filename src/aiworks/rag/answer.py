@@ -27,7 +27,7 @@ import numpy as np
 
 from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.chunk import is_heading, sentence_spans
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
 from aiworks.rag.types import Citation, Hit
 
@@ -44,9 +44,10 @@ class Abstention:
 # Calibrated on generated training contract sets (seeds >= 1, benchmarks/bench_qa.py --calibrate), never on
 # the reported set (seed 0) or on benchmark test data.
 ABSTENTION = {"minilm": Abstention(0.44, 0.0, 0.55), "hash": Abstention(0.30, 0.0)}
+ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
-CONTEXT_WEIGHT = 0.5  # a question term found only in the sentence's heading / column headers counts half
+CONTEXT_WEIGHT = 0.5  # a question term found only in a prose sentence's heading counts half
 
 _STOP_WORDS = """a an the of to in on at by for with from and or nor but is are was were be been being do does did
 what which who whom whose when where why how that this these those it its as if then than there their them they
@@ -89,29 +90,12 @@ def terms(text: str) -> list[str]:
 
 
 _FURNITURE = re.compile(r"(?i)^[-\u2013 ]*(page\s*)?\d+(\s*(of|/)\s*\d+)?[-\u2013 ]*$|^.{0,60}\bpage\s+\d+(\s+of\s+\d+)?$")
-_NUMBERED = re.compile(r"^(?:(?:section|article|clause|schedule|exhibit|annex|appendix|part)\s+)?"
-                       r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.)(?:\s+[-\u2013:]?\s*|$)", re.IGNORECASE)
-_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "&"}
 
 
-def is_heading(text: str) -> bool:
+def not_an_answer(text: str) -> bool:
     """A title, section heading, defined term or page furniture standing alone (never an answer by itself)."""
     line = " ".join(text.split())
-    if not line or "\n" in text.strip() or "|" in line or len(line) > 100 or len(line.split()) > 14:
-        return False
-    if _FURNITURE.match(line) or re.fullmatch(r'"[^"]{1,60}"', line):
-        return True
-    if line[-1] in ",;" or (line[-1] in ".:" and not _NUMBERED.fullmatch(line + " ")):
-        return False
-    m = _NUMBERED.match(line)
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", line[m.end():] if m else line)
-    if not words:
-        return bool(m)
-    if all(w.isupper() for w in words if len(w) > 1) and any(len(w) > 1 for w in words):
-        return True
-    significant = [w for w in words if w.lower() not in _SMALL]
-    capitalised = sum(w[0].isupper() for w in significant) / max(1, len(significant))
-    return capitalised >= 0.6 and len(words) <= 10 if m else capitalised == 1.0 and len(words) <= 8
+    return bool(_FURNITURE.match(line) or re.fullmatch(r'"[^"]{1,60}"', line)) or is_heading(text)
 
 
 def _trim_heading(text: str, s: int, e: int) -> tuple[int, str]:
@@ -120,7 +104,7 @@ def _trim_heading(text: str, s: int, e: int) -> tuple[int, str]:
     heading = []
     while True:
         nl = text.find("\n", s, e)
-        if nl < 0 or not is_heading(text[s:nl]):
+        if nl < 0 or not not_an_answer(text[s:nl]):
             break
         heading.append(text[s:nl].strip())
         s = nl + 1
@@ -165,8 +149,9 @@ def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> D
     return Drafted(NOT_FOUND, [], True, reason, missing or [])
 
 
-# document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)), or None if unknown
-SentenceLookup = Callable[[str], "tuple[np.ndarray, np.ndarray] | None"]
+# document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)[, their chunk contexts (n,)]),
+# or None if unknown
+SentenceLookup = Callable[[str], "tuple[np.ndarray, ...] | None"]
 
 
 def name_terms(document_name: str) -> set[str]:
@@ -226,14 +211,17 @@ class ExtractiveAnswerer:
         self.max_candidates = max_candidates
         self.margin = margin
 
-    def _units(self, hit: Hit) -> list[tuple[int, int, np.ndarray | None]]:
+    def _units(self, hit: Hit) -> list[tuple[int, int, np.ndarray | None, str]]:
+        """(start, end) in chunk offsets, the vector stored at ingest (or None) and the chunk context."""
         c = hit.chunk
         known = self.sentences(c.document_id) if self.sentences else None
         if known is not None:
-            spans, vecs = known
+            spans, vecs = known[0], known[1]
+            ctxs = known[2] if len(known) > 2 else None
             inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
-            return [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j]) for j in inside]
-        return [(s, e, None) for s, e, _ in sentence_spans(c.text)]
+            return [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j],
+                     str(ctxs[j]) if ctxs is not None else c.context) for j in inside]
+        return [(s, e, None, c.context) for s, e, _ in sentence_spans(c.text)]
 
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None,
                    naming: set[str] = frozenset()) -> list[Candidate]:
@@ -244,23 +232,22 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits):
             c = hit.chunk
             heading, header, prev_row_end = "", None, None
-            for s, e, vec in self._units(hit):
+            for s, e, vec, chunk_context in self._units(hit):
                 text = c.text[s:e]
                 if not re.search(r"[A-Za-z0-9]", text):
                     continue
-                if is_heading(text):
-                    heading = "" if re.fullmatch(r'"[^"]+"', text.strip()) is None and _FURNITURE.match(
-                        text.strip()) else text.strip()
+                if not_an_answer(text):
+                    heading = "" if _FURNITURE.match(" ".join(text.split())) else text.strip()
                     continue
                 s2, glued = _trim_heading(c.text, s, e)
                 heading = glued or heading
-                context = [c.context, heading]
+                context = [chunk_context, heading]
                 cells = _cells(text) if "\n" not in text else None
                 if cells is not None:
                     first_row = prev_row_end is None or "\n" in c.text[prev_row_end:s].strip("\n") or \
                         c.text[prev_row_end:s].count("\n") > 1
                     prev_row_end = e
-                    if first_row and _looks_like_header(cells) and not c.context:
+                    if first_row and _looks_like_header(cells) and not chunk_context:
                         header = text
                         continue  # a header row alone never answers; it is its rows' context
                     context.append(header or "")
@@ -284,8 +271,10 @@ class ExtractiveAnswerer:
                    for t in q_terms}
         total = sum(weights.values()) or 1.0
         for cand, a, b in zip(cands, own, ctx):
-            cand.lexical = sum(w * (1.0 if t in a else CONTEXT_WEIGHT if t in b else 0.0)
-                               for t, w in weights.items()) / total
+            # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000") at full
+            # weight: they are what its cells mean; a prose sentence's heading counts half
+            half = 1.0 if "|" in cand.text else CONTEXT_WEIGHT
+            cand.lexical = sum(w * (1.0 if t in a else half if t in b else 0.0) for t, w in weights.items()) / total
         if qvec is None:
             qvec = self.embedder.embed([question])[0]
         qvec = np.asarray(qvec, dtype=np.float32)
