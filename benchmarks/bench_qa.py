@@ -18,7 +18,8 @@ results folder.
     PYTHONPATH=src python benchmarks/bench_qa.py --calibrate 1,2,3,4 [--out benchmarks/results/qa_calibration.json]
 
 fits the extractive answerer's abstention rule (rag/answer.py ABSTENTION: minimum sentence score, maximum share of
-missing key terms) on those training seeds only: the most right answers with no confident answer to an
+key terms absent from the evidence, the word similarity that counts as present, the higher minimum score when a
+term is absent) on those training seeds only: the most right answers with no confident answer to an
 unanswerable question, then checks it leave-one-seed-out.
 """
 
@@ -148,7 +149,14 @@ def _share(r: dict, word_sim: float) -> float:
 
 
 def _answered(rows: list[dict], rule: dict) -> list[bool]:
-    return [_share(r, rule["word_sim"]) <= rule["max_missing"] and r["best"] >= rule["min_score"] for r in rows]
+    """The answerer's rule (rag/answer.py ExtractiveAnswerer.answer) replayed on recorded inputs."""
+    out = []
+    for r in rows:
+        share = _share(r, rule["word_sim"])
+        absent = any(sim < rule["word_sim"] for _, sim in r["missing"])
+        out.append(share <= rule["max_missing"] and
+                   r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"]))
+    return out
 
 
 def evaluate_rule(rows: list[dict], rule: dict) -> dict:
@@ -164,15 +172,19 @@ def evaluate_rule(rows: list[dict], rule: dict) -> dict:
 
 
 def fit_abstention(rows: list[dict]) -> dict:
-    """The (min_score, max_missing, word_sim) giving the most right answers with no confident answer to an
-    unanswerable question (ties: the more cautious rule)."""
+    """The rule giving the most right answers with no confident answer to an unanswerable question (ties: the
+    more cautious rule)."""
     best = None
-    grid = itertools.product((0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 1.01), (0.0, 0.2, 0.25, 0.34, 0.5, 1.0),
-                             np.arange(0.15, 0.8, 0.01))
-    for word_sim, max_missing, min_score in grid:
-        rule = {"min_score": round(float(min_score), 2), "max_missing": max_missing, "word_sim": word_sim}
+    grid = itertools.product((0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5), np.arange(0.3, 0.6, 0.01),
+                             np.arange(0.4, 0.9, 0.02))
+    for word_sim, max_missing, min_score, min_score_missing in grid:
+        if min_score_missing < min_score:
+            continue
+        rule = {"min_score": round(float(min_score), 2), "max_missing": max_missing, "word_sim": word_sim,
+                "min_score_missing": round(float(min_score_missing), 2)}
         score = evaluate_rule(rows, rule)
-        key = (-score["confident_unanswerable"], score["right"], -max_missing, -word_sim, min_score)
+        key = (-score["confident_unanswerable"], score["right"], -max_missing, rule["min_score_missing"],
+               rule["min_score"], -word_sim)
         if best is None or key > best[0]:
             best = (key, {**rule, "right": score["right"], "of": len(rows),
                           "confident_unanswerable": score["confident_unanswerable"]})
