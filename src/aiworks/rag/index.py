@@ -40,7 +40,13 @@ def context_prefix(doc: ParsedDocument) -> str:
     """Document-level context prepended to each chunk for embedding and BM25 (never to the cited text):
     a clause like "governed by the laws of Delaware" must still be findable by "What law governs the NDA?"."""
     stem = " ".join(re.findall(r"[A-Za-z0-9]+", Path(doc.name).stem))
-    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    first, pos = "", 0
+    for line in doc.text.splitlines(keepends=True):  # the first line that is not page furniture
+        start = pos + len(line) - len(line.lstrip())
+        pos += len(line)
+        if line.strip() and not any(s <= start < e for s, e in doc.boilerplate):
+            first = line.strip()
+            break
     title = first if len(first.split()) <= 12 else ""
     return f"{stem} - {title}".strip(" -") + "\n"
 
