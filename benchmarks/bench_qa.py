@@ -119,8 +119,6 @@ def run(seed: int, work: Path, embedder_spec: str | None = None) -> dict:
 
 def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) -> tuple[str, list[dict]]:
     """Per question of a training seed: the abstention rule's inputs and whether answering would be right."""
-    from aiworks.rag.rank import candidate_pool
-
     contract_set = generate(work / "docs", seed)
     settings = Settings(home=work / "home", **({"embedder": embedder_spec} if embedder_spec else {}))
     assistant = Assistant(settings, "qa")
@@ -131,9 +129,8 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
     for q in contract_set.questions:
         if q.kind not in ("fact", "unanswerable"):
             continue
-        retrieval = assistant.retriever.search(q.question, candidate_pool(assistant.ranker, k))
-        hits = assistant.ranker.rerank(q.question, retrieval.hits)[:k]
-        d = answerer.diagnose(q.question, hits, retrieval.query_vector)
+        retrieval = assistant.search(q.question, k)  # what Assistant.ask retrieves (routing, ranking)
+        d = answerer.diagnose(q.question.strip(), retrieval.hits, retrieval.query_vector)
         cands = d["candidates"]
         top = [c for c in cands if c.score >= (cands[0].score - answerer.margin)][:answerer.max_sentences] if cands else []
         right = q.answerable and any(c.hit.document_name == q.document and

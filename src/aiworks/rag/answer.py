@@ -63,10 +63,13 @@ _NAME_NOISE = {"agreement", "contract", "pdf", "docx", "doc", "txt", "md", "scan
 def _stem(tok: str) -> str:
     if len(tok) > 5 and tok.endswith("ies"):
         return tok[:-3] + "y"
-    for suffix in ("ing", "es", "ed", "s"):
+    for suffix in ("ing", "es", "ed"):
         if len(tok) > len(suffix) + 3 and tok.endswith(suffix):
             tok = tok[: -len(suffix)]
             break
+    else:
+        if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+            tok = tok[:-1]  # "laws" -> "law", "fees" -> "fee"
     return tok[:-1] if len(tok) > 4 and tok.endswith("e") else tok
 
 
