@@ -27,7 +27,19 @@ import numpy as np
 
 from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
-from aiworks.rag.chunk import is_heading, sentence_spans
+from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.evidence import (
+    FURNITURE,
+    evidence_words,
+    focus,
+    key_terms,
+    looks_like_header,
+    not_an_answer,
+    stem,
+    table_cells,
+    terms,
+    trim_heading,
+)
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
 from aiworks.rag.types import Citation, Hit
 
@@ -49,83 +61,6 @@ ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX expor
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
 CONTEXT_WEIGHT = 0.5  # a question term found only in a prose sentence's heading counts half
-
-_STOP_WORDS = """a an the of to in on at by for with from and or nor but is are was were be been being do does did
-what which who whom whose when where why how that this these those it its as if then than there their them they
-he she his her we our you your i me my any all some can could shall should will would may might must not no
-about under over into out up down per each such other more most much many please tell me give"""
-_STOP = set(_STOP_WORDS.split())
-# File-name words that do not identify a document.
-_NAME_NOISE = {"agreement", "contract", "pdf", "docx", "doc", "txt", "md", "scan", "scanned", "copy", "final", "draft",
-               "signed", "executed", "version", "document", "file", "new", "old"}
-
-
-def _stem(tok: str) -> str:
-    if len(tok) > 5 and tok.endswith("ies"):
-        return tok[:-3] + "y"
-    for suffix in ("ing", "es", "ed"):
-        if len(tok) > len(suffix) + 3 and tok.endswith(suffix):
-            tok = tok[: -len(suffix)]
-            break
-    else:
-        if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
-            tok = tok[:-1]  # "laws" -> "law", "fees" -> "fee"
-    return tok[:-1] if len(tok) > 4 and tok.endswith("e") else tok
-
-
-# Words that frame a question rather than name what it is about: never "key terms" for abstention.
-_FRAME_WORDS = """say says said describe explain happen happens mean means meaning clause provision section article
-document agreement contract apply applies exist now get gets need needed allow allowed require required list
-long often soon quickly big kind type amount number period time have has one after before come comes
-within each until fast maximum minimum frequency definition define defined deadline duration cost costs behalf"""
-_FRAME = {_stem(w) for w in _FRAME_WORDS.split()}
-
-
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*(?:-[a-z0-9]+)*")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case tokens without stop words; a hyphenated compound ("non-compete", "step-in") is one token."""
-    return [tok.replace("-", "") for tok in _TOKEN.findall(text.lower()) if tok not in _STOP]
-
-
-def terms(text: str) -> list[str]:
-    return [_stem(tok) for tok in words(text)]
-
-
-_FURNITURE = re.compile(r"(?i)^[-\u2013 ]*(page\s*)?\d+(\s*(of|/)\s*\d+)?[-\u2013 ]*$|^.{0,60}\bpage\s+\d+(\s+of\s+\d+)?$")
-
-
-def not_an_answer(text: str) -> bool:
-    """A title, section heading, defined term or page furniture standing alone (never an answer by itself)."""
-    line = " ".join(text.split())
-    return bool(_FURNITURE.match(line) or re.fullmatch(r'"[^"]{1,60}"', line)) or is_heading(text)
-
-
-def _trim_heading(text: str, s: int, e: int) -> tuple[int, str]:
-    """A heading line glued onto the first sentence of its section ("16. Governing Law\nThis Agreement ..."):
-    the quote starts after it; the heading becomes the sentence's context."""
-    heading = []
-    while True:
-        nl = text.find("\n", s, e)
-        if nl < 0 or not not_an_answer(text[s:nl]):
-            break
-        heading.append(text[s:nl].strip())
-        s = nl + 1
-        while s < e and text[s].isspace():
-            s += 1
-    return s, " ".join(heading)
-
-
-def _cells(line: str) -> list[str] | None:
-    parts = [" ".join(p.split()) for p in line.strip().strip("|").split("|")]
-    return parts if "|" in line and len(parts) >= 2 else None
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    """Column headers name things: every cell filled, none a number or an amount."""
-    return all(c and not re.search(r"\d", c.replace("(USD)", "")) for c in cells) and len(cells) >= 2
-
 
 @dataclass
 class Candidate:
@@ -156,50 +91,6 @@ def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> D
 # document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)[, their chunk contexts (n,)]),
 # or None if unknown
 SentenceLookup = Callable[[str], "tuple[np.ndarray, ...] | None"]
-
-
-def name_terms(document_name: str) -> set[str]:
-    """Words that identify a document in a question: its file-name words and their acronym ("msa")."""
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", document_name)
-    words = [w for w in re.findall(r"[A-Za-z]+", stem.replace("_", " ")) if w.lower() not in _NAME_NOISE]
-    out = {_stem(w.lower()) for w in words if len(w) > 2 and w.lower() not in _STOP}
-    raw = re.findall(r"[A-Za-z]+", stem.replace("_", " "))
-    if len(raw) >= 2:
-        out.add("".join(w[0] for w in raw).lower())
-    return out
-
-
-def focus(question: str, hits: list[Hit]) -> tuple[list[Hit], set[str]]:
-    """Hits of the documents the question names, and the naming words; all hits when it names none of them."""
-    q = set(terms(question))
-    named = {h.document_name: name_terms(h.document_name) & q for h in hits}
-    named = {d: t for d, t in named.items() if t}
-    if not named:
-        return hits, set()
-    best = max(len(t) for t in named.values())
-    keep = {d for d, t in named.items() if len(t) == best}
-    return [h for h in hits if h.document_name in keep], set().union(*named.values())
-
-
-def key_terms(question: str, naming: set[str]) -> dict[str, str]:
-    """Stem → the question's word, for the words that say what the question is about."""
-    out: dict[str, str] = {}
-    for word in words(question):
-        t = _stem(word)
-        if t not in _FRAME and t not in naming and len(t) > 2 and not word.isdigit():
-            out.setdefault(t, word)
-    return out
-
-
-def evidence_words(hits: list[Hit], cands: list[Candidate]) -> set[str]:
-    """Words of the retrieved passages, their headings and column headers, and their documents' names."""
-    out: set[str] = set()
-    for h in hits:
-        out.update(words(h.chunk.text), words(h.chunk.context))
-        out.update(name_terms(h.document_name))
-    for c in cands:
-        out.update(words(c.context))
-    return out
 
 
 class ExtractiveAnswerer:
@@ -245,17 +136,17 @@ class ExtractiveAnswerer:
                 if not re.search(r"[A-Za-z0-9]", text):
                     continue
                 if not_an_answer(text):
-                    heading = "" if _FURNITURE.match(" ".join(text.split())) else text.strip()
+                    heading = "" if FURNITURE.match(" ".join(text.split())) else text.strip()
                     continue
-                s2, glued = _trim_heading(c.text, s, e)
+                s2, glued = trim_heading(c.text, s, e)
                 heading = glued or heading
                 context = [chunk_context, heading]
-                cells = _cells(text) if "\n" not in text else None
+                cells = table_cells(text) if "\n" not in text else None
                 if cells is not None:
                     first_row = prev_row_end is None or "\n" in c.text[prev_row_end:s].strip("\n") or \
                         c.text[prev_row_end:s].count("\n") > 1
                     prev_row_end = e
-                    if first_row and _looks_like_header(cells) and not chunk_context:
+                    if first_row and looks_like_header(cells) and not chunk_context:
                         header = text
                         continue  # a header row alone never answers; it is its rows' context
                     context.append(header or "")
@@ -319,8 +210,8 @@ class ExtractiveAnswerer:
         """The question's key terms, and those absent from the evidence with the similarity of the closest
         evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
         keys = key_terms(question, naming)
-        have = evidence_words(hits, cands)
-        stems = {_stem(w) for w in have}
+        have = evidence_words(hits, (c.context for c in cands))
+        stems = {stem(w) for w in have}
         missing = [(t, w) for t, w in keys.items() if t not in stems]
         if not missing or not have:
             return list(keys), [(t, 0.0) for t, _ in missing]
