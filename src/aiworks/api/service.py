@@ -62,9 +62,9 @@ class AssistantService:
             return assistant.remove(document_id)
 
     # ---- answers -------------------------------------------------------------------------------------------
-    def ask(self, workspace: str, question: str, k: int | None) -> dict:
+    def ask(self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None) -> dict:
         assistant = self.pool.assistant(workspace)
-        answer = assistant.ask(question, k=k)
+        answer = assistant.ask(question, k=k, document_ids=document_ids)
         payload = answer.to_json()
         for citation in payload["citations"]:
             citation["highlights"] = self._highlights(assistant, citation)
@@ -78,7 +78,8 @@ class AssistantService:
             return []
         return [asdict(b) for b in boxes]
 
-    def ask_events(self, workspace: str, question: str, k: int | None) -> Iterator[str]:
+    def ask_events(self, workspace: str, question: str, k: int | None,
+                   document_ids: list[str] | None = None) -> Iterator[str]:
         """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
 
         The extractive answerer produces the whole answer at once, so the deltas are cut from it; a generative
@@ -86,7 +87,7 @@ class AssistantService:
         """
         yield _sse("status", {"stage": "retrieving"})
         try:
-            payload = self.ask(workspace, question, k)
+            payload = self.ask(workspace, question, k, document_ids)
         except Exception as exc:  # noqa: BLE001 - the stream has already started (200); report in-band
             log.exception("ask failed")
             yield _sse("error", {"detail": f"{type(exc).__name__}: {exc}"})

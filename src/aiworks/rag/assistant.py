@@ -10,9 +10,9 @@ import atexit
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -21,8 +21,14 @@ from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.catalog import Catalog
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
-from aiworks.rag.rank import candidate_pool, load_ranker
-from aiworks.rag.retrieve import HybridRetriever
+from aiworks.rag.rank import (
+    PassThroughRanker,
+    RankerMismatch,
+    candidate_pool,
+    load_ranker,
+)
+from aiworks.rag.retrieve import HybridRetriever, Retrieval
+from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
 from aiworks.settings import Settings
@@ -82,7 +88,13 @@ class Assistant:
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
-        self.ranker = load_ranker(settings)
+        self.router = WorkspaceRouter(self.catalog.all, self._opening)
+        self.warnings: list[str] = []  # said with every answer (e.g. a refused ranker)
+        try:
+            self.ranker = load_ranker(settings, settings.chunk_words, settings.chunk_overlap_words)
+        except RankerMismatch as exc:
+            self.ranker = PassThroughRanker()
+            self.warnings.append(str(exc))
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
 
@@ -139,20 +151,61 @@ class Assistant:
         return self.indexer.remove(document_id)
 
     # ------------------------------------------------------------ questions
-    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+    def search(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Retrieval:
+        """The retrieval stages of ``ask``: route (or the caller's document filter) → hybrid search → rank.
+        ``document_ids`` accepts ids or names (``resolve_documents``); several documents are each searched."""
         question = question.strip()
         if not question:
             raise ValueError("empty question")
         k = k or self.settings.top_k
+        route = self.router.route(question)
+        ids = self.resolve_documents(document_ids) if document_ids else route.document_ids
+        # a few documents are each searched (none crowds the others out); many are one filtered search
+        retrieval = self.retriever.search(route.query, candidate_pool(self.ranker, k), ids or None,
+                                          each=len(ids) <= MAX_ROUTED)
+        retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        retrieval.routed = list(ids)
+        return retrieval
+
+    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
         t0 = time.perf_counter()
-        retrieval = self.retriever.search(question, candidate_pool(self.ranker, k), document_ids)
-        hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        retrieval = self.search(question, k, document_ids)
+        question = question.strip()
         t1 = time.perf_counter()
-        drafted = self.answerer.answer(question, hits, retrieval.query_vector)
+        drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
         t2 = time.perf_counter()
-        return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
-                      citations=drafted.citations,
-                      timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+        answer = Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
+                        citations=drafted.citations,
+                        timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+        answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
+        return answer
+
+    def resolve_documents(self, refs: list[str]) -> list[str]:
+        """Document ids for ``refs`` (ids or exact names, case-insensitive); unknown ones are a clear error."""
+        docs = self.catalog.all()
+        by_id = {d.id: d.id for d in docs}
+        by_name: dict[str, list[str]] = {}
+        for d in docs:
+            by_name.setdefault(d.name.lower(), []).append(d.id)
+        out, unknown = [], []
+        for ref in refs:
+            hit = by_id.get(ref) or (by_name.get(ref.strip().lower()) or [None])[0]
+            if hit is None:
+                unknown.append(ref)
+            elif hit not in out:
+                out.append(hit)
+        if unknown:
+            known = ", ".join(d.name for d in docs[:20]) or "none"
+            raise ValueError(f"unknown document(s) {', '.join(map(repr, unknown))} in workspace "
+                             f"{self.workspace!r}; known documents: {known}")
+        return out
+
+    def _opening(self, document_id: str, chars: int = 2000) -> str:
+        try:
+            with open(self._version_dir(document_id) / "text.txt", "rb") as f:
+                return f.read(chars * 4).decode("utf-8", errors="ignore")[:chars]
+        except (KeyError, OSError):
+            return ""
 
     def _sentences(self, document_id: str) -> tuple[np.ndarray, ...] | None:
         """Sentence spans + vectors (+ chunk contexts) stored at ingest, cached per document version."""

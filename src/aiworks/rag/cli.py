@@ -105,11 +105,13 @@ def register(app: typer.Typer) -> None:
         question: str = typer.Argument(..., help="Your question, in quotes"),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
         k: Optional[int] = typer.Option(None, "--k", min=1, max=100, help="Passages to retrieve"),
+        doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only search this document (name or id from "
+                                                "`aiworks docs list`); repeat for several"),
     ) -> None:
         """Answer a question from the indexed documents, citing the exact passages."""
         assistant = _assistant(ctx)
         try:
-            answer = assistant.ask(question, k=k)
+            answer = assistant.ask(question, k=k, document_ids=doc or None)
         except ValueError as exc:
             typer.secho(f"error: {exc}", fg="red", err=True)
             raise typer.Exit(2)
