@@ -113,13 +113,19 @@ class ExtractiveAnswerer:
         if not cands:
             return []
         q_terms = set(terms(question))
-        # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000")
-        sent_terms = [set(terms(c.text + ("\n" + c.context if "|" in c.text else ""))) for c in cands]
+        # A sentence is read with its chunk context: a table row with its column headers in full ("Tier:
+        # Enterprise | Annual fee (USD): 48,000" is what the row means); a prose sentence with its section heading
+        # at half weight ("12. Force Majeure" names what "Neither party is liable ..." is about, but the sentence
+        # that itself says "security deposit" should beat its neighbour under the same heading).
+        sent_terms = [set(terms(c.text)) for c in cands]
+        ctx_terms = [set(terms(c.context)) - st for c, st in zip(cands, sent_terms)]
         n = len(cands)
-        weights = {t: math.log((n + 1) / (0.5 + sum(t in st for st in sent_terms))) + 1.0 for t in q_terms}
+        weights = {t: math.log((n + 1) / (0.5 + sum(t in st or t in ct for st, ct in zip(sent_terms, ctx_terms))))
+                   + 1.0 for t in q_terms}
         total = sum(weights.values()) or 1.0
-        for cand, st in zip(cands, sent_terms):
-            cand.lexical = sum(w for t, w in weights.items() if t in st) / total
+        for cand, st, ct in zip(cands, sent_terms, ctx_terms):
+            share = 1.0 if "|" in cand.text else 0.5
+            cand.lexical = sum(w * (1.0 if t in st else share if t in ct else 0.0) for t, w in weights.items()) / total
         if qvec is None:
             qvec = self.embedder.embed([question])[0]
         qvec = np.asarray(qvec, dtype=np.float32)
