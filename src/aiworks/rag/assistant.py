@@ -7,6 +7,7 @@ once, for different workspaces or the same one (writes to a workspace are serial
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import threading
 import time
@@ -19,7 +20,7 @@ import numpy as np
 from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.backends import open_backends
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -29,8 +30,8 @@ from aiworks.rag.rank import (
 )
 from aiworks.rag.retrieve import HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
-from aiworks.rag.stores import open_store
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
 from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
@@ -54,7 +55,8 @@ def _parse_worker():
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=die_with_parent, initargs=(os.getpid(),))
             # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
             atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
         return _WORKER
@@ -83,8 +85,7 @@ class Assistant:
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
         self.llm = llm or load_llm(settings)
-        self.catalog = Catalog(self.root / "catalog.sqlite")
-        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
@@ -97,10 +98,50 @@ class Assistant:
             self.warnings.append(str(exc))
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
+        # one writer per workspace across processes; an index build cut short by a crash is redone on open
+        self.write_lock = WorkspaceLock(self.root)
+        self._dirty = IndexDirty(self.root)
+        if self._dirty.is_set():
+            with self.write_lock.try_hold() as mine:  # busy: a live writer will finish (or the next one repairs)
+                if mine and self._dirty.is_set():
+                    self._repair()
+
+    def _begin_writes(self) -> bool:
+        """Under the write lock: repair what a crashed writer left, then mark the workspace as being written."""
+        crashed = self._dirty.is_set()
+        if crashed:
+            self._repair()
+        self._dirty.mark()
+        return crashed
+
+    def _finish_writes(self, changed: bool) -> None:
+        """Bring the store's indexes up to date after a write, then clear the mark."""
+        if changed:
+            self.store.optimize()
+        self._dirty.clear()
+
+    def _repair(self) -> None:
+        """A writer died mid-write (kill -9): drop chunks committed without their catalog row (the kill fell
+        between the two commits) and version folders no catalog row points to, then rebuild the indexes."""
+        from aiworks.rag.wslock import reconcile
+
+        reconcile(self.catalog, self.store, self.root / "docs")
+        self.store.optimize()
+        self._dirty.clear()
 
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
-        """Files or folders. One report per file; a bad file never stops the batch."""
+        """Files or folders. One report per file; a bad file never stops the batch. Holds the workspace's
+        write lock for the batch (a second process waits, then finds the files unchanged)."""
+        with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
+            self._begin_writes()
+            reports = self._ingest(paths, progress)
+            self._finish_writes(any(r.status in ("ingested", "replaced") for r in reports))
+        if progress:
+            progress("done", 1.0)
+        return reports
+
+    def _ingest(self, paths: list[Path], progress: Progress | None) -> list[FileReport]:
         files, clashes = _split_name_clashes(expand_paths(paths))
 
         def sub(i: int):
@@ -134,21 +175,18 @@ class Assistant:
                 nxt = futures.get(i + 1)
                 if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
                     flush()
-        reports = [r for r in slots if r is not None] + clashes
-        if any(r.status in ("ingested", "replaced") for r in reports):
-            self.store.optimize()
-        if progress:
-            progress("done", 1.0)
-        return reports
+        return [r for r in slots if r is not None] + clashes
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
-        report = self.indexer.ingest_file(Path(path), name, progress)
-        if report.status in ("ingested", "replaced"):
-            self.store.optimize()
+        with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
+            self._begin_writes()
+            report = self.indexer.ingest_file(Path(path), name, progress)
+            self._finish_writes(report.status in ("ingested", "replaced"))
         return report
 
     def remove(self, document_id: str) -> bool:
-        return self.indexer.remove(document_id)
+        with self.write_lock.hold():
+            return self.indexer.remove(document_id)
 
     # ------------------------------------------------------------ questions
     def search(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Retrieval:

@@ -117,11 +117,11 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
 
     @router.get("/workspaces/{workspace}/jobs", response_model=list[schemas.Job])
     def list_jobs(workspace: str = Depends(workspace_access)) -> list[schemas.Job]:
-        return [_job(j) for j in service.jobs.for_workspace(workspace)]
+        return [_job(j) for j in service.queue.list(workspace)]
 
     @router.get("/workspaces/{workspace}/jobs/{job_id}", response_model=schemas.Job)
     def get_job(job_id: str = JOB_ID, workspace: str = Depends(workspace_access)) -> schemas.Job:
-        job = service.jobs.get(job_id)
+        job = service.queue.get(job_id)
         if job is None or job.workspace != workspace:
             raise HTTPException(404, f"no job '{job_id}' in workspace '{workspace}'")
         return _job(job)
