@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     workspace: str = Field(default="default", description="Assistant workspace (one index per workspace)")
 
     # Providers, as "kind:arg" specs resolved by aiworks.providers registries.
-    embedder: str = "minilm"
+    embedder: str = "minilm-onnx"  # all-MiniLM-L6-v2 on ONNX Runtime (fp32); "minilm" = the same on PyTorch
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_model: str | None = None
