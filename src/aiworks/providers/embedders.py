@@ -224,6 +224,10 @@ def _minilm_onnx(arg: str | None, settings: Settings) -> Embedder:
 
 
 def embedder_space(embedder: Embedder) -> str:
+    """The vector space of ``embedder`` (wrappers such as the embedding cache expose the wrapped one as
+    ``inner``); embedders that declare none are their own space."""
+    while getattr(embedder, "space", None) is None and getattr(embedder, "inner", None) is not None:
+        embedder = embedder.inner
     return getattr(embedder, "space", None) or embedder.name
 
 

@@ -25,7 +25,7 @@ from aiworks.rag.types import Citation, Hit
 
 # Calibrated on the demo questions and our own unanswerable questions (benchmarks/bench_rag.py --calibrate),
 # never on benchmark test data. Keyed by embedder family (the part of the spec before ":").
-ABSTAIN_THRESHOLD = {"minilm": 0.41, "hash": 0.30}
+ABSTAIN_THRESHOLD = {"minilm": 0.41, "minilm-onnx": 0.41, "hash": 0.30}  # minilm-onnx: the same vectors (ONNX export)
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
 
 _STOP = set("""a an the of to in on at by for with from and or nor but is are was were be been being do does did
