@@ -24,12 +24,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# System packages the browser tests need (Debian's Chromium; never `playwright install`).
+# System packages: Debian's Chromium for the browser tests (never `playwright install`); Tesseract for OCR.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian chromium for browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "WARNING: could not install chromium; browser tests will be skipped"; }
+	@# OCR of scanned PDF pages (rag/ocr.py): Tesseract and its English data
+	@{ command -v tesseract >/dev/null && test -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)"; } || { \
+	  echo "installing Debian tesseract-ocr + tesseract-ocr-eng for OCR"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null) \
+	  || echo "WARNING: could not install tesseract; scanned PDFs cannot be OCR'd and OCR tests will be skipped"; }
 
 # The React UI, built into the package's static files. Skipped (with a message) if npm is absent.
 web:

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 50
+    # Security (api/middleware.py): extra Host names the server answers to (loopback names always work; e.g.
+    # "docs.example.internal" behind a proxy), extra origins allowed to send state-changing requests
+    # ("https://docs.example.internal"); env: AIWORKS_ALLOWED_HOSTS='["a","b"]'.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+    max_json_mb: int = 16  # any request body that is not an upload
+    job_lease_s: float = 30.0  # an ingestion job whose worker stops heartbeating is retried after this
 
     # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
     mlflow_tracking_uri: str | None = None

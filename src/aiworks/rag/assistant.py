@@ -179,8 +179,8 @@ class Assistant:
                       citations=drafted.citations,
                       timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
 
-    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Sentence spans + vectors stored at ingest, cached per document version."""
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, ...] | None:
+        """Sentence spans + vectors (+ chunk contexts) stored at ingest, cached per document version."""
         version = self.catalog.version_dir(document_id)
         cached = self._sentence_cache.get(document_id)
         if cached is not None and cached[0] == version:
@@ -188,8 +188,8 @@ class Assistant:
         value = None
         path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
         if version is not None and path.exists():
-            with np.load(path) as data:
-                value = (data["spans"], data["vectors"])
+            with np.load(path) as data:  # + each sentence's chunk context, in documents indexed since it was added
+                value = (data["spans"], data["vectors"]) + ((data["contexts"],) if "contexts" in data else ())
         if len(self._sentence_cache) > 512:
             self._sentence_cache.clear()
         self._sentence_cache[document_id] = (version, value)

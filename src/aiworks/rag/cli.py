@@ -40,6 +40,7 @@ def _ingest_with_progress(assistant, paths: list[Path], quiet: bool = False):
 
 def _print_reports(reports) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Ingest report")
@@ -49,7 +50,12 @@ def _print_reports(reports) -> None:
     for r in reports:
         table.add_row(Path(r.path).name, f"[{colours[r.status]}]{r.status}[/]", str(r.pages), str(r.chunks),
                       f"{r.seconds:.2f}", r.error or r.document_id or "")
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for r in reports:  # OCR'd / low-confidence pages, guessed encodings, ...: things to check in that file
+        for w in r.warnings:
+            where = f", page {w.page}" if w.page else ""
+            console.print(f"[yellow]warning[/] {escape(Path(r.path).name)}{where} ({w.kind}): {escape(w.message)}")
 
 
 def _print_answer(answer) -> None:

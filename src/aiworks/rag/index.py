@@ -13,16 +13,16 @@ import hashlib
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
 from aiworks.rag.catalog import Catalog
-from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.chunk import chunk_document, sentence_spans
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
 from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
@@ -45,6 +45,12 @@ def context_prefix(doc: ParsedDocument) -> str:
     return f"{stem} - {title}".strip(" -") + "\n"
 
 
+def search_head(prefix: str, chunk: Chunk) -> str:
+    """What precedes a chunk's text in its search text (embedding and BM25): the document prefix, then the
+    chunk's context (heading path, table column headers) on its own line."""
+    return prefix + (chunk.context + "\n" if chunk.context else "")
+
+
 @dataclass
 class Prepared:
     path: Path
@@ -63,7 +69,7 @@ def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, o
     """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
     otherwise fight the embedding thread for the GIL."""
     doc, layout = parse_with_layout(path, name)
-    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    chunks = chunk_document(doc, document_id, chunk_words, overlap_words)
     return doc, layout, chunks, context_prefix(doc)
 
 
@@ -140,7 +146,7 @@ class Indexer:
                 staged.append(self._stage(p, sentences))
                 infos.append(DocumentInfo(id=p.document_id, name=p.name, sha256=p.doc.sha256, kind=p.doc.kind,
                                           pages=len(p.doc.pages), chunks=len(p.chunks), chars=len(p.doc.text),
-                                          ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                          ingested_at=datetime.now(UTC).isoformat(timespec="seconds")))
             with self.catalog.transaction() as con:
                 for info, version in zip(infos, staged):
                     Catalog.put(con, info, version.name)
@@ -164,7 +170,8 @@ class Indexer:
             # seconds = this file's parse time + its share (by chunks) of the group's embed/store time
             reports.append(FileReport(path=str(p.path), status="replaced" if p.existing else "ingested",
                                       document_id=p.document_id, pages=len(p.doc.pages), chunks=len(p.chunks),
-                                      seconds=round(p.prepare_s + share * len(p.chunks), 3)))
+                                      seconds=round(p.prepare_s + share * len(p.chunks), 3),
+                                      warnings=tuple(p.doc.warnings)))
         return reports
 
     def _replace(self, docs: list) -> None:
@@ -198,16 +205,22 @@ class Indexer:
     def _embed_group(self, group: list[Prepared]) -> list[tuple[np.ndarray, dict[str, np.ndarray], list[str]]]:
         """Per document: chunk vectors, sentence spans/vectors (document offsets), and the embedded texts."""
         dim = self.embedder.dim
-        texts, local, owner = [], [], []
+        texts, local, heads, contexts, owner = [], [], [], [], []
         for d, p in enumerate(group):
-            n = len(p.prefix)
             for c in p.chunks:
-                texts.append(p.prefix + c.text)
-                local.append([(n + s, n + e) for s, e, _ in sentence_spans(c.text)])
+                head = search_head(p.prefix, c)  # search text = document prefix + chunk context + chunk text
+                texts.append(head + c.text)
+                local.append([(len(head) + s, len(head) + e) for s, e, _ in sentence_spans(c.text)])
+                heads.append(len(head))
+                contexts.append(c.context)
                 owner.append(d)
         vecs, per_chunk = [np.zeros((0, dim), np.float32)], []
         for i in range(0, len(texts), EMBED_BATCH):
-            v, sv = embed_with_spans(self.embedder, texts[i:i + EMBED_BATCH], local[i:i + EMBED_BATCH])
+            batch = slice(i, i + EMBED_BATCH)
+            if hasattr(self.embedder, "embed_with_spans"):  # pooled from one pass: sentences see their context
+                v, sv = embed_with_spans(self.embedder, texts[batch], local[batch])
+            else:
+                v, sv = _embed_in_context(self.embedder, texts[batch], local[batch], contexts[batch])
             vecs.append(v)
             per_chunk.extend(sv)
         vectors = np.vstack(vecs)
@@ -215,15 +228,18 @@ class Indexer:
         out = []
         for d, p in enumerate(group):
             rows = np.nonzero(owner_arr == d)[0]
-            n = len(p.prefix)
             spans = [np.zeros((0, 2), np.int64)] + [
-                np.asarray([(c.start + s - n, c.start + e - n) for s, e in local[r]], dtype=np.int64).reshape(-1, 2)
+                np.asarray([(c.start + s - heads[r], c.start + e - heads[r]) for s, e in local[r]],
+                           dtype=np.int64).reshape(-1, 2)
                 for c, r in zip(p.chunks, rows)]
             all_spans = np.vstack(spans)
             all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
+            # the chunk context (heading path, table column headers) of each sentence: what a table row means
+            all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
             # overlapping chunks repeat sentences: keep one vector per sentence, in document order
             _, first = np.unique(all_spans[:, 0], return_index=True)
-            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)},
+            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32),
+                                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_)},
                         [texts[r] for r in rows]))
         return out
 
@@ -235,6 +251,19 @@ class Indexer:
             self.store.delete_document(document_id)
         shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
         return True
+
+
+def _embed_in_context(embedder: Embedder, texts: list[str], spans: list, contexts: list[str]):
+    """For embedders without span pooling: chunk vectors, and each sentence embedded after its chunk's context
+    line (heading path, table column headers), so that, as in the pooled path, a sentence under "5. Security
+    Deposit" or a row under "Annual fee (USD)" carries what it is about."""
+    subs = [(ctx + "\n" if ctx else "") + t[s:e] for t, sp, ctx in zip(texts, spans, contexts) for s, e in sp]
+    flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
+    out, i = [], 0
+    for sp in spans:
+        out.append(flat[i:i + len(sp)])
+        i += len(sp)
+    return embedder.embed(texts), out
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
