@@ -27,7 +27,7 @@ import json, sys
 from fastapi.testclient import TestClient
 from aiworks.api.app import create_app
 from aiworks.settings import Settings
-with TestClient(create_app(Settings(home=sys.argv[1]))) as client:
+with TestClient(create_app(Settings(home=sys.argv[1])), base_url="http://127.0.0.1") as client:
     r = client.post("/api/workspaces/default/ask", json={"question": "What is the notice period?"})
     assert r.status_code == 200, r.text
     print("ANSWER", r.json()["answer"][:80])
