@@ -19,7 +19,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +97,7 @@ def main() -> None:
                      "cos_vs_pytorch_mean": round(float(cos.mean()), 6), "cos_vs_pytorch_min": round(float(cos.min()), 6)}
         print(f"{name:32s} {med:7.1f} passages/s  x{med / base:.2f}  query {out[name]['query_p50_ms']:.1f} ms  "
               f"cos min {cos.min():.4f}", flush=True)
-    result = {"benchmark": "bench_embed", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    result = {"benchmark": "bench_embed", "date": datetime.now(UTC).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
               "load_avg_start": [round(x, 2) for x in load_start],
               "load_avg_end": [round(x, 2) for x in os.getloadavg()],

@@ -57,19 +57,22 @@ def _env(home: Path, spec: str) -> dict:
 
 
 def timed(cmd: list[str], env: dict) -> tuple[float, float, float, str]:
-    """(wall seconds, peak RSS MB, CPU seconds, stdout) of one fresh process (its own rusage, via wait4).
-    CPU seconds (user + system) are what the process needed; on a loaded machine wall time also counts
-    the waiting for a core."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """(wall seconds, peak RSS MB, CPU seconds, stdout) of one fresh process, measured by GNU time: a child
+    forked from this (large) process would report this process's RSS as its own peak. CPU seconds (user +
+    system) are what the process needed; on a loaded machine wall time also counts waiting for a core."""
+    with tempfile.NamedTemporaryFile("w+") as stats, tempfile.TemporaryFile("w+") as out, \
+            tempfile.TemporaryFile("w+") as err:
+        if not Path("/usr/bin/time").exists():
+            raise SystemExit("bench_start needs GNU time for per-process peak RSS: apt-get install time")
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
+        code = subprocess.call(["/usr/bin/time", "-f", "%M %U %S", "-o", stats.name, *cmd], env=env, stdout=out,
+                               stderr=err)
         wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
-        if proc.returncode:
+        if code:
             raise SystemExit(f"{' '.join(cmd)} failed: {err.read()[-1500:]}")
-        return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.read()
+        rss_kb, user, system = (float(x) for x in Path(stats.name).read_text().split()[-3:])
+        return wall, rss_kb / 1024, user + system, out.read()
 
 
 def cold_runs(home: Path, spec: str, repeats: int) -> dict:
