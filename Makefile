@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-start bench-embed fuzz clean
+.PHONY: demo test test-fast install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-start bench-embed fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -42,6 +42,12 @@ web:
 	  cd web && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build; \
 	else echo "web/ UI not built (no npm or no web/package.json)"; fi
 
+# PostgreSQL 15 + pgvector on 127.0.0.1 under .services/ (installs what is missing); prints AIWORKS_DATABASE_URL.
+services:
+	@bash scripts/services.sh start .services
+services-stop:
+	@bash scripts/services.sh stop .services
+
 demo: install web
 	$(BIN)/aiworks demo
 
@@ -66,6 +72,13 @@ bench-start: install
 	nice -n 10 $(BIN)/python benchmarks/bench_start.py
 bench-embed: install
 	nice -n 10 $(BIN)/python benchmarks/bench_embed.py
+# PostgreSQL backend: keyword ranking vs LanceDB on LegalBench-RAG mini, then hybrid latency + ANN recall at 10k/100k
+# (MiniLM vectors of corpus chunks, embedded once into /tmp, bounded to 10 minutes).
+bench-pg: install
+	eval "$$(bash scripts/services.sh start .services)" && export AIWORKS_DATABASE_URL && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py keyword --bench $(BENCH_DATA)/legalbench-rag && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py embed --bench $(BENCH_DATA)/legalbench-rag --seconds 600 && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py retrieval --scales 10000,100000
 bench: bench-rag bench-api bench-spam bench-recs bench-retrieval
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).

@@ -49,8 +49,9 @@ def _register_all() -> None:
     from aiworks.recs.cli import register as recs
     from aiworks.evaluation.cli import register as evaluation
     from aiworks.api.cli import register as api
+    from aiworks.worker import register as worker
 
-    for register in (rag, spam, recs, evaluation, api):
+    for register in (rag, spam, recs, evaluation, api, worker):
         register(app)
 
 

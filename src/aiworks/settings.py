@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_json_mb: int = 16  # any request body that is not an upload
     job_lease_s: float = 30.0  # an ingestion job whose worker stops heartbeating is retried after this
 
+    # Shared backends: postgresql://... puts catalog, chunks and jobs in PostgreSQL (``make services``).
+    database_url: str | None = None
+
     # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
     mlflow_tracking_uri: str | None = None
     log_prediction_text: bool = False
@@ -55,7 +58,21 @@ class Settings(BaseSettings):
     def tracking_uri(self) -> str:
         if self.mlflow_tracking_uri:
             return self.mlflow_tracking_uri
+        if self.database_url and self.database_url.startswith(("postgresql:", "postgres:")):
+            from aiworks.pg import sqlalchemy_url
+
+            return sqlalchemy_url(self.database_url, "mlflow")  # MLflow in the shared database
         return f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def optuna_storage(self) -> str | None:
+        """Where Optuna studies live: None (in memory) embedded; the shared database's "optuna" schema with
+        PostgreSQL, so several processes or machines can run trials of one study."""
+        if self.database_url and self.database_url.startswith(("postgresql:", "postgres:")):
+            from aiworks.pg import sqlalchemy_url
+
+            return sqlalchemy_url(self.database_url, "optuna")
+        return None
 
     @property
     def artifacts_dir(self) -> Path:

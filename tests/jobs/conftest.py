@@ -7,6 +7,7 @@ tests can check that a second handle (another process, a restarted server) sees 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +16,19 @@ import pytest
 from aiworks.jobs import JobQueue
 from aiworks.jobs.sqlite import SqliteJobQueue
 
-QUEUE_FACTORIES: dict[str, Callable[[Path], JobQueue]] = {
-    "sqlite": lambda tmp: SqliteJobQueue(tmp / "jobs.sqlite"),
+
+def _pg_queue(tmp: Path, request) -> JobQueue:
+    from aiworks.jobs.postgres import PgJobQueue
+
+    # one server for the session (tests/conftest.py pg_url); a table of its own per test
+    table = "jobs_" + hashlib.sha1(str(tmp).encode()).hexdigest()[:16]
+    return PgJobQueue(request.getfixturevalue("pg_url"), table=table)
+
+
+# (tmp_path, request) -> a new handle on the test's storage
+QUEUE_FACTORIES: dict[str, Callable[[Path, pytest.FixtureRequest], JobQueue]] = {
+    "sqlite": lambda tmp, request: SqliteJobQueue(tmp / "jobs.sqlite"),
+    "postgres": _pg_queue,
 }
 
 
@@ -26,7 +38,7 @@ def queue_factory(request, tmp_path: Path) -> Callable[[], JobQueue]:
     handles: list[JobQueue] = []
 
     def factory() -> JobQueue:
-        handles.append(make(tmp_path))
+        handles.append(make(tmp_path, request))
         return handles[-1]
 
     yield factory

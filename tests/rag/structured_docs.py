@@ -31,9 +31,11 @@ SECTIONS = [
 ]
 
 
-def write_license_pdf(dest: Path, page_label: str = "of") -> Path:
-    """A multi-page PDF: running header, "Page N of M" (or "- N -") footer, headings, a ruled fee table."""
+def write_license_pdf(dest: Path, page_label: str = "of", ruled: bool = True) -> Path:
+    """A multi-page PDF: running header, "Page N of M" (or "- N -") footer, headings, a fee table (ruled, or
+    with no lines at all: then only the gaps between columns show it is a table)."""
     from fpdf import FPDF
+    from fpdf.enums import TableBordersLayout
 
     class Doc(FPDF):
         def header(self) -> None:
@@ -56,7 +58,8 @@ def write_license_pdf(dest: Path, page_label: str = "of") -> Path:
     for heading, body in SECTIONS:
         if heading == "TABLE":
             pdf.set_font("Helvetica", size=10)
-            with pdf.table(first_row_as_headings=True, line_height=7) as table:
+            borders = TableBordersLayout.ALL if ruled else TableBordersLayout.NONE
+            with pdf.table(first_row_as_headings=True, line_height=7, borders_layout=borders) as table:
                 for row in body:
                     cells = table.row()
                     for cell in row:
@@ -156,5 +159,44 @@ def write_mixed_pdf(dest: Path, scanned_lines: list[str] = SCANNED_LINES, **imag
     buf = io.BytesIO()
     scanned_page_image(scanned_lines, **image_kw).save(buf, format="PNG")
     pdf.image(buf, x=0, y=0, w=210, h=297)
+    pdf.output(str(dest))
+    return dest
+
+
+def write_long_pdf(dest: Path, pages: int = 60, rate_rows: int = 70) -> Path:
+    """A long agreement: a rate table that runs over a page break, then numbered clauses to ``pages`` pages,
+    running header, "Page N of M" footer."""
+    from fpdf import FPDF
+
+    class Doc(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, HEADER, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.ln(4)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    pdf = Doc(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.cell(0, 7, "1. Rate Card", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    with pdf.table(first_row_as_headings=True, line_height=7) as table:
+        for row in [["Role", "Hourly rate (USD)"]] + [[f"Role {i}", f"{100 + i}"] for i in range(rate_rows)]:
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    clause = 2
+    while pdf.page_no() < pages:
+        pdf.set_font("Helvetica", style="B", size=11)
+        pdf.cell(0, 7, f"{clause}. Clause Number {clause}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 6, f"Obligation {clause} applies. " + FILLER * 2, new_x="LMARGIN", new_y="NEXT")
+        clause += 1
     pdf.output(str(dest))
     return dest

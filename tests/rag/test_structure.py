@@ -21,11 +21,16 @@ from .structured_docs import (
     write_license_pdf,
 )
 
-WRITERS = {"pdf": write_license_pdf, "docx": write_license_docx, "md": write_license_md}
+WRITERS = {"pdf": write_license_pdf, "docx": write_license_docx, "md": write_license_md,
+           "pdf-borderless": lambda dest: write_license_pdf(dest, ruled=False)}
+
+
+def _path(tmp_path, kind):
+    return WRITERS[kind](tmp_path / f"license.{kind.split('-')[0]}")
 
 
 def _doc(tmp_path, kind):
-    return parse_file(WRITERS[kind](tmp_path / f"license.{kind}"))
+    return parse_file(_path(tmp_path, kind))
 
 
 @pytest.mark.parametrize("style", ["of", "dash"])
@@ -38,6 +43,7 @@ def test_running_headers_and_page_numbers_are_boilerplate_never_chunked(tmp_path
     assert furniture.count(HEADER) == n and all(x in furniture for x in numbers)
     assert set(furniture) <= {HEADER, *numbers}  # nothing else: the title and headings are not furniture
     assert PAGE_SEPARATOR.join(doc.text[p.start:p.end] for p in doc.pages) == doc.text  # text stays whole
+    assert context_prefix(doc) == "license - SOFTWARE LICENSE AGREEMENT\n"  # the title, not the running header
     chunks = chunk_document(doc, "d")
     for c in chunks:
         assert doc.text[c.start:c.end] == c.text
@@ -63,7 +69,7 @@ def test_docx_header_and_footer_parts_are_left_out_of_the_body(tmp_path):
     assert doc.text.startswith("SOFTWARE LICENSE AGREEMENT\n\n1. Definitions")
 
 
-@pytest.mark.parametrize("kind", ["pdf", "docx", "md"])
+@pytest.mark.parametrize("kind", ["pdf", "pdf-borderless", "docx", "md"])
 def test_every_table_row_is_a_chunk_with_its_column_headers(tmp_path, kind):
     doc = _doc(tmp_path, kind)
     chunks = chunk_document(doc, "d")
@@ -109,10 +115,10 @@ def test_is_not_heading(line):
     assert not is_heading(line)
 
 
-@pytest.mark.parametrize("kind", ["pdf", "docx", "md"])
+@pytest.mark.parametrize("kind", ["pdf", "pdf-borderless", "docx", "md"])
 def test_table_cell_question_cites_the_row_that_holds_the_number(tmp_path, settings, kind):
     a = Assistant(settings, "ws")
-    report = a.ingest([WRITERS[kind](tmp_path / f"license.{kind}")])[0]
+    report = a.ingest([_path(tmp_path, kind)])[0]
     assert report.status == "ingested", report
     answer = a.ask("What is the annual fee of the Enterprise tier?")
     # the row is cited (MiniLM cites it first: slow test below; the crude hash embedder may rank the sentence
@@ -192,3 +198,37 @@ def test_cli_and_api_accept_the_same_text_files_with_the_same_message(tmp_path, 
     with pytest.raises(UploadError) as err:
         check_upload(io.BytesIO(binary.read_bytes()), binary.name, 1 << 20)
     assert reports[str(binary)].status == "error" and reports[str(binary)].error == str(err.value)
+
+
+def test_sixty_page_agreement_furniture_and_a_table_over_a_page_break(tmp_path):
+    from .structured_docs import write_long_pdf
+
+    doc = parse_file(write_long_pdf(tmp_path / "long.pdf"))
+    n = len(doc.pages)
+    assert n == 60
+    furniture = [doc.text[s:e] for s, e in doc.boilerplate]
+    assert sorted(furniture) == sorted([HEADER] * n + [f"Page {i} of {n}" for i in range(1, n + 1)])
+    chunks = chunk_document(doc, "d")
+    rows = [c for c in chunks if "|" in c.text]
+    assert len(rows) == 70 and {c.page for c in rows} == {1, 2, 3}  # the table runs over two page breaks
+    for i, row in enumerate(rows):
+        assert row.context == f"1. Rate Card\nRole: Role {i} | Hourly rate (USD): {100 + i}"
+    assert not any(HEADER in c.text or re.search(r"Page \d+ of", c.text) for c in chunks)
+
+
+def test_heading_path_nests_plain_headings_under_numbered_ones():
+    from aiworks.rag.chunk import chunk_text
+    from aiworks.rag.types import Page
+
+    text = ('1. Definitions\n\n"Service"\nthe hosted platform described in the Order Form.\n\n"Downtime"\nany period '
+            'in which the Service cannot be accessed.\n\n2. Fees\nCustomer shall pay the fees.\n\n2.1 Late Payment\n'
+            'Late amounts bear interest at 1% per month.\n\n3. Term\nThree years.')
+    chunks = chunk_text(text, [Page(1, 0, len(text))], "d")
+    assert [(c.context, c.text.split("\n")[-1]) for c in chunks] == [
+        ('1. Definitions > "Service"', "the hosted platform described in the Order Form."),
+        ('1. Definitions > "Downtime"', "any period in which the Service cannot be accessed."),
+        ("2. Fees", "Customer shall pay the fees."),
+        ("2. Fees > 2.1 Late Payment", "Late amounts bear interest at 1% per month."),
+        ("3. Term", "Three years."),
+    ]
+    assert chunks[0].text.startswith("1. Definitions\n\n") and all(text[c.start:c.end] == c.text for c in chunks)

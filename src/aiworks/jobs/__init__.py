@@ -19,6 +19,12 @@ __all__ = ["DEFAULT_MAX_ATTEMPTS", "FINISHED", "JobOutcome", "JobQueue", "JobRec
 
 
 def open_queue(settings) -> JobQueue:
+    from aiworks.pg import is_postgres_url
+
+    if is_postgres_url(getattr(settings, "database_url", None)):
+        from aiworks.jobs.postgres import PgJobQueue
+
+        return PgJobQueue(settings.database_url)
     from aiworks.jobs.sqlite import SqliteJobQueue
 
     return SqliteJobQueue(settings.home / "jobs.sqlite")

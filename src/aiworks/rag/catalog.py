@@ -1,6 +1,9 @@
-"""Per-workspace document catalog (SQLite): what is indexed, its content hash and where its files live,
-and (``meta`` table) which embedder built the workspace's vectors, so that vectors from two embedders are
-never mixed in one index or queried with the wrong model.
+"""Per-workspace document catalog: what is indexed, its content hash and where its files live, and
+(``meta`` table, embedded catalog) which embedder built the workspace's vectors, so that vectors from two
+embedders are never mixed in one index or queried with the wrong model.
+
+``DocumentCatalog`` is the protocol; ``Catalog`` (SQLite, one file per workspace) is the embedded default and
+``aiworks.rag.catalog_pg.PgCatalog`` the shared one (selected by ``AIWORKS_DATABASE_URL``).
 
 SQLite gives us transactions: a document's row is written in the same critical section as its chunks and
 rolled back if the chunk write fails, so the catalog never lists a half-ingested document.
@@ -10,9 +13,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import astuple
 from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from aiworks.rag.types import DocumentInfo
 
@@ -25,6 +29,25 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _FIELDS = "id, name, sha256, kind, pages, chunks, chars, ingested_at"
+
+
+@runtime_checkable
+class DocumentCatalog(Protocol):
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A write transaction; ``put``/``drop`` take its handle. Chunk writes made inside it commit or roll
+        back with it where the backend can (PostgreSQL: one transaction; embedded: the store commit comes
+        first and a failure rolls the catalog row back)."""
+        ...
+
+    def put(self, con: Any, info: DocumentInfo, version_dir: str) -> None: ...
+
+    def drop(self, con: Any, document_id: str) -> None: ...
+
+    def get(self, document_id: str) -> DocumentInfo | None: ...
+
+    def version_dir(self, document_id: str) -> str | None: ...
+
+    def all(self) -> list[DocumentInfo]: ...
 
 
 class Catalog:
@@ -114,10 +137,13 @@ class EmbedderMismatch(ValueError):
 REINDEXING = "reindexing"
 
 
-def bind_embedder(catalog: Catalog, workspace: str, name: str, space: str, dim: int) -> None:
+def bind_embedder(catalog: Catalog | DocumentCatalog, workspace: str, name: str, space: str, dim: int) -> None:
     """Record the embedder of an empty workspace; refuse a non-empty one built by an embedder whose vectors
     are not interchangeable with ``space``. Workspaces from before the record existed were all built by the
-    default all-MiniLM-L6-v2 (or, in tests, ``hash``): they are adopted when the dimension matches."""
+    default all-MiniLM-L6-v2 (or, in tests, ``hash``): they are adopted when the dimension matches.
+    Catalogs without a ``meta`` record (the PostgreSQL backend, for now) are not checked."""
+    if not hasattr(catalog, "meta"):
+        return
     meta = catalog.meta()
     have = catalog.count()
     same_dim = meta.get("dim", str(dim)) == str(dim)

@@ -195,16 +195,21 @@ class _Sections:
     """The heading path ("3. Fees > 3.2 Annual fees") in force at each point of the document."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[int, str]] = []
+        self.stack: list[tuple[int, str, bool]] = []  # depth, heading, structural (numbered/Markdown/ALL CAPS)
 
     def enter(self, heading: str) -> None:
-        depth = heading_depth(heading)
+        line = " ".join(heading.split())
+        structural = bool(_MD_HEADING.match(line) or _NUMBERED.match(line) or line.upper() == line)
+        if structural:
+            depth = heading_depth(line)
+        else:  # a plain "Governing Law" or a defined term: one level under the nearest numbered heading
+            depth = next((d for d, _, st in reversed(self.stack) if st), 0) + 1
         while self.stack and self.stack[-1][0] >= depth:
             self.stack.pop()
-        self.stack.append((depth, re.sub(r"^#+\s*", "", " ".join(heading.split()))))
+        self.stack.append((depth, re.sub(r"^#+\s*", "", line), structural))
 
     def context(self, extra: str = "") -> str:
-        return "\n".join(p for p in (" > ".join(h for _, h in self.stack), extra) if p)
+        return "\n".join(p for p in (" > ".join(h for _, h, _ in self.stack), extra) if p)
 
 
 def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 120,

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.catalog import DocumentCatalog
 from aiworks.rag.chunk import chunk_document, sentence_spans
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
@@ -40,7 +40,13 @@ def context_prefix(doc: ParsedDocument) -> str:
     """Document-level context prepended to each chunk for embedding and BM25 (never to the cited text):
     a clause like "governed by the laws of Delaware" must still be findable by "What law governs the NDA?"."""
     stem = " ".join(re.findall(r"[A-Za-z0-9]+", Path(doc.name).stem))
-    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    first, pos = "", 0
+    for line in doc.text.splitlines(keepends=True):  # the first line that is not page furniture
+        start = pos + len(line) - len(line.lstrip())
+        pos += len(line)
+        if line.strip() and not any(s <= start < e for s, e in doc.boilerplate):
+            first = line.strip()
+            break
     title = first if len(first.split()) <= 12 else ""
     return f"{stem} - {title}".strip(" -") + "\n"
 
@@ -78,7 +84,7 @@ def _report(path: Path, started: float, **kw) -> FileReport:
 
 
 class Indexer:
-    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
+    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: DocumentCatalog,
                  chunk_words: int = 120, overlap_words: int = 20) -> None:
         self.root = Path(root)
         self.store = store
@@ -129,7 +135,8 @@ class Indexer:
         """Embed and write one prepared document (see the module docstring for the write order)."""
         return self.commit_many([p], [progress])[0]
 
-    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None) -> list[FileReport]:
+    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None,
+                    embedded: list | None = None) -> list[FileReport]:
         """Embed several documents in shared batches and write them in ONE store commit + catalog transaction
         (per-file commits cost ~0.1 s each, a tenth of embedding a 2-page file). If the group fails, each
         document is retried alone, so one bad document never takes the others down."""
@@ -139,7 +146,7 @@ class Indexer:
         try:
             for p, note in zip(group, notes):
                 note(f"{p.name}: embedding", 0.1)
-            embedded = self._embed_group(group)
+            embedded = embedded or self._embed_group(group)  # precomputed: distributed ingestion
             infos = []
             for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
                 note(f"{p.name}: storing", 0.9)
@@ -149,7 +156,7 @@ class Indexer:
                                           ingested_at=datetime.now(UTC).isoformat(timespec="seconds")))
             with self.catalog.transaction() as con:
                 for info, version in zip(infos, staged):
-                    Catalog.put(con, info, version.name)
+                    self.catalog.put(con, info, version.name)
                 self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
         except Exception as exc:
             for p, version in zip(group, staged):
@@ -247,7 +254,7 @@ class Indexer:
         if self.catalog.get(document_id) is None:
             return False
         with self.catalog.transaction() as con:
-            Catalog.drop(con, document_id)
+            self.catalog.drop(con, document_id)
             self.store.delete_document(document_id)
         shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
         return True

@@ -3,7 +3,9 @@
 Text pages go through PDFium (C++, ~15x faster than pdfminer, which made parsing cost as much CPU as
 embedding); pages with drawn lines or rectangles (possible tables) go through pdfplumber's table finder, whose
 rows come out as ``cell | cell`` lines where they sit on the page (the chunker turns each row into a unit with
-its column headers). Pages with no text layer but images are OCR'd with Tesseract (``rag/ocr.py``).
+its column headers). Tables drawn without ruling lines are recognised on text pages by their column gaps
+(three or more aligned columns over three or more lines). Pages with no text layer but images are OCR'd with
+Tesseract (``rag/ocr.py``).
 """
 
 from __future__ import annotations
@@ -137,21 +139,74 @@ def _pdfium_page(page, height: float) -> TextBuilder:
         glyphs = [b for _, b in line if b is not NAN4]
         if glyphs:
             spans.append((min(b[1] for b in glyphs), max(b[3] for b in glyphs), line))
-    return _emit_lines([("line", top, bottom, line) for top, bottom, line in spans])
+    return _emit_lines(_borderless_tables([("line", top, bottom, line) for top, bottom, line in spans]))
+
+
+def _segments(line: list, gap: float) -> list[tuple[int, int, float, float]]:
+    """Runs of a line's glyphs split where the horizontal gap exceeds ``gap``: (start, end, x0, x1)."""
+    segs, start, prev, last = [], 0, None, -1
+    for i, (_, box) in enumerate(line):
+        if box is NAN4:
+            continue
+        if prev is not None and box[0] - prev[2] > gap:
+            segs.append((start, last + 1))
+            start = i
+        prev, last = box, i
+    if last >= 0:
+        segs.append((start, last + 1))
+    out = []
+    for a, b in segs:
+        xs = [box for _, box in line[a:b] if box is not NAN4]
+        out.append((a, b, min(x[0] for x in xs), max(x[2] for x in xs)))
+    return out
+
+
+def _borderless_tables(blocks: list[tuple]) -> list[tuple]:
+    """Tables drawn without ruling lines: three or more consecutive lines, each split by wide gaps (more than a
+    line height) into the same number (at least three) of column runs that overlap the runs of the line above.
+    Their lines become ``("table-row", ...)`` blocks whose cells are joined by `` | ``, as ruled tables are."""
+    heights = [b[2] - b[1] for b in blocks]
+    line_h = float(np.median(heights)) if heights else 10.0
+    segs = [_segments(b[3], max(8.0, line_h)) for b in blocks]
+
+    def continues(i: int) -> bool:  # line i is a row of the same table as line i - 1
+        a, b = segs[i - 1], segs[i]
+        return (len(a) == len(b) >= 3 and blocks[i][1] - blocks[i - 1][2] < 1.5 * line_h
+                and all(x[2] <= y[3] and y[2] <= x[3] for x, y in zip(a, b)))
+
+    out, i = list(blocks), 0
+    while i < len(blocks):
+        j = i + 1
+        while j < len(blocks) and continues(j):
+            j += 1
+        if j - i >= 3 and len(segs[i]) >= 3:
+            for k in range(i, j):
+                line, row = blocks[k][3], []
+                for n, (a, b, _, _) in enumerate(segs[k]):
+                    if n:
+                        row.append((" ", NAN4))
+                        row.append(("|", NAN4))
+                        row.append((" ", NAN4))
+                    cell = line[a:b]
+                    row.extend(("/" if ch == "|" else ch, box) for ch, box in cell)
+                out[k] = ("table-row", blocks[k][1], blocks[k][2], row)
+        i = j
+    return out
 
 
 def _emit_lines(blocks: list[tuple]) -> TextBuilder:
     """Blocks sorted top-down, ``("line", top, bottom, [(char, box)])`` or ``("table", top, bottom, table)``;
     a vertical gap larger than a line height (or a table edge) marks a paragraph break."""
-    heights = [b[2] - b[1] for b in blocks if b[0] == "line"]
+    heights = [b[2] - b[1] for b in blocks if b[0] != "table"]
     line_h = float(np.median(heights)) if heights else 10.0
     out = TextBuilder()
     prev = None
     for kind, top, bottom, payload in blocks:
         if prev is not None:
-            para = kind == "table" or prev[0] == "table" or top - prev[2] > 0.9 * line_h
+            para = "table" in (kind, prev[0]) or (kind == "table-row") != (prev[0] == "table-row") or (
+                kind != "table-row" and top - prev[2] > 0.9 * line_h)
             out.add("\n\n" if para else "\n")
-        if kind == "line":
+        if kind in ("line", "table-row"):
             for ch, box in payload:
                 out.add(ch, box)
         else:
