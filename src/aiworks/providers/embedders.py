@@ -1,4 +1,4 @@
-"""Text embedders: ``minilm-onnx`` (all-MiniLM-L6-v2 on ONNX Runtime, the default; ``:int8`` for the
+"""Text embedders: ``minilm-onnx`` (all-MiniLM-L6-v2 on ONNX Runtime; ``:int8``, the default, for the
 quantised export), ``minilm`` (the same model through sentence-transformers/PyTorch, kept for comparison and
 for the export check) and ``hash`` (deterministic bag-of-words hashing, for fast tests).
 
