@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa fuzz clean
+.PHONY: demo test test-fast install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 	$(PIP) install torch==2.13.0 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -c "import torch; assert torch.__version__.startswith('2.13.0')"
 	$(PIP) install -e '.[test]' 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import aiworks, sentence_transformers, lancedb, pdfplumber, fastapi"
+	$(BIN)/python -c "import aiworks, sentence_transformers, lancedb, pdfplumber, fastapi, onnxruntime, tokenizers"
+	# all-MiniLM-L6-v2 to ONNX (offline, checked against PyTorch; fails the install on a mismatch)
+	$(BIN)/python -m aiworks.providers.onnx_export
 	touch $@
 
 install: $(STAMP)
@@ -66,6 +68,10 @@ bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
 	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+bench-start: install
+	nice -n 10 $(BIN)/python benchmarks/bench_start.py
+bench-embed: install
+	nice -n 10 $(BIN)/python benchmarks/bench_embed.py
 # Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
 bench-qa: install
 	nice -n 10 $(BIN)/python benchmarks/bench_qa.py

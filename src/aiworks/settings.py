@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     workspace: str = Field(default="default", description="Assistant workspace (one index per workspace)")
 
     # Providers, as "kind:arg" specs resolved by aiworks.providers registries.
-    embedder: str = "minilm"
+    # all-MiniLM-L6-v2 on ONNX Runtime, int8, one text per call (batch-independent; LegalBench-RAG mini within
+    # 0.2 pt of fp32, see BENCHMARKS.md). "minilm-onnx" = fp32 (= PyTorch vectors), "minilm" = PyTorch.
+    embedder: str = "minilm-onnx:int8"
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_model: str | None = None

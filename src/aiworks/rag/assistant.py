@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from aiworks.providers.embedders import Embedder, load_embedder
+from aiworks.providers.embedders import Embedder, embedder_space, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
 from aiworks.rag.backends import open_backends
+from aiworks.rag.catalog import REINDEXING, bind_embedder
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -75,7 +76,8 @@ def _remote_parse(*args):
 
 class Assistant:
     def __init__(self, settings: Settings, workspace: str | None = None, *, embedder: Embedder | None = None,
-                 llm: LLM | None = None) -> None:
+                 llm: LLM | None = None, reindex: bool = False) -> None:
+        """``reindex``: open a workspace built by another embedder, only to re-embed it (``reindex()``)."""
         self.settings = settings
         self.workspace = workspace or settings.workspace
         check_workspace(self.workspace)  # the one rule the API and the key store use too
@@ -84,6 +86,9 @@ class Assistant:
         self.embedder = embedder or load_embedder(settings)
         self.llm = llm or load_llm(settings)
         self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
+        if not reindex:  # never query or extend vectors of another embedder
+            bind_embedder(self.catalog, self.workspace, self.embedder.name, embedder_space(self.embedder),
+                          self.embedder.dim)
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
@@ -128,18 +133,19 @@ class Assistant:
         self._dirty.clear()
 
     # ------------------------------------------------------------ ingestion
-    def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
+    def ingest(self, paths: list[Path], progress: Progress | None = None, force: bool = False) -> list[FileReport]:
         """Files or folders. One report per file; a bad file never stops the batch. Holds the workspace's
-        write lock for the batch (a second process waits, then finds the files unchanged)."""
+        write lock for the batch (a second process waits, then finds the files unchanged). ``force``: re-embed
+        unchanged files too (``reindex``)."""
         with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
             self._begin_writes()
-            reports = self._ingest(paths, progress)
+            reports = self._ingest(paths, progress, force)
             self._finish_writes(any(r.status in ("ingested", "replaced") for r in reports))
         if progress:
             progress("done", 1.0)
         return reports
 
-    def _ingest(self, paths: list[Path], progress: Progress | None) -> list[FileReport]:
+    def _ingest(self, paths: list[Path], progress: Progress | None, force: bool = False) -> list[FileReport]:
         files, clashes = _split_name_clashes(expand_paths(paths))
 
         def sub(i: int):
@@ -162,8 +168,9 @@ class Assistant:
             for i, path in enumerate(files):
                 for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
                     if j < len(files) and j not in futures:
-                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse)
-                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i))
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse,
+                                                  force)
+                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i), force=force)
                 if isinstance(prepared, FileReport):
                     slots[i] = prepared
                 else:
@@ -174,6 +181,25 @@ class Assistant:
                 if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
                     flush()
         return [r for r in slots if r is not None] + clashes
+
+    def reindex(self, progress: Progress | None = None) -> list[FileReport]:
+        """Re-embed every document with this Assistant's embedder, from the stored originals, and record it.
+        Until every document succeeded the workspace stays marked as mid-re-embed and refuses queries."""
+        import shutil
+        import tempfile
+
+        docs = self.catalog.all()
+        self.catalog.set_meta(state=REINDEXING, reindex_to=self.embedder.name)
+        with tempfile.TemporaryDirectory(prefix="aiworks-reindex-") as tmp:
+            paths = []
+            for d in docs:  # copies under the document's own name (= its id), outside the version folders
+                paths.append(Path(tmp) / d.name)
+                shutil.copyfile(self.original_file(d.id), paths[-1])
+            reports = self.ingest(paths, progress, force=True)
+        if all(r.status in ("ingested", "replaced") for r in reports):
+            self.catalog.set_meta(embedder=self.embedder.name, embedder_space=embedder_space(self.embedder),
+                                  dim=str(self.embedder.dim), state="ready")
+        return reports
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
         with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):

@@ -1,4 +1,6 @@
-"""Per-workspace document catalog: what is indexed, its content hash and where its files live.
+"""Per-workspace document catalog: what is indexed, its content hash and where its files live, and
+(``meta`` table, embedded catalog) which embedder built the workspace's vectors, so that vectors from two
+embedders are never mixed in one index or queried with the wrong model.
 
 ``DocumentCatalog`` is the protocol; ``Catalog`` (SQLite, one file per workspace) is the embedded default and
 ``aiworks.rag.catalog_pg.PgCatalog`` the shared one (selected by ``AIWORKS_DATABASE_URL``).
@@ -25,6 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
     version_dir TEXT NOT NULL
 )
 """
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _FIELDS = "id, name, sha256, kind, pages, chunks, chars, ingested_at"
 # What the user should know about each document (possible prompt injection, OCR confidence, guessed encoding),
 # written in the same transaction as its row (security hook).
@@ -62,6 +65,7 @@ class Catalog:
         with self._connect() as con:
             con.execute(_SCHEMA)
             con.execute(_WARNINGS)
+            con.execute(_META)
 
     def _connect(self) -> sqlite3.Connection:
         # A fresh connection per operation keeps the catalog usable from any thread (API workers).
@@ -136,3 +140,55 @@ class Catalog:
         finally:
             con.close()
         return [DocumentInfo(*r) for r in rows]
+
+    # ------------------------------------------------------------ meta
+    def meta(self) -> dict[str, str]:
+        con = self._connect()
+        try:
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+
+    def set_meta(self, **values: str) -> None:
+        with self.transaction() as con:
+            con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
+
+    def count(self) -> int:
+        con = self._connect()
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        finally:
+            con.close()
+
+
+class EmbedderMismatch(ValueError):
+    """The workspace's vectors come from another embedder (or an interrupted re-embed)."""
+
+
+REINDEXING = "reindexing"
+
+
+def bind_embedder(catalog: Catalog | DocumentCatalog, workspace: str, name: str, space: str, dim: int) -> None:
+    """Record the embedder of an empty workspace; refuse a non-empty one built by an embedder whose vectors
+    are not interchangeable with ``space``. Workspaces from before the record existed were all built by the
+    default all-MiniLM-L6-v2 (or, in tests, ``hash``): they are adopted when the dimension matches.
+    Catalogs without a ``meta`` record (the PostgreSQL backend, for now) are not checked."""
+    if not hasattr(catalog, "meta"):
+        return
+    meta = catalog.meta()
+    have = catalog.count()
+    same_dim = meta.get("dim", str(dim)) == str(dim)
+    fix = ((f"re-embed it with `aiworks --workspace {workspace} reindex --embedder {name}` (from the stored "
+            f"originals), " if same_dim else f"its vectors are {meta.get('dim')}-d, so ") +
+           "ingest the files into a new workspace, or use the embedder it was built with (AIWORKS_EMBEDDER)")
+    if meta.get("state") == REINDEXING and have:
+        raise EmbedderMismatch(f"workspace {workspace!r} has an interrupted re-embed to "
+                               f"{meta.get('reindex_to')!r} (its vectors are mixed); finish it: `aiworks --workspace "
+                               f"{workspace} reindex --embedder {meta.get('reindex_to')}`")
+    if not have or "embedder_space" not in meta and str(dim) == meta.get("dim", str(dim)):
+        if (meta.get("embedder_space"), meta.get("embedder")) != (space, name):
+            catalog.set_meta(embedder=name, embedder_space=space, dim=str(dim), state="ready")
+        return
+    if meta.get("embedder_space") != space:
+        raise EmbedderMismatch(f"workspace {workspace!r} was built with embedder {meta.get('embedder')!r}, "
+                               f"whose vectors differ from {name!r}'s: {fix}")

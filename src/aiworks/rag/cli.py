@@ -12,12 +12,13 @@ import typer
 docs_app = typer.Typer(help="What is indexed in the workspace.", no_args_is_help=True)
 
 
-def _assistant(ctx: typer.Context, workspace: str | None = None):
+def _assistant(ctx: typer.Context, workspace: str | None = None, vectors: bool = True):
     from aiworks.cli import settings_of
     from aiworks.rag.assistant import Assistant
 
     try:
-        return Assistant(settings_of(ctx), workspace)
+        # listing or removing documents works even in a workspace of another embedder (``vectors=False``)
+        return Assistant(settings_of(ctx), workspace, reindex=not vectors)
     except (ValueError, OSError) as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2)
@@ -128,13 +129,44 @@ def register(app: typer.Typer) -> None:
         else:
             _print_answer(answer)
 
+    @app.command()
+    def reindex(
+        ctx: typer.Context,
+        embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedder spec (default: AIWORKS_EMBEDDER "
+                                               "or the settings' default)"),
+    ) -> None:
+        """Re-embed every document of the workspace with another embedder (from the stored originals)."""
+        from aiworks.cli import settings_of
+        from aiworks.rag.assistant import Assistant
+
+        settings = settings_of(ctx)
+        if embedder:
+            settings = settings.model_copy(update={"embedder": embedder})
+        try:
+            assistant = Assistant(settings, reindex=True)
+        except (ValueError, OSError) as exc:
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(2)
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("re-embedding", total=1.0)
+            reports = assistant.reindex(lambda msg, frac: bar.update(task, completed=frac, description=msg[:40]))
+        _print_reports(reports)
+        if any(r.status == "error" for r in reports):
+            typer.secho("error: some documents failed; the workspace stays marked as mid-re-embed. Remove them "
+                        "(`aiworks docs rm ID`) or fix them, then run reindex again", fg="red", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"re-embedded {len(reports)} document(s) with {assistant.embedder.name}")
+
     @docs_app.command("list")
     def docs_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
         """List indexed documents."""
         from rich.console import Console
         from rich.table import Table
 
-        documents = _assistant(ctx).documents()
+        documents = _assistant(ctx, vectors=False).documents()
         if as_json:
             typer.echo(json.dumps([asdict(d) for d in documents], indent=2))
             return
@@ -148,7 +180,7 @@ def register(app: typer.Typer) -> None:
     @docs_app.command("rm")
     def docs_rm(ctx: typer.Context, document_id: str = typer.Argument(..., help="Id from `aiworks docs list`")) -> None:
         """Remove a document and all its chunks."""
-        if not _assistant(ctx).remove(document_id):
+        if not _assistant(ctx, vectors=False).remove(document_id):
             typer.secho(f"error: no document with id {document_id!r}", fg="red", err=True)
             raise typer.Exit(1)
         typer.echo(f"removed {document_id}")

@@ -103,7 +103,7 @@ class Indexer:
         return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
 
     def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
-                parse: Callable | None = None) -> Prepared | FileReport:
+                parse: Callable | None = None, force: bool = False) -> Prepared | FileReport:
         """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
         ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
         started = time.perf_counter()
@@ -118,7 +118,7 @@ class Indexer:
             return _report(path, started, status="error", error=f"unreadable: {exc}")
         document_id = document_id_for(name)
         existing = self.catalog.get(document_id)
-        if existing is not None and existing.sha256 == sha:
+        if existing is not None and existing.sha256 == sha and not force:
             return _report(path, started, status="unchanged", document_id=document_id, pages=existing.pages,
                            chunks=existing.chunks)
         if progress:
