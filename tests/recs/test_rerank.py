@@ -101,7 +101,7 @@ def test_rerank_without_labels_falls_back_to_stage_one():
     frame = pd.DataFrame([(u, u % 4 + 1, 4, 1) for u in range(1, 9)], columns=["user", "item", "rating", "ts"])
     inter = to_interactions(frame, Ratings(frame, np.arange(1, 9), np.arange(1, 6)))
     model = make_model("rerank", members={"pop": {}}, **FAST).fit(inter)
-    assert model.rankers_ == []
+    assert model.ranker_ is None
     ids, _ = model.recommend([1], n=2)
     assert 2 not in ids[0] and len(ids[0]) == 2
 
@@ -143,23 +143,6 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     assert body["model"] == "rerank" and body["source"] == "model" and len(body["items"]) == 4
 
 
-def test_stage1_weight_one_ranks_candidates_by_the_stage_one_fusion():
-    inter, _ = genre_world(seed=4)
-    model = make_model("rerank", depth=10, user_knn=20, rankers=2, **FAST).fit(inter)
-    assert len(model.rankers_) == 2 and {"uknn_z", "uknn_logrank"} <= set(model.feature_names_)
-    # each ranker of the bag learns from its own carvings
-    assert not np.array_equal(model.training_data(inter, 0)[1], model.training_data(inter, 1)[1])
-    model.stage1_weight = 1.0  # a scoring-time knob: the ranker is ignored, the sum of z-scores decides
-    rows = np.arange(5)
-    feats = model._features(model.models_, model.train_, rows, model.stats_)
-    scores = model.score_rows(rows)
-    fused = feats.x[:, feats.names.index("sum_z")]
-    for u in rows:
-        mine = feats.rows == u
-        got = scores[u, feats.items[mine]]
-        assert np.array_equal(np.argsort(-got, kind="stable"), np.argsort(-fused[mine], kind="stable"))
-
-
 def test_a_feature_only_member_scores_candidates_but_proposes_none():
     inter, _ = genre_world(seed=5)
     members = {"pop": {}, "ease": {"l2": 10.0, "depth": 0}}
@@ -179,31 +162,3 @@ def test_a_feature_only_member_scores_candidates_but_proposes_none():
     model.members = {"pop": {"depth": 3}, "ease": {"l2": 10.0, "depth": 0}}
     feats = model._features(model.models_, model.train_, rows, model.stats_)
     assert np.all(np.bincount(feats.rows) == 3)
-
-
-def test_query_weight_weighs_each_user_by_their_held_out_items():
-    inter, _ = genre_world(seed=6)
-    # uneven activity, so users hold out different numbers of items in the ranker's carvings
-    m = inter.matrix.tocsr().copy()
-    rng = np.random.default_rng(0)
-    for u in range(0, m.shape[0], 2):
-        lo, hi = m.indptr[u], m.indptr[u + 1]
-        m.data[lo + rng.choice(hi - lo, 6, replace=False)] = 0
-    m.eliminate_zeros()
-    rows, cols = m.nonzero()
-    frame = pd.DataFrame({"user": inter.user_ids[rows], "item": inter.item_ids[cols], "rating": 4, "ts": 1000})
-    ratings = Ratings(frame, inter.user_ids, inter.item_ids, {})
-    inter = to_interactions(frame, ratings)
-    model = make_model("rerank", depth=10, query_weight=1.0, **FAST)
-    _, _, qid, _ = model.training_data(inter)
-    groups = qid[np.r_[True, qid[1:] != qid[:-1]]]
-    held = np.array([model.held_counts_[int(g)] for g in groups])
-    assert len(set(held)) > 1
-    w = model._group_weights(qid)
-    # one weight per query, proportional to 1 / held-out items (recall's weighting), mean 1
-    assert len(w) == len(groups) and np.isclose(w.mean(), 1.0)
-    assert np.allclose(w * held, (w * held)[0])
-    model.query_weight = 0.0
-    assert model._group_weights(qid) is None
-    ids, _ = make_model("rerank", depth=10, query_weight=1.0, **FAST).fit(inter).recommend(inter.user_ids[:3], n=5)
-    assert ids.shape == (3, 5)

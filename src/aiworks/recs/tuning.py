@@ -17,7 +17,7 @@ from aiworks.recs.data import Split
 from aiworks.recs.evaluate import score_model
 from aiworks.recs.models import make_model
 from aiworks.recs.models.base import top_n
-from aiworks.recs.models.blend import _zscore
+from aiworks.numeric import zscore_rows
 from aiworks.recs.metrics import ranking_metrics
 from aiworks.settings import Settings
 
@@ -131,7 +131,7 @@ def blend_objective(members: dict[str, dict], val: Split, k: int = 10, metric: s
     """Weights only: members are fitted once and their z-scored validation scores cached, so trials are cheap."""
     users = np.flatnonzero(np.diff(val.test.matrix.indptr) > 0)
     cached = {
-        name: _zscore(np.asarray(make_model(name, **params).fit(val.train).score_rows(users), dtype=np.float32))
+        name: zscore_rows(np.asarray(make_model(name, **params).fit(val.train).score_rows(users), dtype=np.float32))
         for name, params in members.items()
     }
     seen = val.train.matrix[users].toarray() > 0
