@@ -49,7 +49,7 @@ def tuned_blend(ratings, split, seed: int, trials: int) -> tuple[dict, dict]:
 
 
 def latency(ratings, name: str, params: dict) -> dict:
-    from aiworks.recs.service import ServedRecommender
+    from aiworks.recs.serving import ServedRecommender
 
     inter = to_interactions(ratings.frame, ratings)
     t0 = time.perf_counter()

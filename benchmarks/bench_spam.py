@@ -146,7 +146,7 @@ def speed(settings, bench: Path, n_requests: int) -> None:
 
     from aiworks.lifecycle import registry
     from aiworks.spam.parsing import parse_email
-    from aiworks.spam.service import MODEL_NAME, SERVED_ALIAS, batch_scores
+    from aiworks.spam.serving import MODEL_NAME, SERVED_ALIAS, batch_scores
 
     name, version = registry.resolve(settings, f"models:/{MODEL_NAME}@{SERVED_ALIAS}")
     det = registry.load(settings, f"models:/{name}/{version}")
@@ -169,7 +169,7 @@ def speed(settings, bench: Path, n_requests: int) -> None:
     import tempfile
 
     from aiworks.lifecycle.monitoring import PredictionLog
-    from aiworks.spam.service import SpamService
+    from aiworks.spam.serving import SpamService
 
     svc = SpamService(settings)
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,7 +6,7 @@ import pytest
 
 from aiworks.recs.data import Ratings, SideInfo, carve, to_interactions
 from aiworks.recs.models import make_model
-from aiworks.recs.service import ServedRecommender
+from aiworks.recs.serving import ServedRecommender
 
 from .conftest import checkerboard_ratings
 

@@ -11,7 +11,7 @@ import pytest
 
 from aiworks.lifecycle import registry, tracking
 from aiworks.recs.models import make_model
-from aiworks.recs.service import REGISTERED_NAME, ServedRecommender
+from aiworks.recs.serving import REGISTERED_NAME, ServedRecommender
 from aiworks.settings import Settings
 
 from .conftest import COLD_USER, GROUP_A, checkerboard_ratings, missing_item

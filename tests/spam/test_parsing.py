@@ -92,7 +92,7 @@ def test_attachments_are_typed_not_read_as_text():
 
 
 def test_auto_detects_raw_versus_plain_text():
-    from aiworks.spam.service import to_email
+    from aiworks.spam.serving import to_email
 
     assert to_email("Subject: hi\n\nbody text").subject == "hi"
     assert to_email("Note: call me about the meeting").body == "Note: call me about the meeting"

@@ -136,7 +136,7 @@ def test_cli_too_many_folds_is_a_clear_error(tmp_path):
 
 def test_big_batch_uses_worker_processes_and_matches_single_process(trained):
     """A large batch goes through the multi-process path; verdicts, defects and the log equal the 1-process path."""
-    from aiworks.spam.service import MIN_CHUNK, SpamService
+    from aiworks.spam.serving import MIN_CHUNK, SpamService
 
     home, data, _ = trained
     files = sorted(data.rglob("*.eml"))

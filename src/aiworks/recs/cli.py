@@ -185,7 +185,7 @@ def train(
     from aiworks.lifecycle import registry, tracking
     from aiworks.recs.data import to_interactions
     from aiworks.recs.models import make_model
-    from aiworks.recs.service import REGISTERED_NAME, ServedRecommender
+    from aiworks.recs.serving import REGISTERED_NAME, ServedRecommender
     from aiworks.recs.tuning import params_for
 
     _check_model(model)
@@ -208,7 +208,7 @@ def recommend(
     as_json: bool = JsonOpt,
 ) -> None:
     """Top-n titles for a user from the registered model, with why (their most similar seen items)."""
-    from aiworks.recs.service import UnknownId, load_served
+    from aiworks.recs.serving import UnknownId, load_served
 
     try:
         served = load_served(_settings(ctx))

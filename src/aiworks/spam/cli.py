@@ -236,7 +236,7 @@ def predict(ctx: typer.Context,
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Score emails with the registered model (each prediction is logged for monitoring)."""
     from aiworks.cli import settings_of
-    from aiworks.spam.service import NoModel, SpamService
+    from aiworks.spam.serving import NoModel, SpamService
 
     items: list[bytes | str]
     if files:
@@ -270,7 +270,7 @@ def monitor(ctx: typer.Context,
     """Drift (PSI of score and key features vs the model's training reference) over logged predictions."""
     from aiworks.cli import settings_of
     from aiworks.spam.monitor import monitor_report
-    from aiworks.spam.service import NoModel
+    from aiworks.spam.serving import NoModel
 
     try:
         report = monitor_report(settings_of(ctx), since, model, min_samples)

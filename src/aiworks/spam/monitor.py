@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiworks.lifecycle.monitoring import PredictionLog, columns_from_log, drift_report, parse_since
 from aiworks.settings import Settings
-from aiworks.spam.service import SpamService
+from aiworks.spam.serving import SpamService
 from aiworks.spam.training import MODEL_NAME
 
 
