@@ -1,7 +1,8 @@
 """The ``aiworks`` command line.
 
 The root only builds the one Settings object and hands it down through ``ctx.obj``; every job registers
-its own commands from its package (rag/cli.py, spam/cli.py, ...). Sub-modules import heavy libraries
+its own commands from its package (rag/cli.py, spam/cli.py, ...) and reads the Settings back through
+``aiworks.cli_support.settings_of`` (never from this module, so there is no import cycle). Sub-modules import heavy libraries
 inside their commands so that ``aiworks --help`` stays instant.
 """
 
@@ -12,13 +13,18 @@ from typing import Optional
 
 import typer
 
+from aiworks.cli_support import settings_of
 from aiworks.settings import Settings
+
+# re-exported for sub-CLIs not yet switched to aiworks.cli_support (the coordinator drops it once none import it)
+__all__ = ["app", "main", "settings_of"]
 
 app = typer.Typer(
     name="aiworks",
     help="ML engine + span-citing legal document assistant.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
 )
 
 
@@ -36,12 +42,6 @@ def _root(
     ctx.obj = Settings(**overrides)
 
 
-def settings_of(ctx: typer.Context) -> Settings:
-    """The Settings built by the root callback (or defaults when a command is invoked directly)."""
-    root = ctx.find_root()
-    return root.obj if isinstance(root.obj, Settings) else Settings()
-
-
 def _register_all() -> None:
     # Each job owns its commands; the root only wires them in.
     from aiworks.rag.cli import register as rag
@@ -49,8 +49,9 @@ def _register_all() -> None:
     from aiworks.recs.cli import register as recs
     from aiworks.evaluation.cli import register as evaluation
     from aiworks.api.cli import register as api
+    from aiworks.lifecycle.cli import register as lifecycle
 
-    for register in (rag, spam, recs, evaluation, api):
+    for register in (rag, spam, recs, evaluation, api, lifecycle):
         register(app)
 
 

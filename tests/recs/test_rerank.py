@@ -42,7 +42,9 @@ def genre_world(seed: int = 0):
 
 
 def test_carve_is_a_per_user_partition_that_keeps_values():
-    inter = to_interactions(*(lambda r: (r.frame.assign(rating=np.arange(len(r.frame)) % 5 + 1), r))(checkerboard_ratings()))
+    inter = to_interactions(
+        *(lambda r: (r.frame.assign(rating=np.arange(len(r.frame)) % 5 + 1), r))(checkerboard_ratings())
+    )
     fit, held = carve(inter, 0.75, seed=3)
     assert fit.matrix.multiply(held.matrix).nnz == 0
     assert ((fit.matrix + held.matrix) != inter.matrix).nnz == 0
@@ -127,7 +129,9 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     params = tmp_path / "home" / "recs" / "params" / "rerank.json"
     params.parent.mkdir(parents=True)
     params.write_text(json.dumps({"carvings": 2, "n_estimators": 40, "early_stopping": 10, "threads": 1}))
-    r = CliRunner().invoke(app, [*home, "evaluate", "--data", str(movielens_dir), "--model", "rerank", "--k", "3", "--json"])
+    r = CliRunner().invoke(
+        app, [*home, "evaluate", "--data", str(movielens_dir), "--model", "rerank", "--k", "3", "--json"]
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["model"] == "rerank" and out["users"] == 20 and 0.0 <= out["precision"] <= 1.0

@@ -100,7 +100,7 @@ def retrieval(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON here"),
 ) -> None:
     """Character-level precision@k / recall@k of the assistant's retrieval on LegalBench-RAG."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError, parse_datasets
     from aiworks.evaluation.metrics import MERGE_NOTE
     from aiworks.evaluation.pipeline import PipelineConfig, standard_configs
@@ -168,7 +168,7 @@ def train_ranker_cmd(
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Train + tune the learned ranker on document-disjoint training queries; register it as legal-ranker."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
 

@@ -79,6 +79,11 @@ def resolve(settings: Settings, uri: str) -> tuple[str, int]:
     return name, max(int(v.version) for v in versions)
 
 
+def run_id_of(settings: Settings, name: str, version: int) -> str | None:
+    """The MLflow run a registered model version was trained in."""
+    return _client(settings).get_model_version(name, str(version)).run_id or None
+
+
 def load(settings: Settings, uri: str) -> object:
     name, version = resolve(settings, uri)
     return _load_version(settings.tracking_uri, name, version)

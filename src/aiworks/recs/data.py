@@ -145,8 +145,14 @@ def carve(interactions: Interactions, ratio: float = 0.75, seed: int = 0) -> tup
             x.eliminate_zeros()
             return x
 
-        return Interactions(sub(m), sub(interactions.timestamps), interactions.user_ids, interactions.item_ids,
-                            sub(interactions.values), interactions.side)
+        return Interactions(
+            sub(m),
+            sub(interactions.timestamps),
+            interactions.user_ids,
+            interactions.item_ids,
+            sub(interactions.values),
+            interactions.side,
+        )
 
     return part(keep), part(~keep)
 
@@ -179,7 +185,9 @@ class Split:
 def make_split(ratings: Ratings, seed: int = 42, ratio: float = 0.75, threshold: float = 0.0) -> Split:
     """Split explicit ratings, then binarise both parts with the same threshold."""
     train_df, test_df = stratified_split(ratings.frame, ratio, seed)
-    return Split(to_interactions(train_df, ratings, threshold), to_interactions(test_df, ratings, threshold), ratings, seed)
+    return Split(
+        to_interactions(train_df, ratings, threshold), to_interactions(test_df, ratings, threshold), ratings, seed
+    )
 
 
 def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: float = 0.75) -> Split:

@@ -111,7 +111,6 @@ def blend_members(settings: Settings | None = None) -> dict[str, dict[str, Any]]
     return {m: {**base(m), **BLEND_OVERRIDES.get(m, {})} for m in BLEND_MEMBERS}
 
 
-
 def save_params(settings: Settings, name: str, params: dict[str, Any]) -> Path:
     path = params_file(settings, name)
     path.parent.mkdir(parents=True, exist_ok=True)

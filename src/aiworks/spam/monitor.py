@@ -15,5 +15,10 @@ def monitor_report(settings: Settings, since: str = "1d", model: str | None = No
     report = drift_report(det.reference, columns_from_log(records, det.reference.columns), min_samples)
     n = len(records)
     versions = sorted({r.get("version") for r in records if r.get("version") is not None})
-    return {"model": f"models:/{name}/{version}", "since": start.isoformat(), "logged_versions": versions,
-            "spam_share": (sum(r.get("label") == "spam" for r in records) / n) if n else 0.0, **report.as_json()}
+    return {
+        "model": f"models:/{name}/{version}",
+        "since": start.isoformat(),
+        "logged_versions": versions,
+        "spam_share": (sum(r.get("label") == "spam" for r in records) / n) if n else 0.0,
+        **report.as_json(),
+    }

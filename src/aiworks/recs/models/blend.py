@@ -13,6 +13,7 @@ from aiworks.recs.models.members import make_member
 from aiworks.numeric import zscore_rows
 from aiworks.recs.models.base import BaseRecommender
 
+
 class BlendRecommender(BaseRecommender):
     """Weighted sum of per-user z-scored member scores. ``members`` maps a family name to its params."""
 

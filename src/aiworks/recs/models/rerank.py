@@ -86,7 +86,9 @@ class RerankRecommender(BaseRecommender):
         # a member's params may name its family ("family": "ease"), so one family can appear twice, and its own
         # candidate "depth" (0: a feature-only member)
         return {
-            name: make_member(params.get("family", name), **{k: v for k, v in params.items() if k not in ("family", "depth")}).fit(interactions)
+            name: make_member(
+                params.get("family", name), **{k: v for k, v in params.items() if k not in ("family", "depth")}
+            ).fit(interactions)
             for name, params in self._members().items()
         }
 
@@ -155,7 +157,9 @@ class RerankRecommender(BaseRecommender):
     def _train_ranker(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int):
         users = np.unique(qid % n_users)
         rng = np.random.default_rng(self.seed)
-        held_users = rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
+        held_users = (
+            rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
+        )
         va = np.isin(qid % n_users, held_users)  # user-disjoint early-stopping set
         if self.ranker == "logistic":
             # a linear scorer: the low-variance alternative to the GBDT on this small, noisy label set
