@@ -271,6 +271,7 @@ def markdown() -> str:
 
 
 def main() -> None:
+    global RESULTS
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "bench" / "spam")
     ap.add_argument("--home", type=Path, default=Path("/tmp/aiworks-bench-spam"))
@@ -283,7 +284,10 @@ def main() -> None:
     ap.add_argument("--inner-folds", type=int, default=5)
     ap.add_argument("--requests", type=int, default=500)
     ap.add_argument("--markdown", action="store_true", help="only print the tables from results/spam.json")
+    ap.add_argument("--out", type=Path, default=None, help="results file (default results/spam.json; parts merge)")
     args = ap.parse_args()
+    if args.out is not None:
+        RESULTS = args.out
     if args.markdown:
         print(markdown())
         return
