@@ -34,12 +34,12 @@ def _root(
     home: Optional[Path] = typer.Option(None, "--home", help="Data root (env AIWORKS_HOME, default ./.aiworks)"),
     workspace: Optional[str] = typer.Option(None, "--workspace", "-w", help="Assistant workspace"),
 ) -> None:
-    overrides = {}
+    overrides: dict[str, Path | str] = {}
     if home is not None:
         overrides["home"] = home
     if workspace is not None:
         overrides["workspace"] = workspace
-    ctx.obj = Settings(**overrides)
+    ctx.obj = Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates each field's type
 
 
 def _register_all() -> None:

@@ -77,7 +77,8 @@ def test_service_cold_start_and_explanations():
 
 def test_routes_503_then_recommendations_cold_start_and_404(server):
     base, settings = server
-    with httpx.Client(base_url=base, timeout=30) as http:
+    # generous: the first request creates the MLflow store (migrations take tens of seconds on a loaded box)
+    with httpx.Client(base_url=base, timeout=180) as http:
         r = http.get("/recs/users/3")
         assert r.status_code == 503 and "recs train" in r.json()["detail"]
 

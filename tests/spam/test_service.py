@@ -52,6 +52,17 @@ def test_train_json_shape_and_registration(trained):
     assert set(out["cv"]) == {"recall_at_fpr_0.001", "folds"} and out["cv"]["folds"] == 2
     assert out["split"]["n"] == 80 and out["split"]["n_test"] == 16
     assert out["registered"]["version"] == 1
+    assert out["registered"]["run_id"]  # the MLflow run it was trained in
+
+
+def test_train_text_output_names_the_run_and_the_version_progress_on_stderr(trained, tmp_path):
+    _, data, _ = trained
+    args = ["--data", str(data), "--model", "nb", "--folds", "0", "--inner-folds", "2"]
+    r = CliRunner().invoke(app, ["--home", str(tmp_path), "spam", "train", *args])  # own store: v1
+    assert r.exit_code == 0, r.output
+    last = r.stdout.strip().splitlines()[-1]
+    assert "registered models:/spam/1" in last and "mlflow run " in last and "aiworks mlflow" in last
+    assert "training nb" not in r.stdout  # the bar lives on stderr
 
 
 def test_cli_errors_are_messages_not_tracebacks(tmp_path):
@@ -77,6 +88,8 @@ def test_cli_predict_evaluate_monitor(trained, tmp_path):
     assert r.exit_code == 0, r.output
     ev = json.loads(r.stdout)
     assert ev["scope"].startswith("saved test split") and ev["n"] == 16
+    # evaluates the newest version and names the run that trained it
+    assert ev["registered"]["version"] >= 1 and ev["run_id"] == ev["registered"]["run_id"] and ev["run_id"]
     assert {p.split("/")[-1] for p in ev["plots"]} == {
         "pr_curve.png",
         "roc_curve.png",

@@ -99,7 +99,7 @@ def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], chun
         return _validate(built, config, ranker, valid_q)
 
     study = tuning.tune(settings, EXPERIMENT, objective, n_trials=trials, seed=seed, study_name="legal-ranker-tuning",
-                        progress=(lambda d, n, v: progress("tuning", d, n)) if progress else None)
+                        progress=(lambda stage, fraction: progress("tuning", round(fraction * trials), trials)) if progress else None)
     best = dict(study.best_params)
     pipe = {"candidates": best.pop("candidates")}
     config = PipelineConfig("learned ranker", mode=first_stage, route_top=1, ranker=True, **pipe)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -119,7 +119,7 @@ def build_reference(columns: Mapping[str, np.ndarray], bins: int = 10) -> Refere
     return profile
 
 
-def psi(expected: np.ndarray, actual: np.ndarray) -> float:
+def psi(expected: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray) -> float:
     e = np.maximum(np.asarray(expected, dtype=float), _EPS)
     a = np.maximum(np.asarray(actual, dtype=float), _EPS)
     return float(np.sum((a - e) * np.log(a / e)))

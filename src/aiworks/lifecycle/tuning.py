@@ -6,7 +6,7 @@ training only; this module never sees test data, which keeps tuning honest by co
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Literal
 
 from aiworks.lifecycle import tracking
 from aiworks.progress import Progress
@@ -18,7 +18,7 @@ def tune(
     experiment: str,
     objective: Callable,
     n_trials: int,
-    direction: str = "maximize",
+    direction: Literal["maximize", "minimize"] = "maximize",
     seed: int = 0,
     study_name: str | None = None,
     progress: Progress | None = None,

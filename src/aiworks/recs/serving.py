@@ -115,12 +115,12 @@ class ServedRecommender:
         col = self._item_col(item_id)
         if self.model.popularity_[col] == 0:
             # never interacted with: nothing to compare, fall back to what is popular
-            cols = [c for c in self.popular_rows_[0] if c != col][:n]
+            popular = [c for c in self.popular_rows_[0] if c != col][:n]
             return [
                 Recommendation(
                     int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(self.model.popularity_[c])
                 )
-                for c in cols
+                for c in popular
             ]
         sims = self.item_similarity_[col].copy()
         sims[col] = -np.inf

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from aiworks.recs.data import Split
+from aiworks.recs.data import InteractionSplit
 from aiworks.recs.evaluate import score_model
 from aiworks.recs.models import make_model
 from aiworks.recs.models.base import top_n
@@ -118,7 +118,7 @@ def save_params(settings: Settings, name: str, params: dict[str, Any]) -> Path:
     return path
 
 
-def model_objective(name: str, val: Split, k: int = 10, metric: str = "precision") -> Callable:
+def model_objective(name: str, val: InteractionSplit, k: int = 10, metric: str = "precision") -> Callable:
     def objective(trial) -> float:
         model = make_model(name, **_space(name, trial)).fit(val.train)
         return getattr(score_model(model, val, k), metric)
@@ -126,7 +126,9 @@ def model_objective(name: str, val: Split, k: int = 10, metric: str = "precision
     return objective
 
 
-def blend_objective(members: dict[str, dict], val: Split, k: int = 10, metric: str = "precision") -> Callable:
+def blend_objective(
+    members: dict[str, dict], val: InteractionSplit, k: int = 10, metric: str = "precision"
+) -> Callable:
     """Weights only: members are fitted once and their z-scored validation scores cached, so trials are cheap."""
     users = np.flatnonzero(np.diff(val.test.matrix.indptr) > 0)
     cached = {

@@ -224,12 +224,15 @@ def evaluate(
     from aiworks.lifecycle import registry
     from aiworks.spam.data import split_path
     from aiworks.spam.evaluate import save_plots
+    from aiworks.spam.models import SpamDetector
     from aiworks.spam.training import evaluate_detector
 
     settings = settings_of(ctx)
     try:
         name, version = registry.resolve(settings, model)
         det = registry.load(settings, f"models:/{name}/{version}")
+        if not isinstance(det, SpamDetector):
+            _fail(f"models:/{name}/{version} is not a spam detector")
         run_id = registry.run_id_of(settings, name, version)
     except registry.ModelNotFound as exc:
         _fail(f"{exc}; train one with `aiworks spam train`")

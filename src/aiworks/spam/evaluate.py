@@ -21,6 +21,7 @@ from sklearn.metrics import (
     recall_score,
 )
 from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
 
 from aiworks.spam.models import spam_scores
 from aiworks.spam.types import Email
@@ -68,7 +69,7 @@ def classification_metrics(y: np.ndarray, scores: np.ndarray, threshold: float =
 
 
 def oof_scores(
-    make_model: Callable[[], object],
+    make_model: Callable[[], Pipeline],
     emails: Sequence[Email],
     y: np.ndarray,
     folds: int,
@@ -88,7 +89,7 @@ def oof_scores(
 
 
 def fit_with_strict_threshold(
-    make_model: Callable[[], object],
+    make_model: Callable[[], Pipeline],
     emails: Sequence[Email],
     y: np.ndarray,
     inner_folds: int,
@@ -123,7 +124,7 @@ class CVResult:
 
 
 def cross_validate(
-    make_model: Callable[[], object],
+    make_model: Callable[[], Pipeline],
     emails: Sequence[Email],
     y: np.ndarray,
     folds: int = 5,

@@ -72,8 +72,8 @@ def _caps_ratio(text: str) -> float:
         raw = text.encode("ascii")
         letters = len(raw.translate(None, _NOT_LETTER))
         return len(raw.translate(None, _NOT_UPPER)) / letters if letters else 0.0
-    letters = [c for c in text if c.isalpha()]
-    return sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
+    alpha = [c for c in text if c.isalpha()]
+    return sum(map(str.isupper, alpha)) / len(alpha) if alpha else 0.0
 
 
 def _url_domain(url: str) -> str:

@@ -62,7 +62,8 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
         emb = torch.nn.EmbeddingBag(X.shape[1], self.hidden, mode="sum", sparse=True)
         torch.nn.init.normal_(emb.weight, std=0.05)
         bias = torch.nn.Parameter(torch.zeros(self.hidden))
-        head = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, 1))
+        linear = torch.nn.Linear(self.hidden, 1)
+        head = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(self.dropout), linear)
         opt_sparse = torch.optim.SparseAdam(list(emb.parameters()), lr=self.lr)
         opt_dense = torch.optim.AdamW([bias, *head.parameters()], lr=self.lr, weight_decay=self.weight_decay)
         # ham_weight > 1 makes a false alarm cost more than a miss: at a 0.1% ham FPR the few spam-like ham decide.
@@ -90,8 +91,8 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
         return (
             emb.weight.detach().numpy().copy(),
             bias.detach().numpy().copy(),
-            head[2].weight.detach().numpy().ravel().copy(),
-            float(head[2].bias.detach().numpy()[0]),
+            linear.weight.detach().numpy().ravel().copy(),
+            float(linear.bias.detach().numpy()[0]),
         )
 
     def decision_function(self, X) -> np.ndarray:

@@ -14,7 +14,7 @@ def monitor_report(settings: Settings, since: str = "1d", model: str | None = No
     records = PredictionLog.for_model(settings.home, MODEL_NAME).read(start)
     report = drift_report(det.reference, columns_from_log(records, det.reference.columns), min_samples)
     n = len(records)
-    versions = sorted({r.get("version") for r in records if r.get("version") is not None})
+    versions = sorted({int(r["version"]) for r in records if r.get("version") is not None})
     return {
         "model": f"models:/{name}/{version}",
         "since": start.isoformat(),

@@ -63,7 +63,7 @@ def _payload_text(part: Message, defects: list[str]) -> str:
     except Exception:
         defects.append("undecodable transfer encoding")
         payload = None
-    if payload is None:
+    if not isinstance(payload, bytes):  # None: nothing to decode (multipart, or a broken encoding above)
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
     charset = part.get_content_charset() or "utf-8"

@@ -6,6 +6,8 @@ from training (see recs/tuning.py), never on test.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from aiworks.recs.data import Interactions
@@ -20,8 +22,8 @@ class BlendRecommender(BaseRecommender):
     name = "blend"
 
     # EASE + a 3-seed bag of low-rank ALS in equal parts: the shape validation tuning keeps finding on ML-100K.
-    DEFAULT_MEMBERS = {"ease": {"l2": 650.0}, "als": {"bag": 3}}
-    DEFAULT_WEIGHTS = {"ease": 1.0, "als": 1.0}
+    DEFAULT_MEMBERS: dict[str, dict[str, Any]] = {"ease": {"l2": 650.0}, "als": {"bag": 3}}
+    DEFAULT_WEIGHTS: dict[str, float] = {"ease": 1.0, "als": 1.0}
 
     def __init__(self, members: dict[str, dict] | None = None, weights: dict[str, float] | None = None) -> None:
         self.members = members
@@ -37,8 +39,14 @@ class BlendRecommender(BaseRecommender):
         return {name: zscore_rows(np.asarray(m.score_rows(rows), dtype=np.float32)) for name, m in self.models_.items()}
 
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
-        parts = self.member_scores(rows)
-        return sum(self.weights_[name] * s for name, s in parts.items() if self.weights_[name])
+        total: np.ndarray | None = None
+        for name, scores in self.member_scores(rows).items():
+            if self.weights_[name]:
+                term = self.weights_[name] * scores
+                total = term if total is None else total + term
+        if total is None:
+            raise ValueError("a blend needs at least one member with a non-zero weight")
+        return total
 
     def item_vectors(self) -> np.ndarray | None:
         # neighbours come from the strongest collaborative member

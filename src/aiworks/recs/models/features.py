@@ -109,7 +109,7 @@ def _side_features(train: Interactions, rows: np.ndarray, r: np.ndarray, i: np.n
     }
 
 
-def build_features(
+def candidate_features(
     models: dict[str, BaseRecommender],
     train: Interactions,
     rows: np.ndarray,
@@ -143,8 +143,10 @@ def build_features(
         feats[f"{name}_gap"] = gap[r, i]
         feats[f"{name}_logrank"] = np.log1p(rank[r, i])
     # the plain blend (sum of z-scores) as one feature, so shallow trees start from it
-    feats["sum_z"] = sum(z[r, i] for gen, _, z, _ in per_model.values() if gen)
-    feats["votes"] = sum((rank[r, i] < 10).astype(np.float64) for gen, rank, _, _ in per_model.values() if gen)
+    feats["sum_z"] = sum((z[r, i] for gen, _, z, _ in per_model.values() if gen), np.zeros(len(r)))
+    feats["votes"] = sum(
+        ((rank[r, i] < 10).astype(np.float64) for gen, rank, _, _ in per_model.values() if gen), np.zeros(len(r))
+    )
     feats["item_rel_pop"] = stats.item_rel_pop[i]
     feats["item_pop_pct"] = stats.item_pop_pct[i]
     feats["item_mean_rating"] = stats.item_mean_rating[i]

@@ -13,7 +13,7 @@ import numpy as np
 
 from aiworks.recs.data import Interactions, carve
 from aiworks.recs.models.base import BaseRecommender
-from aiworks.recs.models.features import build_features, training_stats
+from aiworks.recs.models.features import candidate_features, training_stats
 from aiworks.recs.models.members import make_member
 
 # Items outside a user's candidates keep the stage-1 order, far below every candidate.
@@ -101,7 +101,7 @@ class RerankRecommender(BaseRecommender):
     def _features(self, models, train: Interactions, rows: np.ndarray, stats=None):
         if not self.side and train.side is not None:
             train = Interactions(train.matrix, train.timestamps, train.user_ids, train.item_ids, train.values, None)
-        return build_features(models, train, rows, self._depths(), stats)
+        return candidate_features(models, train, rows, self._depths(), stats)
 
     def _ranker(self, n_estimators: int):
         from xgboost import XGBRanker
@@ -157,8 +157,10 @@ class RerankRecommender(BaseRecommender):
     def _train_ranker(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int):
         users = np.unique(qid % n_users)
         rng = np.random.default_rng(self.seed)
-        held_users = (
-            rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
+        held_users: np.ndarray = (
+            rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False)
+            if self.holdout
+            else np.array([], dtype=users.dtype)
         )
         va = np.isin(qid % n_users, held_users)  # user-disjoint early-stopping set
         if self.ranker == "logistic":
@@ -205,6 +207,8 @@ class RerankRecommender(BaseRecommender):
         return next(iter(self.models_.values())).item_vectors()
 
     def feature_importance(self) -> dict[str, float]:
+        if self.ranker_ is None:  # no labels to train on: stage-1 order, nothing learned
+            return {}
         if self.ranker == "logistic":
             coef = self.ranker_[-1].coef_[0]
             return dict(sorted(zip(self.feature_names_, map(float, coef)), key=lambda kv: -abs(kv[1])))
