@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -22,18 +22,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# System packages the browser tests need (Debian's Chromium; never `playwright install`).
+# System packages: Debian's Chromium for the browser tests (never `playwright install`); Tesseract for OCR.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian chromium for browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "WARNING: could not install chromium; browser tests will be skipped"; }
+	@# OCR of scanned PDF pages (rag/ocr.py): Tesseract and its English data
+	@{ command -v tesseract >/dev/null && test -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)"; } || { \
+	  echo "installing Debian tesseract-ocr + tesseract-ocr-eng for OCR"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null) \
+	  || echo "WARNING: could not install tesseract; scanned PDFs cannot be OCR'd and OCR tests will be skipped"; }
 
 # The React UI, built into the package's static files. Skipped (with a message) if npm is absent.
 web:
 	@if [ -f web/package.json ] && command -v npm >/dev/null; then \
 	  cd web && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build; \
 	else echo "web/ UI not built (no npm or no web/package.json)"; fi
+
+# PostgreSQL 15 + pgvector on 127.0.0.1 under .services/ (installs what is missing); prints AIWORKS_DATABASE_URL.
+services:
+	@bash scripts/services.sh start .services
+services-stop:
+	@bash scripts/services.sh stop .services
 
 demo: install web
 	$(BIN)/aiworks demo
@@ -63,6 +74,13 @@ bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
 	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+# PostgreSQL backend: keyword ranking vs LanceDB on LegalBench-RAG mini, then hybrid latency + ANN recall at 10k/100k
+# (MiniLM vectors of corpus chunks, embedded once into /tmp, bounded to 10 minutes).
+bench-pg: install
+	eval "$$(bash scripts/services.sh start .services)" && export AIWORKS_DATABASE_URL && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py keyword --bench $(BENCH_DATA)/legalbench-rag && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py embed --bench $(BENCH_DATA)/legalbench-rag --seconds 600 && \
+	nice -n 10 $(BIN)/python benchmarks/bench_pg.py retrieval --scales 10000,100000
 bench: bench-rag bench-api bench-spam bench-recs bench-retrieval
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).

@@ -1,11 +1,14 @@
-"""LegalBench-RAG retrieval benchmark → benchmarks/results/retrieval.json (+ a markdown table on stdout).
+"""LegalBench-RAG mini through the product path → benchmarks/results/retrieval.json (+ a markdown table).
 
-mini: every configuration of the BENCHMARKS.md table (dense, BM25, hybrid, + routing, + learned ranker).
-full (--full): all 714 documents; document-routing top-1 accuracy and the configurations that need no
-embeddings (embedding ~80M characters with MiniLM on 2 shared CPU cores would take hours).
+The same code as ``aiworks eval retrieval``: the corpus is ingested by ``Assistant.ingest`` into a workspace
+under --home (default: a fresh temporary home, i.e. a cold run with an empty embedding cache), every query
+goes through ``Assistant.search`` (routing → hybrid → ranker) and the extractive answerer, and the rankings
+``cited`` (the answer's citations, then the retrieved passages; the headline) and ``retrieved`` are scored.
+Records wall times and the machine's load average (the dev box is shared), next to the issue's targets and
+the old in-memory pipeline's numbers (measured once before it was deleted: results/retrieval_old_pipeline.json).
 
-Run from the repo root:  python benchmarks/bench_retrieval.py [--benchmark ../shared/bench/legalbench-rag] [--full]
-The learned ranker rows need `aiworks eval train-ranker` first (it is loaded from the registry under --home).
+Run from the repo root:  python benchmarks/bench_retrieval.py [--benchmark ../shared/bench/legalbench-rag]
+                         [--home DIR (reuse its cache: a warm run)]
 """
 
 from __future__ import annotations
@@ -13,80 +16,88 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiworks.evaluation.dataset import DATASETS
 from aiworks.evaluation.metrics import MERGE_NOTE
-from aiworks.evaluation.pipeline import standard_configs
-from aiworks.evaluation.service import build, load_benchmark, routing_accuracy, run_config
-from aiworks.rag.ltr import load_registered
+from aiworks.evaluation.service import (
+    ingest_corpus,
+    load_benchmark,
+    routing_accuracy,
+    run,
+)
 from aiworks.settings import Settings
 
 KS = [1, 2, 4, 8, 16, 32, 64]
-PAPER = {  # LegalBench-RAG paper, RCTS chunking + OpenAI embeddings, no reranker (Table: best method)
-    "recall@64": {"contractnli": 0.6172, "maud": 0.2828, "privacy_qa": 0.8419},
-    "precision@1": {"contractnli": 0.0663, "maud": 0.0265, "privacy_qa": 0.1438},
-}
+TARGETS = {"privacy_qa P@1": 0.35, "privacy_qa R@32": 0.90, "macro R@32": 0.88, "macro P@1": 0.47,
+           "maud R@32": 0.80}
+RESULTS = Path(__file__).parent / "results"
 
 
-def _run(settings: Settings, root: Path, subset: str, dense: bool) -> dict:
-    queries, files = load_benchmark(root, subset, DATASETS)
-    ranker = load_registered(settings)
-    tuned = dict(getattr(ranker, "pipeline_", {})) if ranker else {}
-    cw, ow = tuned.pop("chunk_words", 80), tuned.pop("overlap_words", 0)
-    configs = [c for c in standard_configs(ranker is not None, **tuned) if dense or c.mode in ("bm25", "adaptive")]
-    t0 = time.perf_counter()
-    built = build(settings, root, files, cw, ow, None, dense=dense)
-    out = {"subset": subset, "documents": len(files), "chunks": len(built.index.chunks_), "chunk_words": cw,
-           "overlap_words": ow, "index_seconds": built.seconds, "routing_top1": routing_accuracy(built.router, queries),
-           "note": MERGE_NOTE, "configurations": {}}
-    for cfg in configs:
-        res = run_config(settings, built, cfg, queries, KS, subset, ranker=ranker)
-        out["configurations"][cfg.name] = res.to_json() | {"config": cfg.params()}
-        print(f"{subset} {cfg.name}: R@32 {res.all['recall']['32']:.3f} P@1 {res.all['precision']['1']:.3f}",
-              flush=True)
-    out["total_seconds"] = time.perf_counter() - t0
-    return out
+def _checks(r: dict) -> dict:
+    d = r["datasets"]
+    got = {"privacy_qa P@1": d["privacy_qa"]["precision"]["1"], "privacy_qa R@32": d["privacy_qa"]["recall"]["32"],
+           "macro R@32": r["ALL"]["recall"]["32"], "macro P@1": r["ALL"]["precision"]["1"],
+           "maud R@32": d["maud"]["recall"]["32"]}
+    return {k: {"target": TARGETS[k], "got": round(v, 4), "met": v >= TARGETS[k]} for k, v in got.items()}
 
 
-def _markdown(result: dict) -> str:
-    lines = ["| configuration | ContractNLI R@64 | MAUD R@64 | PrivacyQA R@64 | macro R@32 | MAUD R@32 | "
-             "ContractNLI P@1 | MAUD P@1 | PrivacyQA P@1 | macro P@1 | p50 ms |", "|" + "---|" * 11]
-    p = PAPER
-    lines.append(f"| paper: RCTS + OpenAI embeddings | {100 * p['recall@64']['contractnli']:.2f} | "
-                 f"{100 * p['recall@64']['maud']:.2f} | {100 * p['recall@64']['privacy_qa']:.2f} | – | – | "
-                 f"{100 * p['precision@1']['contractnli']:.2f} | {100 * p['precision@1']['maud']:.2f} | "
-                 f"{100 * p['precision@1']['privacy_qa']:.2f} | – | – |")
-    for name, r in result["configurations"].items():
-        d = r["datasets"]
-        lines.append(
-            f"| {name} | " + " | ".join(f"{100 * d[x]['recall']['64']:.2f}" for x in DATASETS)
-            + f" | {100 * r['ALL']['recall']['32']:.2f} | {100 * d['maud']['recall']['32']:.2f} | "
-            + " | ".join(f"{100 * d[x]['precision']['1']:.2f}" for x in DATASETS)
-            + f" | {100 * r['ALL']['precision']['1']:.2f} | {r['query_p50_ms']:.1f} |")
+def _row(name: str, r: dict) -> str:
+    d = r["datasets"]
+    cells = [f"{100 * d[x]['precision']['1']:.1f} / {100 * d[x]['recall']['32']:.1f}" for x in DATASETS]
+    return (f"| {name} | " + " | ".join(cells)
+            + f" | {100 * r['ALL']['precision']['1']:.1f} / {100 * r['ALL']['recall']['32']:.1f} |")
+
+
+def markdown(result: dict) -> str:
+    lines = ["| ranking (P@1 / R@32, %) | ContractNLI | MAUD | PrivacyQA | macro |", "|---|---|---|---|---|"]
+    for name, r in result["rankings"].items():
+        lines.append(_row(f"product path: {name}", r))
+    for name, r in result.get("old_pipeline", {}).get("configurations", {}).items():
+        lines.append(_row(f"old pipeline: {name}", r))
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--benchmark", type=Path, default=Path("../shared/bench/legalbench-rag"))
-    ap.add_argument("--home", type=Path, default=None)
-    ap.add_argument("--subsets", default="mini", help="mini, full or mini,full (full runs sparse configs only)")
-    ap.add_argument("--no-dense", action="store_true", help="mini without embeddings (sparse rows only)")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "retrieval.json")
+    ap.add_argument("--home", type=Path, default=None, help="default: a fresh temporary home (cold run)")
+    ap.add_argument("--embedder", default=None)
+    ap.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    settings = Settings(**({"home": args.home} if args.home else {}))
-    out = args.out
-    results = json.loads(out.read_text()) if out.exists() else {}  # keep the other subset's numbers
-    results |= {"machine": "2-core CPU shared with other jobs", "date": "2026-11-25", "paper": PAPER}
-    for subset in args.subsets.split(","):
-        results[subset] = _run(settings, args.benchmark, subset, dense=subset == "mini" and not args.no_dense)
-        print(_markdown(results[subset]))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"wrote {out}")
+    home = args.home or Path(tempfile.mkdtemp(prefix="aiworks-bench-retrieval-"))
+    settings = Settings(home=home)
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    queries, files = load_benchmark(args.benchmark, "mini", DATASETS)
+    corpus = ingest_corpus(settings, args.benchmark, files, "legalbench-mini", args.embedder, fresh=True)
+    t1 = time.perf_counter()
+    results = run(corpus, queries, KS, "mini")
+    t2 = time.perf_counter()
+    out = {
+        "machine": f"{os.cpu_count()}-core CPU shared with other jobs", "date": datetime.now(UTC).isoformat(
+            timespec="seconds"), "load_average_1_5_15": {"before": load_before, "after": os.getloadavg()},
+        "cold": args.home is None, "embedder": corpus.assistant.embedder.name, "chunk_words": settings.chunk_words,
+        "overlap_words": settings.chunk_overlap_words, "documents": len(files), "chunks": corpus.chunks,
+        "embedded": corpus.embedded, "cached": corpus.cached, "ingest_seconds": round(t1 - t0, 1),
+        "query_seconds": round(t2 - t1, 1), "total_seconds": round(t2 - t0, 1), "note": MERGE_NOTE,
+        "routing_exact": routing_accuracy(corpus, queries), "headline": "cited",
+        "rankings": {name: r.to_json() for name, r in results.items()},
+    }
+    out["targets"] = _checks(out["rankings"]["cited"])
+    old = RESULTS / "retrieval_old_pipeline.json"
+    if old.exists():
+        out["old_pipeline"] = json.loads(old.read_text())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2))
+    print(markdown(out))
+    print(json.dumps(out["targets"], indent=2))
+    print(f"cold={out['cold']} ingest {out['ingest_seconds']} s, queries {out['query_seconds']} s, "
+          f"load {load_before} → {out['load_average_1_5_15']['after']}; wrote {args.out}")
 
 
 if __name__ == "__main__":

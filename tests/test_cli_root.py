@@ -23,7 +23,7 @@ def test_openapi_docs_are_served_without_a_cdn(tmp_path):
 
     from aiworks.api.app import create_app
 
-    client = TestClient(create_app(Settings(home=tmp_path, embedder="hash")))
+    client = TestClient(create_app(Settings(home=tmp_path, embedder="hash")), base_url="http://127.0.0.1")
     page = client.get("/docs")
     assert page.status_code == 200
     assert "cdn." not in page.text and "unpkg" not in page.text

@@ -50,8 +50,9 @@ def _register_all() -> None:
     from aiworks.evaluation.cli import register as evaluation
     from aiworks.api.cli import register as api
     from aiworks.lifecycle.cli import register as lifecycle
+    from aiworks.worker import register as worker
 
-    for register in (rag, spam, recs, evaluation, api, lifecycle):
+    for register in (rag, spam, recs, evaluation, api, worker, lifecycle):
         register(app)
 
 

@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 50
+    # Security (api/middleware.py): extra Host names the server answers to (loopback names always work; e.g.
+    # "docs.example.internal" behind a proxy), extra origins allowed to send state-changing requests
+    # ("https://docs.example.internal"); env: AIWORKS_ALLOWED_HOSTS='["a","b"]'.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+    max_json_mb: int = 16  # any request body that is not an upload
+    job_lease_s: float = 30.0  # an ingestion job whose worker stops heartbeating is retried after this
+
+    # Shared backends: postgresql://... puts catalog, chunks and jobs in PostgreSQL (``make services``).
+    database_url: str | None = None
 
     # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
     mlflow_tracking_uri: str | None = None
@@ -48,7 +58,21 @@ class Settings(BaseSettings):
     def tracking_uri(self) -> str:
         if self.mlflow_tracking_uri:
             return self.mlflow_tracking_uri
+        if self.database_url and self.database_url.startswith(("postgresql:", "postgres:")):
+            from aiworks.pg import sqlalchemy_url
+
+            return sqlalchemy_url(self.database_url, "mlflow")  # MLflow in the shared database
         return f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def optuna_storage(self) -> str | None:
+        """Where Optuna studies live: None (in memory) embedded; the shared database's "optuna" schema with
+        PostgreSQL, so several processes or machines can run trials of one study."""
+        if self.database_url and self.database_url.startswith(("postgresql:", "postgres:")):
+            from aiworks.pg import sqlalchemy_url
+
+            return sqlalchemy_url(self.database_url, "optuna")
+        return None
 
     @property
     def artifacts_dir(self) -> Path:

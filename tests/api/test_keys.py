@@ -44,13 +44,13 @@ def test_keys_cli_rejects_bad_workspace_name(tmp_path):
 
 def test_local_mode_only_on_loopback_without_keys(settings):
     assert "Local single-user mode" in auth_banner(settings)
-    local = TestClient(create_app(settings))
+    local = TestClient(create_app(settings), base_url="http://127.0.0.1")
     assert local.get("/api/session").json()["mode"] == "local"
     assert local.get("/api/workspaces").status_code == 200
 
     exposed = settings.model_copy(update={"host": "0.0.0.0"})
     assert "API keys required" in auth_banner(exposed)
-    remote = TestClient(create_app(exposed))
+    remote = TestClient(create_app(exposed), base_url="http://127.0.0.1")
     assert remote.get("/api/workspaces").status_code == 401
     assert remote.get("/api/session").json() == {
         "mode": "keys", "authenticated": False, "workspace": None, "max_upload_mb": settings.max_upload_mb}

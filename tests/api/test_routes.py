@@ -16,7 +16,7 @@ WS = "/api/workspaces/acme"
 
 @pytest.fixture
 def client(settings):
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
         assert c.post("/api/workspaces", json={"name": "acme"}).status_code == 201
         yield c
 

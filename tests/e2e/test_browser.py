@@ -93,6 +93,12 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
     outside: list[str] = []
     with running_server(settings) as url:
         page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+        # the server's CSP must not block anything the UI or its pdf.js worker does (Chromium logs each refusal)
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.add_init_script("document.addEventListener('securitypolicyviolation', (e) => "
+                             "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
+                             "e.blockedURI))")
         try:
             page.goto(url)
             page.get_by_text("Local single-user mode").wait_for()
@@ -120,6 +126,9 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
             highlighted = text_under_boxes(pdf, page.evaluate(DRAWN_BOXES))
             assert _squash(highlighted) == _squash(quote)
             assert outside == [], f"the UI reached beyond the local server: {outside}"
+            assert blocked == [], f"the CSP blocked part of the UI: {blocked}"
+            assert "frame-ancestors 'none'" in page.evaluate(
+                "async () => (await fetch('/')).headers.get('content-security-policy')")
         except BaseException:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shot = ARTIFACTS / f"{request.node.name}.png"

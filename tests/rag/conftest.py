@@ -64,8 +64,9 @@ def make_bad_files(folder: Path) -> dict[str, Path]:
     files["corrupt"] = folder / "corrupt.pdf"
     (folder / "empty.pdf").write_bytes(b"")
     files["empty"] = folder / "empty.pdf"
-    img = Image.new("RGB", (600, 200), "white")
-    ImageDraw.Draw(img).text((20, 80), "SCANNED CONTRACT PAGE", fill="black")
+    # a scanned page in which OCR finds no text (a photo: smooth shading and a filled shape)
+    img = Image.linear_gradient("L").resize((600, 200)).convert("RGB")
+    ImageDraw.Draw(img).ellipse((250, 50, 350, 150), fill=(90, 120, 90))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     pdf = FPDF()

@@ -7,6 +7,7 @@ import pytest
 
 from aiworks.providers.embedders import HashEmbedder
 from aiworks.rag.assistant import Assistant
+from aiworks.rag.chunk import is_heading
 from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_contract
 
 
@@ -67,9 +68,12 @@ def test_answers_cite_exact_offsets_and_pages(settings, contracts):
         assert not answer.abstained and answer.citations
         assert "[1]" in answer.answer
         _assert_citations_exact(a, answer)
-        # the hash embedder is crude, so the right clause must be among the cited ones (minilm: first; slow test)
-        right = [c for c in answer.citations if phrase in " ".join(c.quote.split())]
-        assert right and right[0].document == filename and right[0].page == 2
+        assert answer.citations[0].document == filename and answer.citations[0].page == 2
+        # The hash embedder is crude (stop words dominate its vectors), so the right clause must be among the
+        # answerer's three best sentences (MiniLM cites it first: slow test). Headings are never candidates.
+        best = a.answerer.candidates(question, a.retriever.retrieve(question, a.settings.top_k))[:3]
+        assert any(phrase in " ".join(c.text.split()) for c in best), (question, [c.text for c in best])
+        assert not any(is_heading(c.quote) for c in answer.citations)
         assert set(answer.timings_ms) == {"retrieve", "answer"}
 
 

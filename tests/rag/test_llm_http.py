@@ -112,9 +112,9 @@ def test_nothing_cited_survives_falls_back_to_extractive(settings, server, contr
 def test_http_error_falls_back_to_extractive(settings, server, contracts):
     a = _assistant(settings, server, "openai-compatible:m", contracts)
     server.status = 500
-    answer = a.ask("How much is the security deposit under the lease?")
+    answer = a.ask("What law governs the NDA?")  # one the hash embedder ranks right (see test_assistant)
     assert len(server.requests) == 1 and not answer.abstained
-    assert any("9,000" in c.quote for c in answer.citations)
+    assert any("Delaware" in c.quote for c in answer.citations)
 
 
 def test_anthropic_messages_api(settings, server, contracts):

@@ -106,7 +106,7 @@ def test_cli_predict_evaluate_monitor(trained, tmp_path):
 
 def test_http_predict_batch_raw_text_limits_and_metrics(trained):
     home, _, _ = trained
-    client = TestClient(create_app(Settings(home=home)))
+    client = TestClient(create_app(Settings(home=home)), base_url="http://127.0.0.1")
     import random
 
     rng = random.Random(9)
@@ -144,7 +144,7 @@ def test_http_predict_batch_raw_text_limits_and_metrics(trained):
 
 
 def test_http_without_model_is_503(tmp_path):
-    client = TestClient(create_app(Settings(home=tmp_path)))
+    client = TestClient(create_app(Settings(home=tmp_path)), base_url="http://127.0.0.1")
     r = client.post("/spam/predict", json={"text": "hello"})
     assert r.status_code == 503 and "spam train" in r.json()["detail"]
 

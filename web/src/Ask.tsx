@@ -48,8 +48,11 @@ export function Ask({ workspace, documents }: { workspace: string; documents: Do
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [selected, setSelected] = useState<Citation | null>(null);
+  const [only, setOnly] = useState<string[]>([]);  // document filter: [] = all documents (routed by the question)
 
-  useEffect(() => { setAnswer(""); setResult(null); setCitations([]); setSelected(null); }, [workspace]);
+  useEffect(() => { setAnswer(""); setResult(null); setCitations([]); setSelected(null); setOnly([]); }, [workspace]);
+  // a removed document leaves the filter
+  useEffect(() => { setOnly((o) => o.filter((id) => documents.some((d) => d.id === id))); }, [documents]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -61,7 +64,7 @@ export function Ask({ workspace, documents }: { workspace: string; documents: Do
         onCitations: setCitations,
         onDone: (a) => { setResult(a); setAnswer(a.answer); setCitations(a.citations); },
         onError: setError,
-      });
+      }, only);
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -81,6 +84,20 @@ export function Ask({ workspace, documents }: { workspace: string; documents: Do
                  placeholder="e.g. What is the notice period for termination?" autoComplete="off" />
           <button type="submit" disabled={busy || !question.trim()}>{busy ? "Answering…" : "Ask"}</button>
         </form>
+        {documents.length > 1 && (
+          <div className="doc-picker">
+            <label htmlFor="ask-docs">Search in</label>
+            <select id="ask-docs" multiple size={Math.min(4, documents.length)} value={only}
+                    data-testid="doc-picker" aria-describedby="ask-docs-help"
+                    onChange={(e) => setOnly([...e.target.selectedOptions].map((o) => o.value))}>
+              {documents.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            </select>
+            <span id="ask-docs-help" className="muted">
+              {only.length ? `${only.length} of ${documents.length} documents` : "all documents"}
+              {only.length > 0 && <button type="button" className="link" onClick={() => setOnly([])}>all</button>}
+            </span>
+          </div>
+        )}
         {error && <p className="error" role="alert">{error}</p>}
         {(answer || busy) && (
           <div aria-live="polite" aria-busy={busy}>

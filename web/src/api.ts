@@ -109,11 +109,12 @@ export interface StreamHandlers {
 }
 
 /** POST + server-sent events (EventSource cannot POST, so the stream is parsed by hand). */
-export async function askStream(w: string, question: string, h: StreamHandlers): Promise<void> {
+export async function askStream(w: string, question: string, h: StreamHandlers,
+                                documentIds: string[] = []): Promise<void> {
   const res = await fetch(`${ws(w)}/ask/stream`, {
     method: "POST",
     headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-    body: JSON.stringify({ question }),
+    body: JSON.stringify(documentIds.length ? { question, document_ids: documentIds } : { question }),
   });
   if (!res.ok || !res.body) {
     let detail = res.statusText;

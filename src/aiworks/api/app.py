@@ -31,4 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     if (STATIC_DIR / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="ui")
+    from aiworks.api.middleware import SecurityMiddleware
+
+    # Host/Origin checks, auth and size limits before any body is read; security headers on every response.
+    app.add_middleware(SecurityMiddleware, settings=settings)
     return app

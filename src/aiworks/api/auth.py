@@ -147,10 +147,15 @@ def auth_banner(settings: Settings) -> str:
 
 
 def token_of(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
+    return token_of_headers(request.headers)
+
+
+def token_of_headers(headers) -> str | None:
+    """The key from ``Authorization: Bearer`` or ``X-API-Key`` (lower-case names in a plain dict work too)."""
+    auth = headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip() or None
-    return request.headers.get("x-api-key") or None
+    return headers.get("x-api-key") or None
 
 
 # Declared as security schemes so /docs offers "Authorize"; the check itself is ours (auto_error=False).

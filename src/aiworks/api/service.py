@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, BinaryIO
 
-from aiworks.api.jobs import JobManager
+from aiworks.api.jobs import JobRunner, stage_file, sweep_orphans
 from aiworks.api.uploads import UploadError, check_upload
 from aiworks.api.workspaces import WorkspacePool
+from aiworks.jobs import JobQueue, JobRecord, open_queue
 from aiworks.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 class AssistantService:
-    def __init__(self, settings: Settings, pool: WorkspacePool | None = None, jobs: JobManager | None = None):
+    def __init__(self, settings: Settings, pool: WorkspacePool | None = None, queue: JobQueue | None = None,
+                 run_jobs: bool = True):
         self.settings = settings
         self.pool = pool or WorkspacePool(settings)
-        self.jobs = jobs or JobManager()
+        self.queue = queue or open_queue(settings)
+        self.runner = JobRunner(self.queue, self._run_job, lease_s=settings.job_lease_s) if run_jobs else None
+        if self.runner is not None:
+            self.runner.start()
+            threading.Thread(target=self._sweep, name="uploads-sweep", daemon=True).start()
+
+    def _sweep(self) -> None:
+        for workspace in self.pool.names():
+            try:
+                sweep_orphans(self.queue, workspace, self.settings.workspace_dir(workspace) / "uploads")
+            except Exception:  # noqa: BLE001 - housekeeping only
+                log.exception("sweeping staged uploads of %s failed", workspace)
 
     # ---- uploads -------------------------------------------------------------------------------------------
     def upload(self, workspace: str, stream: BinaryIO, filename: str | None) -> dict:
-        """Validate one file and queue its ingestion; every problem is returned, not raised."""
+        """Validate one file, stage it and queue its ingestion durably; every problem is returned, not raised."""
         name = filename or "upload"
         try:
             checked = check_upload(stream, filename, self.settings.max_upload_mb * (1 << 20))
@@ -36,25 +52,22 @@ class AssistantService:
             if doc.sha256 == checked.sha256:
                 return {**base, "status": "duplicate", "document_id": doc.id,
                         "error": f"same content as '{doc.name}', already ingested"}
-        if (pending := self.jobs.pending_hash(workspace, checked.sha256)) is not None:
+        if (pending := self.queue.pending_hash(workspace, checked.sha256)) is not None:
             return {**base, "status": "duplicate", "job_id": pending.id,
                     "error": f"same content as '{pending.filename}', already being ingested"}
-
-        # Staged under a safe, hash-prefixed name; the assistant keeps its own copy, so the staged file is
-        # deleted once the job ends, whatever its outcome.
-        path = self.pool.uploads_dir(workspace) / checked.stored_name
-        path.write_bytes(checked.data)
-        lock = self.pool.lock(workspace)
-
-        def work(progress):
-            try:
-                with lock:
-                    return assistant.ingest_file(path, name=checked.ingest_name, progress=progress)
-            finally:
-                path.unlink(missing_ok=True)
-
-        job = self.jobs.submit(workspace, checked.display_name, checked.sha256, work)
+        # Staged under a safe, hash-prefixed, unique name (fsynced) BEFORE the job is committed: the 202 below
+        # means both exist. The assistant keeps its own copy; the runner deletes the staged file at the end.
+        path = stage_file(self.pool.uploads_dir(workspace), f"{secrets.token_hex(4)}_{checked.stored_name}",
+                          checked.data)
+        job = self.queue.enqueue(workspace, checked.display_name, checked.sha256, str(path), checked.ingest_name)
+        if self.runner is not None:
+            self.runner.wake()
         return {**base, "status": "queued", "job_id": job.id}
+
+    def _run_job(self, job: JobRecord, progress) -> object:
+        assistant = self.pool.assistant(job.workspace)
+        with self.pool.lock(job.workspace):
+            return assistant.ingest_file(Path(job.staged_path), name=job.ingest_name, progress=progress)
 
     def remove(self, workspace: str, document_id: str) -> bool:
         assistant = self.pool.assistant(workspace)
@@ -62,9 +75,9 @@ class AssistantService:
             return assistant.remove(document_id)
 
     # ---- answers -------------------------------------------------------------------------------------------
-    def ask(self, workspace: str, question: str, k: int | None) -> dict:
+    def ask(self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None) -> dict:
         assistant = self.pool.assistant(workspace)
-        answer = assistant.ask(question, k=k)
+        answer = assistant.ask(question, k=k, document_ids=document_ids)
         payload = answer.to_json()
         for citation in payload["citations"]:
             citation["highlights"] = self._highlights(assistant, citation)
@@ -78,7 +91,8 @@ class AssistantService:
             return []
         return [asdict(b) for b in boxes]
 
-    def ask_events(self, workspace: str, question: str, k: int | None) -> Iterator[str]:
+    def ask_events(self, workspace: str, question: str, k: int | None,
+                   document_ids: list[str] | None = None) -> Iterator[str]:
         """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
 
         The extractive answerer produces the whole answer at once, so the deltas are cut from it; a generative
@@ -86,7 +100,7 @@ class AssistantService:
         """
         yield _sse("status", {"stage": "retrieving"})
         try:
-            payload = self.ask(workspace, question, k)
+            payload = self.ask(workspace, question, k, document_ids)
         except Exception as exc:  # noqa: BLE001 - the stream has already started (200); report in-band
             log.exception("ask failed")
             yield _sse("error", {"detail": f"{type(exc).__name__}: {exc}"})

@@ -70,6 +70,13 @@ def sniff(data: bytes, filename: str) -> str:
     if b"%PDF-" in data[:1024]:  # the PDF spec allows the header anywhere in the first 1 KiB
         return "pdf"
     if data[:4] == b"PK\x03\x04":
+        from aiworks.rag.archive import check_archive
+        from aiworks.rag.parse import ParseError
+
+        try:
+            check_archive(data)  # member count, sizes and ratios from the directory, before anything inflates
+        except ParseError as exc:
+            raise UploadError(str(exc)) from None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 if "word/document.xml" in zf.namelist():
@@ -77,16 +84,13 @@ def sniff(data: bytes, filename: str) -> str:
         except zipfile.BadZipFile:
             raise UploadError("corrupt zip/DOCX file") from None
         raise UploadError("zip archive is not a Word (.docx) document")
-    head = data[:65536]
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # a multi-byte character cut at the 64 KiB boundary is fine; anything earlier is binary
-            if exc.start < len(head) - 4:
-                raise UploadError("unsupported file type (binary, not PDF/DOCX/text)") from None
-        return "md" if filename.lower().endswith((".md", ".markdown")) else "txt"
-    raise UploadError("unsupported file type (binary, not PDF/DOCX/text)")
+    from aiworks.rag.parse import ParseError, decode_text
+
+    try:  # the same decoder (and message) as the CLI's parser: Latin-1, Shift-JIS, UTF-16 ... are text
+        decode_text(data)
+    except ParseError as exc:
+        raise UploadError(str(exc)) from None
+    return "md" if filename.lower().endswith((".md", ".markdown")) else "txt"
 
 
 def display_name(raw: str | None) -> str:

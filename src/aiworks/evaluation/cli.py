@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 eval_app = typer.Typer(help="Measure the assistant (LegalBench-RAG retrieval) and train its ranker.",
                        no_args_is_help=True)
 
-CONFIGS = ("auto", "dense", "bm25", "hybrid", "routed", "ranker", "bm25-routed", "bm25-ranker", "adaptive", "table")
-NAMES = {"dense": "dense only", "bm25": "BM25 only", "hybrid": "hybrid", "routed": "hybrid + routing",
-         "ranker": "hybrid + routing + learned ranker", "bm25-routed": "BM25 + routing",
-         "bm25-ranker": "BM25 + routing + learned ranker", "adaptive": "adaptive: routing + (learned ranker or hybrid)"}
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +37,13 @@ class _Bar:
 
     def __init__(self, quiet: bool) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=Console(stderr=True), disable=quiet, transient=True)
@@ -89,66 +90,63 @@ def retrieval(
     benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder (corpus/, benchmarks/, mini/)"),
     subset: str = typer.Option("mini", "--subset", help="mini (the paper's protocol) or full (all 714 docs)"),
     k: str = typer.Option("1,2,4,8,16,32,64", "--k", help="Cut-offs, comma-separated"),
-    datasets: Optional[str] = typer.Option(None, "--datasets", help="e.g. privacy_qa,maud (default: all)"),
-    config: str = typer.Option("auto", "--config", help="auto (= adaptive when a ranker is "
-                               "registered, else routed), dense, bm25, hybrid, routed, ranker, bm25-routed, "
-                               "bm25-ranker, adaptive, or table"),
-    chunk_words: Optional[int] = typer.Option(None, "--chunk-words", help="Default: the ranker's, else 80"),
-    overlap_words: Optional[int] = typer.Option(None, "--overlap-words"),
-    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedder spec (default: settings)"),
+    datasets: str | None = typer.Option(None, "--datasets", help="e.g. privacy_qa,maud (default: all)"),
+    chunk_words: int | None = typer.Option(None, "--chunk-words", help="Default: the assistant's setting"),
+    overlap_words: int | None = typer.Option(None, "--overlap-words", help="Default: the assistant's setting"),
+    embedder: str | None = typer.Option(None, "--embedder", help="Embedder spec (default: settings)"),
+    fresh: bool = typer.Option(False, "--fresh", help="Re-ingest into an empty workspace (the cache still applies)"),
+    track: bool = typer.Option(True, "--track/--no-track", help="Record the run in MLflow"),
     as_json: bool = typer.Option(False, "--json", help="Print the result JSON on stdout"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON here"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Also write the JSON here"),
 ) -> None:
-    """Character-level precision@k / recall@k of the assistant's retrieval on LegalBench-RAG."""
+    """Character-level precision@k / recall@k of what the assistant retrieves and cites on LegalBench-RAG.
+
+    The corpus is ingested through the assistant's own ingestion into a workspace under the home
+    (``legalbench-<subset>-...``); embeddings are cached by content, so re-runs are fast."""
     from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError, parse_datasets
     from aiworks.evaluation.metrics import MERGE_NOTE
-    from aiworks.evaluation.pipeline import PipelineConfig, standard_configs
-    from aiworks.evaluation.service import build, load_benchmark, routing_accuracy, run_config
-    from aiworks.rag.ltr import load_registered
+    from aiworks.evaluation.service import (
+        ingest_corpus,
+        load_benchmark,
+        routing_accuracy,
+        run,
+    )
+    from aiworks.evaluation.service import track as track_run
 
     settings = settings_of(ctx)
+    update = {key: v for key, v in (("chunk_words", chunk_words), ("chunk_overlap_words", overlap_words))
+              if v is not None}
+    settings = settings.model_copy(update=update) if update else settings
     ks = _ks(k)
-    if config not in CONFIGS:
-        _fail(f"--config must be one of {', '.join(CONFIGS)}")
     if subset not in ("mini", "full"):
         _fail("--subset must be mini or full")
     try:
         names = parse_datasets(datasets)
         queries, files = load_benchmark(benchmark, subset, names)
+        with _Bar(quiet=False) as bar:
+            corpus = ingest_corpus(settings, benchmark, files, f"legalbench-{subset}", embedder, fresh, bar)
+            results = run(corpus, queries, ks, subset, bar)
     except BenchmarkError as exc:
         _fail(str(exc))
-    ranker = load_registered(settings) if config in ("auto", "ranker", "bm25-ranker", "adaptive", "table") else None
-    if config in ("ranker", "bm25-ranker", "adaptive") and ranker is None:
-        _fail("no learned ranker registered yet: run `aiworks eval train-ranker --benchmark ...` first")
-    tuned = dict(getattr(ranker, "pipeline_", {})) if ranker is not None else {}
-    cw = chunk_words or tuned.pop("chunk_words", 80)
-    ow = overlap_words if overlap_words is not None else tuned.pop("overlap_words", 0)
-    tuned.pop("chunk_words", None), tuned.pop("overlap_words", None), tuned.pop("embedder", None)
-    if ranker is not None and (cw, ow) != (ranker.pipeline_["chunk_words"], ranker.pipeline_["overlap_words"]):
-        typer.secho("warning: chunking differs from the ranker's training chunking", fg="yellow", err=True)
-    rows = standard_configs(ranker is not None, **tuned)
-    by_name = {c.name: c for c in rows}
-    auto = by_name.get(NAMES["adaptive"], rows[-1])
-    pick = rows if config == "table" else [auto] if config == "auto" else [by_name[NAMES[config]]]
-    # Whole-index dense search needs every chunk embedded up front; routed configurations embed lazily.
-    dense = any(c.mode in ("dense", "hybrid") and not c.route_top for c in pick)
-    results = []
-    with _Bar(quiet=False) as bar:
-        built = build(settings, benchmark, files, cw, ow, embedder, dense=dense, progress=bar)
-        for cfg in pick:
-            results.append((cfg.name, run_config(settings, built, cfg, queries, ks, subset, ranker=ranker,
-                                                 progress=bar)))
-    routing = routing_accuracy(built.router, queries)
-    _print_table(results, ks)
-    typer.secho(f"documents {len(files)}, chunks {built.index.chunks_.__len__()}, index {built.seconds:.1f}s, "
-                f"routing top-1 accuracy {100 * routing['ALL']:.1f}%", err=True)
-    main = results[-1][1]
+    routing = routing_accuracy(corpus, queries)
+    _print_table(list(results.items()), ks)
+    typer.secho(f"documents {len(files)}, chunks {corpus.chunks}, ingest {corpus.seconds:.1f}s "
+                f"(embedded {corpus.embedded}, cached {corpus.cached}), "
+                f"routed to the gold document {100 * routing['ALL']:.1f}%", err=True)
+    main = results["cited"]
     payload = main.to_json()
+    extra = {"note": MERGE_NOTE, "routing_exact": routing, "documents": len(files), "workspace":
+             corpus.assistant.workspace, "embedder": corpus.assistant.embedder.name,
+             "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words,
+             "embedded": corpus.embedded, "cached": corpus.cached, "headline": "cited",
+             "rankings": {n: r.to_json() for n, r in results.items()}}
+    if track:
+        params = {"subset": subset, "queries": len(queries), "embedder": extra["embedder"],
+                  "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words}
+        for name, res in results.items():
+            extra.setdefault("mlflow_run_ids", {})[name] = track_run(settings, name, res, params)
     if output:
-        extra = {"note": MERGE_NOTE, "routing_top1": routing, "documents": len(files), "chunk_words": cw,
-                 "overlap_words": ow, "configurations": {n: r.to_json() | {"config": r.extra["config"]}
-                                                          for n, r in results}}
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(payload | {"details": extra}, indent=2))
     if as_json:
@@ -159,15 +157,14 @@ def retrieval(
 def train_ranker_cmd(
     ctx: typer.Context,
     benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
-    trials: int = typer.Option(12, "--trials", help="Optuna trials on the training split"),
-    maud_docs: int = typer.Option(10, "--maud-docs", help="MAUD training documents to index (embedding budget)"),
-    contractnli_docs: int = typer.Option(77, "--contractnli-docs", help="ContractNLI training documents to index"),
-    chunk_words: int = typer.Option(80, "--chunk-words"),
-    overlap_words: int = typer.Option(0, "--overlap-words"),
-    embedder: Optional[str] = typer.Option(None, "--embedder"),
+    trials: int = typer.Option(6, "--trials", help="Optuna trials on the training split"),
+    maud_docs: int = typer.Option(6, "--maud-docs", help="MAUD training documents to ingest (embedding budget)"),
+    contractnli_docs: int = typer.Option(77, "--contractnli-docs", help="ContractNLI training documents to ingest"),
+    embedder: str | None = typer.Option(None, "--embedder"),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
-    """Train + tune the learned ranker on document-disjoint training queries; register it as legal-ranker."""
+    """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
+    the assistant's chunking); register it as legal-ranker and remember it in <home>/ranker.json."""
     from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
@@ -177,11 +174,38 @@ def train_ranker_cmd(
         _fail("--trials must be at least 1")
     try:
         with _Bar(quiet=False) as bar:
-            report = train_ranker(settings, benchmark, ("contractnli", "maud"), chunk_words, overlap_words,
+            report = train_ranker(settings, benchmark, ("contractnli", "maud"),
                                   {"maud": maud_docs, "contractnli": contractnli_docs}, trials, embedder, seed=seed,
                                   progress=bar)
     except (BenchmarkError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(json.dumps({"registered": "legal-ranker", "version": report.version,
+                           "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words,
                            "valid_objective": report.valid_score, "best_params": report.best_params,
                            "train_queries": report.train_queries, "train_documents": report.sampled}, indent=2))
+
+
+@eval_app.command("tune-fusion")
+def tune_fusion_cmd(
+    ctx: typer.Context,
+    benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
+    trials: int = typer.Option(12, "--trials", help="Optuna trials on the training split"),
+    maud_docs: int = typer.Option(6, "--maud-docs"),
+    contractnli_docs: int = typer.Option(77, "--contractnli-docs"),
+    embedder: str | None = typer.Option(None, "--embedder"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;
+    prints the default's and the best objective (macro (P@1 + R@32) / 2)."""
+    from aiworks.cli_support import settings_of
+    from aiworks.evaluation.dataset import BenchmarkError
+    from aiworks.evaluation.tune import tune_fusion
+
+    settings = settings_of(ctx)
+    try:
+        with _Bar(quiet=False) as bar:
+            report = tune_fusion(settings, benchmark, trials, {"maud": maud_docs, "contractnli": contractnli_docs},
+                                 embedder, seed, bar)
+    except (BenchmarkError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(report, indent=2))

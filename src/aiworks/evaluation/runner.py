@@ -1,4 +1,4 @@
-"""Score a Searcher on LegalBench-RAG queries and shape the stable ``--json`` result."""
+"""Score a search function (query, k) → ranked spans on LegalBench-RAG queries; the stable ``--json`` shape."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class EvalResult:
         }
 
 
-def evaluate(search: Callable[[str, int], list], queries: Sequence[Query], ks: Sequence[int], subset: str,
+def evaluate(search: Callable[[str, int], list[Span]], queries: Sequence[Query], ks: Sequence[int], subset: str,
              chunks: int, index_seconds: float, progress: Callable[[int], None] | None = None) -> EvalResult:
     """Run every query once at max(ks), score the top-k prefix at each k; per-dataset means, ALL = macro mean."""
     kmax = max(ks)
@@ -43,9 +43,8 @@ def evaluate(search: Callable[[str, int], list], queries: Sequence[Query], ks: S
     latencies: list[float] = []
     for i, q in enumerate(queries):
         t0 = time.perf_counter()
-        hits = search(q.text, kmax)
+        spans = search(q.text, kmax)
         latencies.append((time.perf_counter() - t0) * 1000)
-        spans = [Span(h.chunk.document_id, h.chunk.start, h.chunk.end) for h in hits]
         for k, pr in at_ks(spans, q.gold, ks).items():
             per[q.dataset][k].append((pr.precision, pr.recall))
         if progress:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aiworks.evaluation.dataset import Query, Span
+from aiworks.evaluation.dataset import Query
 from aiworks.evaluation.metrics import merge_spans
 from aiworks.rag.ltr import Exemplar, ExemplarMemory, features, question_part
 from aiworks.rag.types import Hit

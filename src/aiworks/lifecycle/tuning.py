@@ -29,8 +29,13 @@ def tune(
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    storage = settings.optuna_storage  # shared database: processes given one study_name share its trials
     study = optuna.create_study(
-        direction=direction, sampler=optuna.samplers.TPESampler(seed=seed), study_name=study_name
+        direction=direction,
+        sampler=optuna.samplers.TPESampler(seed=seed),
+        study_name=study_name,
+        storage=storage,
+        load_if_exists=storage is not None,
     )
 
     def tracked(trial):

@@ -19,7 +19,7 @@ import numpy as np
 
 from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.chunk import is_heading, sentence_spans
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
 from aiworks.rag.types import Citation, Hit
 
@@ -54,6 +54,7 @@ class Candidate:
     start: int  # document offsets
     end: int
     text: str
+    context: str = ""  # the sentence's chunk context (heading path, table column headers), when stored
     lexical: float = 0.0
     dense: float = 0.0
     score: float = 0.0
@@ -70,8 +71,9 @@ def _abstain() -> Drafted:
     return Drafted(NOT_FOUND, [], True)
 
 
-# document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)), or None if unknown
-SentenceLookup = Callable[[str], "tuple[np.ndarray, np.ndarray] | None"]
+# document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)[, their chunk contexts (n,)]),
+# or None if unknown
+SentenceLookup = Callable[[str], "tuple[np.ndarray, ...] | None"]
 
 
 class ExtractiveAnswerer:
@@ -93,23 +95,26 @@ class ExtractiveAnswerer:
             c = hit.chunk
             known = self.sentences(c.document_id) if self.sentences else None
             if known is not None:
-                spans, vecs = known
+                spans, vecs = known[0], known[1]
+                ctxs = known[2] if len(known) > 2 else None
                 inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
-                local = [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j]) for j in inside]
+                local = [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j],
+                          str(ctxs[j]) if ctxs is not None else "") for j in inside]
             else:
-                local = [(s, e, None) for s, e, _ in sentence_spans(c.text)]
-            for s, e, vec in local:
+                local = [(s, e, None, "") for s, e, _ in sentence_spans(c.text)]
+            for s, e, vec, ctx in local:
                 key = (c.document_id, c.start + s)
-                if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]):
+                if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]) or is_heading(c.text[s:e]):
                     continue
                 seen.add(key)
-                cands.append(Candidate(hit, rank, c.start + s, c.start + e, c.text[s:e]))
+                cands.append(Candidate(hit, rank, c.start + s, c.start + e, c.text[s:e], ctx))
                 if vec is not None:
                     stored[key] = vec
         if not cands:
             return []
         q_terms = set(terms(question))
-        sent_terms = [set(terms(c.text)) for c in cands]
+        # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000")
+        sent_terms = [set(terms(c.text + ("\n" + c.context if "|" in c.text else ""))) for c in cands]
         n = len(cands)
         weights = {t: math.log((n + 1) / (0.5 + sum(t in st for st in sent_terms))) + 1.0 for t in q_terms}
         total = sum(weights.values()) or 1.0

@@ -7,24 +7,31 @@ once, for different workspaces or the same one (writes to a workspace are serial
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
-from aiworks.rag.catalog import Catalog
+from aiworks.rag.backends import open_backends
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
-from aiworks.rag.rank import candidate_pool, load_ranker
-from aiworks.rag.retrieve import HybridRetriever
-from aiworks.rag.stores import open_store
+from aiworks.rag.rank import (
+    PassThroughRanker,
+    RankerMismatch,
+    candidate_pool,
+    load_ranker,
+)
+from aiworks.rag.retrieve import HybridRetriever, Retrieval
+from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
 from aiworks.settings import Settings
 
 Progress = Callable[[str, float], None]
@@ -48,7 +55,8 @@ def _parse_worker():
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=die_with_parent, initargs=(os.getpid(),))
             # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
             atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
         return _WORKER
@@ -77,18 +85,63 @@ class Assistant:
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
         self.llm = llm or load_llm(settings)
-        self.catalog = Catalog(self.root / "catalog.sqlite")
-        self.store = open_store(self.root / "lance", self.embedder.dim)
+        self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
         self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
                                settings.chunk_words, settings.chunk_overlap_words)
         self.retriever = HybridRetriever(self.store, self.embedder)
-        self.ranker = load_ranker(settings)
+        self.router = WorkspaceRouter(self.catalog.all, self._opening)
+        self.warnings: list[str] = []  # said with every answer (e.g. a refused ranker)
+        try:
+            self.ranker = load_ranker(settings, settings.chunk_words, settings.chunk_overlap_words)
+        except RankerMismatch as exc:
+            self.ranker = PassThroughRanker()
+            self.warnings.append(str(exc))
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
+        # one writer per workspace across processes; an index build cut short by a crash is redone on open
+        self.write_lock = WorkspaceLock(self.root)
+        self._dirty = IndexDirty(self.root)
+        if self._dirty.is_set():
+            with self.write_lock.try_hold() as mine:  # busy: a live writer will finish (or the next one repairs)
+                if mine and self._dirty.is_set():
+                    self._repair()
+
+    def _begin_writes(self) -> bool:
+        """Under the write lock: repair what a crashed writer left, then mark the workspace as being written."""
+        crashed = self._dirty.is_set()
+        if crashed:
+            self._repair()
+        self._dirty.mark()
+        return crashed
+
+    def _finish_writes(self, changed: bool) -> None:
+        """Bring the store's indexes up to date after a write, then clear the mark."""
+        if changed:
+            self.store.optimize()
+        self._dirty.clear()
+
+    def _repair(self) -> None:
+        """A writer died mid-write (kill -9): drop chunks committed without their catalog row (the kill fell
+        between the two commits) and version folders no catalog row points to, then rebuild the indexes."""
+        from aiworks.rag.wslock import reconcile
+
+        reconcile(self.catalog, self.store, self.root / "docs")
+        self.store.optimize()
+        self._dirty.clear()
 
     # ------------------------------------------------------------ ingestion
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> list[FileReport]:
-        """Files or folders. One report per file; a bad file never stops the batch."""
+        """Files or folders. One report per file; a bad file never stops the batch. Holds the workspace's
+        write lock for the batch (a second process waits, then finds the files unchanged)."""
+        with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
+            self._begin_writes()
+            reports = self._ingest(paths, progress)
+            self._finish_writes(any(r.status in ("ingested", "replaced") for r in reports))
+        if progress:
+            progress("done", 1.0)
+        return reports
+
+    def _ingest(self, paths: list[Path], progress: Progress | None) -> list[FileReport]:
         files, clashes = _split_name_clashes(expand_paths(paths))
 
         def sub(i: int):
@@ -122,40 +175,78 @@ class Assistant:
                 nxt = futures.get(i + 1)
                 if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
                     flush()
-        reports = [r for r in slots if r is not None] + clashes
-        if any(r.status in ("ingested", "replaced") for r in reports):
-            self.store.optimize()
-        if progress:
-            progress("done", 1.0)
-        return reports
+        return [r for r in slots if r is not None] + clashes
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
-        report = self.indexer.ingest_file(Path(path), name, progress)
-        if report.status in ("ingested", "replaced"):
-            self.store.optimize()
+        with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
+            self._begin_writes()
+            report = self.indexer.ingest_file(Path(path), name, progress)
+            self._finish_writes(report.status in ("ingested", "replaced"))
         return report
 
     def remove(self, document_id: str) -> bool:
-        return self.indexer.remove(document_id)
+        with self.write_lock.hold():
+            return self.indexer.remove(document_id)
 
     # ------------------------------------------------------------ questions
-    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+    def search(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Retrieval:
+        """The retrieval stages of ``ask``: route (or the caller's document filter) → hybrid search → rank.
+        ``document_ids`` accepts ids or names (``resolve_documents``); several documents are each searched."""
         question = question.strip()
         if not question:
             raise ValueError("empty question")
         k = k or self.settings.top_k
-        t0 = time.perf_counter()
-        retrieval = self.retriever.search(question, candidate_pool(self.ranker, k), document_ids)
-        hits = self.ranker.rerank(question, retrieval.hits)[:k]
-        t1 = time.perf_counter()
-        drafted = self.answerer.answer(question, hits, retrieval.query_vector)
-        t2 = time.perf_counter()
-        return Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
-                      citations=drafted.citations,
-                      timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+        route = self.router.route(question)
+        ids = self.resolve_documents(document_ids) if document_ids else route.document_ids
+        # a few documents are each searched (none crowds the others out); many are one filtered search
+        retrieval = self.retriever.search(route.query, candidate_pool(self.ranker, k), ids or None,
+                                          each=len(ids) <= MAX_ROUTED)
+        retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
+        retrieval.routed = list(ids)
+        return retrieval
 
-    def _sentences(self, document_id: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Sentence spans + vectors stored at ingest, cached per document version."""
+    def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        retrieval = self.search(question, k, document_ids)
+        question = question.strip()
+        t1 = time.perf_counter()
+        drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
+        t2 = time.perf_counter()
+        answer = Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
+                        citations=drafted.citations,
+                        timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+        answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
+        return answer
+
+    def resolve_documents(self, refs: list[str]) -> list[str]:
+        """Document ids for ``refs`` (ids or exact names, case-insensitive); unknown ones are a clear error."""
+        docs = self.catalog.all()
+        by_id = {d.id: d.id for d in docs}
+        by_name: dict[str, list[str]] = {}
+        for d in docs:
+            by_name.setdefault(d.name.lower(), []).append(d.id)
+        out, unknown = [], []
+        for ref in refs:
+            hit = by_id.get(ref) or (by_name.get(ref.strip().lower()) or [None])[0]
+            if hit is None:
+                unknown.append(ref)
+            elif hit not in out:
+                out.append(hit)
+        if unknown:
+            known = ", ".join(d.name for d in docs[:20]) or "none"
+            raise ValueError(f"unknown document(s) {', '.join(map(repr, unknown))} in workspace "
+                             f"{self.workspace!r}; known documents: {known}")
+        return out
+
+    def _opening(self, document_id: str, chars: int = 2000) -> str:
+        try:
+            with open(self._version_dir(document_id) / "text.txt", "rb") as f:
+                return f.read(chars * 4).decode("utf-8", errors="ignore")[:chars]
+        except (KeyError, OSError):
+            return ""
+
+    def _sentences(self, document_id: str) -> tuple[np.ndarray, ...] | None:
+        """Sentence spans + vectors (+ chunk contexts) stored at ingest, cached per document version."""
         version = self.catalog.version_dir(document_id)
         cached = self._sentence_cache.get(document_id)
         if cached is not None and cached[0] == version:
@@ -163,8 +254,8 @@ class Assistant:
         value = None
         path = self.indexer.docs_dir(document_id) / str(version) / "sentences.npz"
         if version is not None and path.exists():
-            with np.load(path) as data:
-                value = (data["spans"], data["vectors"])
+            with np.load(path) as data:  # + each sentence's chunk context, in documents indexed since it was added
+                value = (data["spans"], data["vectors"]) + ((data["contexts"],) if "contexts" in data else ())
         if len(self._sentence_cache) > 512:
             self._sentence_cache.clear()
         self._sentence_cache[document_id] = (version, value)

@@ -1,4 +1,7 @@
-"""Per-workspace document catalog (SQLite): what is indexed, its content hash and where its files live.
+"""Per-workspace document catalog: what is indexed, its content hash and where its files live.
+
+``DocumentCatalog`` is the protocol; ``Catalog`` (SQLite, one file per workspace) is the embedded default and
+``aiworks.rag.catalog_pg.PgCatalog`` the shared one (selected by ``AIWORKS_DATABASE_URL``).
 
 SQLite gives us transactions: a document's row is written in the same critical section as its chunks and
 rolled back if the chunk write fails, so the catalog never lists a half-ingested document.
@@ -7,10 +10,11 @@ rolled back if the chunk write fails, so the catalog never lists a half-ingested
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import astuple
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Protocol, runtime_checkable
 
 from aiworks.rag.types import DocumentInfo
 
@@ -22,6 +26,25 @@ CREATE TABLE IF NOT EXISTS documents (
 )
 """
 _FIELDS = "id, name, sha256, kind, pages, chunks, chars, ingested_at"
+
+
+@runtime_checkable
+class DocumentCatalog(Protocol):
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A write transaction; ``put``/``drop`` take its handle. Chunk writes made inside it commit or roll
+        back with it where the backend can (PostgreSQL: one transaction; embedded: the store commit comes
+        first and a failure rolls the catalog row back)."""
+        ...
+
+    def put(self, con: Any, info: DocumentInfo, version_dir: str) -> None: ...
+
+    def drop(self, con: Any, document_id: str) -> None: ...
+
+    def get(self, document_id: str) -> DocumentInfo | None: ...
+
+    def version_dir(self, document_id: str) -> str | None: ...
+
+    def all(self) -> list[DocumentInfo]: ...
 
 
 class Catalog:

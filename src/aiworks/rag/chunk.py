@@ -1,12 +1,20 @@
 """Document text → ``Chunk`` spans: exact slices of the text, packed from whole sentences, preferring
 paragraph boundaries, never crossing a page, sized for all-MiniLM-L6-v2 (256 word pieces ≈ 180 words).
+
+Structure the parsers leave in the text is used, never rewritten:
+- page furniture (``ParsedDocument.boilerplate``) is skipped: never a chunk, never quoted;
+- a heading line ("16. Governing Law and Disputes") is a unit of its own, never glued onto the sentence after
+  it; it is not chunked itself but becomes the ``context`` of its section's chunks (with its parents);
+- each table row (``a | b`` lines, see ``rag/tables.py``) is its own chunk whose context pairs the column
+  headers with its cells; the header row lives only in that context.
 """
 
 from __future__ import annotations
 
 import re
 
-from aiworks.rag.types import Chunk, Page
+from aiworks.rag import tables
+from aiworks.rag.types import Chunk, Page, ParsedDocument
 
 _PARAGRAPH = re.compile(r"\n[ \t\f]*\n\s*")  # blank line; the page separator "\n\f\n" matches too
 _SENTENCE_END = re.compile(r"[.!?;][\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Z0-9])")
@@ -17,6 +25,47 @@ _ABBREVIATIONS = {
     "dr", "prof", "vs", "v", "e.g", "i.e", "etc", "u.s", "u.k", "approx", "jan", "feb", "mar", "apr", "jun",
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "pp", "p", "plc", "gmbh", "s.a", "n.a", "cf", "al",
 }
+_NUMBERED = re.compile(r"^(?:(?:section|article|clause|schedule|exhibit|annex|appendix|part)\s+)?"
+                       r"(\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.)(?:\s+[-\u2013\u2014:]?\s*|$)", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+\S")
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "&"}
+
+
+def is_heading(text: str) -> bool:
+    """True for a title or section heading standing alone: "16. Governing Law and Disputes", "ARTICLE V",
+    "## Fees", "SOFTWARE LICENSE AGREEMENT", "Governing Law". Used by the chunker (headings become context) and
+    by the extractive answerer (a heading is never an answer on its own)."""
+    line = " ".join(text.split())
+    if not line or "\n" in text.strip() or "|" in line or len(line) > 100 or len(line.split()) > 14:
+        return False
+    if _MD_HEADING.match(line):
+        return True
+    if line[-1] in ",;" or (line[-1] in ".:" and not _NUMBERED.fullmatch(line + " ")):
+        return False
+    m = _NUMBERED.match(line)
+    rest = line[m.end():] if m else line
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", rest)]
+    if not words:
+        return bool(m) and bool(re.match(r"(?i)(section|article|clause|schedule|exhibit|annex|appendix|part)\b",
+                                         line))
+    if all(w.isupper() for w in words if len(w) > 1) and any(len(w) > 1 for w in words):
+        return True  # ALL CAPS
+    significant = [w for w in words if w.lower() not in _SMALL]
+    capitalised = sum(w[0].isupper() for w in significant) / max(1, len(significant))
+    if m:  # a numbered line: "2. Term", "16. Governing Law and Disputes" (not "1. The Supplier shall ...")
+        return capitalised >= 0.6 and len(words) <= 10
+    return capitalised == 1.0 and len(words) <= 8 and not re.search(r"\d", rest)
+
+
+def heading_depth(text: str) -> int:
+    line = " ".join(text.split())
+    md = _MD_HEADING.match(line)
+    if md:
+        return len(md.group(1))
+    m = _NUMBERED.match(line)
+    if m and re.match(r"\d", m.group(1)):
+        return m.group(1).rstrip(".").count(".") + 1
+    return 1
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -29,9 +78,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     token = text[start:dot].lower()
     if not token:
         return False
-    if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]|\d+(\.\d+)*|[ivxlc]+", token):
-        return True
-    return False
+    return token in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]|\d+(\.\d+)*|[ivxlc]+", token))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -43,17 +90,21 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Table rows (``a | b``) are units of their own; runs of ordinary lines stay together."""
+    """Heading lines at the top of a block and table rows (``a | b``) are units of their own; runs of
+    ordinary lines stay together."""
     out: list[tuple[int, int]] = []
-    pos, run_start = start, start
+    pos, run_start, leading = start, start, True
     while pos <= end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
-        if "|" in text[pos:line_end]:
+        line = text[pos:line_end]
+        if "|" in line or (leading and nl >= 0 and is_heading(line)):
             if run_start < pos:
                 out.append((run_start, pos))
             out.append((pos, line_end))
             run_start = line_end + 1
+        else:
+            leading = False
         if nl < 0:
             break
         pos = nl + 1
@@ -63,7 +114,8 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, bool]]:
-    """``(start, end, starts_paragraph)`` of each sentence in ``text[start:end]``, whitespace trimmed."""
+    """``(start, end, starts_paragraph)`` of each sentence in ``text[start:end]``, whitespace trimmed. Heading
+    lines and table rows are spans of their own (and each starts a paragraph)."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int, bool]] = []
     block_start = start
@@ -71,6 +123,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for block_end, next_start in boundaries:
         first = True
         for lo, hi in _line_spans(text, block_start, block_end):
+            unit = "|" in text[lo:hi] and "\n" not in text[lo:hi]
+            first = first or unit or (hi < block_end and is_heading(text[lo:hi]))
             cut = lo
             for m in _SENTENCE_END.finditer(text, lo, hi):
                 if _is_abbreviation(text, m.start()):
@@ -83,7 +137,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             s, e = _strip(text, cut, hi)
             if e > s:
                 spans.append((s, e, first))
-                first = False
+                first = unit
         block_start = next_start
     return spans
 
@@ -93,46 +147,130 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[i
     return [(words[i][0], words[min(i + max_words, len(words)) - 1][1]) for i in range(0, len(words), max_words)]
 
 
+def _regions(page: Page, boilerplate: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The page's span minus the furniture inside it."""
+    out, pos = [], page.start
+    for s, e in boilerplate:
+        if e <= page.start or s >= page.end:
+            continue
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < page.end:
+        out.append((pos, page.end))
+    return out
+
+
+def _pack(units: list[tuple[int, int, bool, int]], max_words: int, overlap_words: int) -> list[tuple[int, int]]:
+    """Sentences → chunk spans of at most ``max_words`` words. A chunk ends at a paragraph boundary when one
+    falls in its second half; one that ends mid-paragraph shares up to ``overlap_words`` words of trailing
+    sentences with the next one."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        j, words = i, 0
+        while j < len(units) and (j == i or words + units[j][3] <= max_words):
+            words += units[j][3]
+            j += 1
+        if j < len(units) and not units[j][2]:
+            acc, best = 0, None
+            for k in range(i, j):
+                acc += units[k][3]
+                if k + 1 < j and units[k + 1][2] and acc >= max_words // 2:
+                    best = k + 1
+            j = best or j
+        out.append((units[i][0], units[j - 1][1]))
+        if j >= len(units):
+            break
+        k, overlap = j, 0
+        if not units[j][2]:
+            while k - 1 > i and overlap + units[k - 1][3] <= overlap_words:
+                k -= 1
+                overlap += units[k][3]
+        i = k
+    return out
+
+
+class _Sections:
+    """The heading path ("3. Fees > 3.2 Annual fees") in force at each point of the document."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str, bool]] = []  # depth, heading, structural (numbered/Markdown/ALL CAPS)
+
+    def enter(self, heading: str) -> None:
+        line = " ".join(heading.split())
+        structural = bool(_MD_HEADING.match(line) or _NUMBERED.match(line) or line.upper() == line)
+        if structural:
+            depth = heading_depth(line)
+        else:  # a plain "Governing Law" or a defined term: one level under the nearest numbered heading
+            depth = next((d for d, _, st in reversed(self.stack) if st), 0) + 1
+        while self.stack and self.stack[-1][0] >= depth:
+            self.stack.pop()
+        self.stack.append((depth, re.sub(r"^#+\s*", "", line), structural))
+
+    def context(self, extra: str = "") -> str:
+        return "\n".join(p for p in (" > ".join(h for _, h, _ in self.stack), extra) if p)
+
+
 def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 120,
-               overlap_words: int = 20) -> list[Chunk]:
-    """Pack sentences into chunks of at most ``max_words`` words (a sentence longer than that is cut at
-    word boundaries). Chunks end at a paragraph boundary when one falls in their second half; a chunk that
-    ends mid-paragraph shares up to ``overlap_words`` words of trailing sentences with the next one."""
+               overlap_words: int = 20, boilerplate: list[tuple[int, int]] | None = None) -> list[Chunk]:
+    """Chunks of the text outside ``boilerplate``: prose sentences packed by ``_pack`` with the heading path
+    as context (a heading always starts a chunk; headings with no prose after them on their page are left to
+    the context of what follows), and one chunk per table data row with its column headers as context."""
     if max_words < 1:
         raise ValueError("max_words must be positive")
     chunks: list[Chunk] = []
-    for page in pages or [Page(1, 0, len(text))]:
-        units: list[tuple[int, int, bool, int]] = []
-        for s, e, para in sentence_spans(text, page.start, page.end):
-            n = len(_WORD.findall(text, s, e))
-            if n > max_words:
+    sections = _Sections()
+    header: list[str] | None = None  # column headers of the table being read (kept across a page break)
+    regions = [(page, lo, hi) for page in pages or [Page(1, 0, len(text))]
+               for lo, hi in _regions(page, sorted(boilerplate or []))]
+    prose: list[tuple[int, int, bool, int, bool]] = []  # start, end, starts paragraph, words, heading
+    page = Page(1, 0, len(text))
+
+    def flush(keep_headings: bool = False) -> None:
+        if keep_headings and all(u[4] for u in prose):
+            return  # only headings so far: they open the chunk of the prose that follows
+        if any(not u[4] for u in prose):
+            for s, e in _pack([u[:4] for u in prose], max_words, overlap_words):
+                chunks.append(Chunk(document_id, len(chunks), s, e, page.number, text[s:e], sections.context()))
+        prose.clear()
+
+    for r, (page, lo, hi) in enumerate(regions):  # flush() reads the current ``page``
+
+        spans = sentence_spans(text, lo, hi)
+        for n, (s, e, para) in enumerate(spans):
+            unit = text[s:e]
+            row = tables.cells(unit) if "\n" not in unit else None
+            if row is not None:
+                flush()
+                if tables.is_rule(row):
+                    continue
+                if n == 0 or not tables.cells(text[spans[n - 1][0]:spans[n - 1][1]]):  # a table's first row
+                    nxt = tables.cells(text[spans[n + 1][0]:spans[n + 1][1]]) if n + 1 < len(spans) else None
+                    if nxt and (tables.is_rule(nxt) or tables.looks_like_header(row)):
+                        header = row  # the header row: only ever context of the rows below it
+                        continue
+                    if not (header and len(header) == len(row)):
+                        header = None  # else a table continued from the previous page keeps its header
+                context = sections.context(tables.row_context(header, row))
+                chunks.append(Chunk(document_id, len(chunks), s, e, page.number, unit, context))
+                continue
+            header = None
+            heading = para and is_heading(unit)
+            if heading:
+                flush(keep_headings=True)
+                sections.enter(unit)
+            count = len(_WORD.findall(text, s, e))
+            if count > max_words:
                 for i, (ps, pe) in enumerate(_split_long(text, s, e, max_words)):
-                    units.append((ps, pe, para and i == 0, len(_WORD.findall(text, ps, pe))))
+                    prose.append((ps, pe, para and i == 0, len(_WORD.findall(text, ps, pe)), False))
             else:
-                units.append((s, e, para, n))
-        i = 0
-        while i < len(units):
-            j, words = i, 0
-            while j < len(units) and (j == i or words + units[j][3] <= max_words):
-                words += units[j][3]
-                j += 1
-            if j < len(units) and not units[j][2]:
-                # prefer to end where a paragraph ends, if that keeps the chunk at least half full
-                acc, best = 0, None
-                for k in range(i, j):
-                    acc += units[k][3]
-                    if k + 1 < j and units[k + 1][2] and acc >= max_words // 2:
-                        best = k + 1
-                j = best or j
-            s, e = units[i][0], units[j - 1][1]
-            chunks.append(Chunk(document_id=document_id, index=len(chunks), start=s, end=e, page=page.number,
-                                text=text[s:e]))
-            if j >= len(units):
-                break
-            k, overlap = j, 0
-            if not units[j][2]:
-                while k - 1 > i and overlap + units[k - 1][3] <= overlap_words:
-                    k -= 1
-                    overlap += units[k][3]
-            i = k
+                prose.append((s, e, para, count, heading))
+        if r == len(regions) - 1 and prose and all(u[4] for u in prose):
+            prose[-1] = prose[-1][:4] + (False,)  # trailing headings at the very end are kept as text
+        flush()
     return chunks
+
+
+def chunk_document(doc: ParsedDocument, document_id: str, max_words: int = 120, overlap_words: int = 20) -> list[Chunk]:
+    return chunk_text(doc.text, doc.pages, document_id, max_words, overlap_words, doc.boilerplate)

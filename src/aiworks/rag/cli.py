@@ -39,6 +39,7 @@ def _ingest_with_progress(assistant, paths: list[Path], quiet: bool = False):
 
 def _print_reports(reports) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Ingest report")
@@ -48,7 +49,12 @@ def _print_reports(reports) -> None:
     for r in reports:
         table.add_row(Path(r.path).name, f"[{colours[r.status]}]{r.status}[/]", str(r.pages), str(r.chunks),
                       f"{r.seconds:.2f}", r.error or r.document_id or "")
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for r in reports:  # OCR'd / low-confidence pages, guessed encodings, ...: things to check in that file
+        for w in r.warnings:
+            where = f", page {w.page}" if w.page else ""
+            console.print(f"[yellow]warning[/] {escape(Path(r.path).name)}{where} ({w.kind}): {escape(w.message)}")
 
 
 def _print_answer(answer) -> None:
@@ -76,11 +82,19 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         paths: List[Path] = typer.Argument(..., help="Files or folders (PDF, DOCX, TXT, MD)"),
         as_json: bool = typer.Option(False, "--json", help="Print the per-file reports as JSON"),
+        ray: str = typer.Option(None, "--ray", envvar="AIWORKS_RAY_ADDRESS",
+                                help="Parse and embed on Ray: 'local' (a Ray on 127.0.0.1) or a cluster address"),
     ) -> None:
         """Index documents into the workspace (unchanged files are skipped, changed ones replaced)."""
         missing = [str(p) for p in paths if not Path(p).exists()]
         assistant = _assistant(ctx)
-        reports = _ingest_with_progress(assistant, [p for p in paths if Path(p).exists()], quiet=as_json)
+        found = [p for p in paths if Path(p).exists()]
+        if ray:
+            from aiworks.distributed import ingest_on_ray
+
+            reports = ingest_on_ray(assistant, found, ray)
+        else:
+            reports = _ingest_with_progress(assistant, found, quiet=as_json)
         from aiworks.rag.types import FileReport
 
         reports = [FileReport(path=m, status="error", error="not found: no such file or folder") for m in missing] + reports
@@ -99,11 +113,13 @@ def register(app: typer.Typer) -> None:
         question: str = typer.Argument(..., help="Your question, in quotes"),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
         k: Optional[int] = typer.Option(None, "--k", min=1, max=100, help="Passages to retrieve"),
+        doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only search this document (name or id from "
+                                                "`aiworks docs list`); repeat for several"),
     ) -> None:
         """Answer a question from the indexed documents, citing the exact passages."""
         assistant = _assistant(ctx)
         try:
-            answer = assistant.ask(question, k=k)
+            answer = assistant.ask(question, k=k, document_ids=doc or None)
         except ValueError as exc:
             typer.secho(f"error: {exc}", fg="red", err=True)
             raise typer.Exit(2)

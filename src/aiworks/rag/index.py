@@ -13,16 +13,16 @@ import hashlib
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
-from aiworks.rag.catalog import Catalog
-from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.catalog import DocumentCatalog
+from aiworks.rag.chunk import chunk_document, sentence_spans
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
 from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
@@ -40,9 +40,21 @@ def context_prefix(doc: ParsedDocument) -> str:
     """Document-level context prepended to each chunk for embedding and BM25 (never to the cited text):
     a clause like "governed by the laws of Delaware" must still be findable by "What law governs the NDA?"."""
     stem = " ".join(re.findall(r"[A-Za-z0-9]+", Path(doc.name).stem))
-    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    first, pos = "", 0
+    for line in doc.text.splitlines(keepends=True):  # the first line that is not page furniture
+        start = pos + len(line) - len(line.lstrip())
+        pos += len(line)
+        if line.strip() and not any(s <= start < e for s, e in doc.boilerplate):
+            first = line.strip()
+            break
     title = first if len(first.split()) <= 12 else ""
     return f"{stem} - {title}".strip(" -") + "\n"
+
+
+def search_head(prefix: str, chunk: Chunk) -> str:
+    """What precedes a chunk's text in its search text (embedding and BM25): the document prefix, then the
+    chunk's context (heading path, table column headers) on its own line."""
+    return prefix + (chunk.context + "\n" if chunk.context else "")
 
 
 @dataclass
@@ -63,7 +75,7 @@ def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, o
     """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
     otherwise fight the embedding thread for the GIL."""
     doc, layout = parse_with_layout(path, name)
-    chunks = chunk_text(doc.text, doc.pages, document_id, chunk_words, overlap_words)
+    chunks = chunk_document(doc, document_id, chunk_words, overlap_words)
     return doc, layout, chunks, context_prefix(doc)
 
 
@@ -72,7 +84,7 @@ def _report(path: Path, started: float, **kw) -> FileReport:
 
 
 class Indexer:
-    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: Catalog,
+    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: DocumentCatalog,
                  chunk_words: int = 120, overlap_words: int = 20) -> None:
         self.root = Path(root)
         self.store = store
@@ -123,7 +135,8 @@ class Indexer:
         """Embed and write one prepared document (see the module docstring for the write order)."""
         return self.commit_many([p], [progress])[0]
 
-    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None) -> list[FileReport]:
+    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None,
+                    embedded: list | None = None) -> list[FileReport]:
         """Embed several documents in shared batches and write them in ONE store commit + catalog transaction
         (per-file commits cost ~0.1 s each, a tenth of embedding a 2-page file). If the group fails, each
         document is retried alone, so one bad document never takes the others down."""
@@ -133,17 +146,17 @@ class Indexer:
         try:
             for p, note in zip(group, notes):
                 note(f"{p.name}: embedding", 0.1)
-            embedded = self._embed_group(group)
+            embedded = embedded or self._embed_group(group)  # precomputed: distributed ingestion
             infos = []
             for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
                 note(f"{p.name}: storing", 0.9)
                 staged.append(self._stage(p, sentences))
                 infos.append(DocumentInfo(id=p.document_id, name=p.name, sha256=p.doc.sha256, kind=p.doc.kind,
                                           pages=len(p.doc.pages), chunks=len(p.chunks), chars=len(p.doc.text),
-                                          ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                          ingested_at=datetime.now(UTC).isoformat(timespec="seconds")))
             with self.catalog.transaction() as con:
                 for info, version in zip(infos, staged):
-                    Catalog.put(con, info, version.name)
+                    self.catalog.put(con, info, version.name)
                 self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
         except Exception as exc:
             for p, version in zip(group, staged):
@@ -164,7 +177,8 @@ class Indexer:
             # seconds = this file's parse time + its share (by chunks) of the group's embed/store time
             reports.append(FileReport(path=str(p.path), status="replaced" if p.existing else "ingested",
                                       document_id=p.document_id, pages=len(p.doc.pages), chunks=len(p.chunks),
-                                      seconds=round(p.prepare_s + share * len(p.chunks), 3)))
+                                      seconds=round(p.prepare_s + share * len(p.chunks), 3),
+                                      warnings=tuple(p.doc.warnings)))
         return reports
 
     def _replace(self, docs: list) -> None:
@@ -198,16 +212,22 @@ class Indexer:
     def _embed_group(self, group: list[Prepared]) -> list[tuple[np.ndarray, dict[str, np.ndarray], list[str]]]:
         """Per document: chunk vectors, sentence spans/vectors (document offsets), and the embedded texts."""
         dim = self.embedder.dim
-        texts, local, owner = [], [], []
+        texts, local, heads, contexts, owner = [], [], [], [], []
         for d, p in enumerate(group):
-            n = len(p.prefix)
             for c in p.chunks:
-                texts.append(p.prefix + c.text)
-                local.append([(n + s, n + e) for s, e, _ in sentence_spans(c.text)])
+                head = search_head(p.prefix, c)  # search text = document prefix + chunk context + chunk text
+                texts.append(head + c.text)
+                local.append([(len(head) + s, len(head) + e) for s, e, _ in sentence_spans(c.text)])
+                heads.append(len(head))
+                contexts.append(c.context)
                 owner.append(d)
         vecs, per_chunk = [np.zeros((0, dim), np.float32)], []
         for i in range(0, len(texts), EMBED_BATCH):
-            v, sv = embed_with_spans(self.embedder, texts[i:i + EMBED_BATCH], local[i:i + EMBED_BATCH])
+            batch = slice(i, i + EMBED_BATCH)
+            if hasattr(self.embedder, "embed_with_spans"):  # pooled from one pass: sentences see their context
+                v, sv = embed_with_spans(self.embedder, texts[batch], local[batch])
+            else:
+                v, sv = _embed_in_context(self.embedder, texts[batch], local[batch], contexts[batch])
             vecs.append(v)
             per_chunk.extend(sv)
         vectors = np.vstack(vecs)
@@ -215,15 +235,18 @@ class Indexer:
         out = []
         for d, p in enumerate(group):
             rows = np.nonzero(owner_arr == d)[0]
-            n = len(p.prefix)
             spans = [np.zeros((0, 2), np.int64)] + [
-                np.asarray([(c.start + s - n, c.start + e - n) for s, e in local[r]], dtype=np.int64).reshape(-1, 2)
+                np.asarray([(c.start + s - heads[r], c.start + e - heads[r]) for s, e in local[r]],
+                           dtype=np.int64).reshape(-1, 2)
                 for c, r in zip(p.chunks, rows)]
             all_spans = np.vstack(spans)
             all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
+            # the chunk context (heading path, table column headers) of each sentence: what a table row means
+            all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
             # overlapping chunks repeat sentences: keep one vector per sentence, in document order
             _, first = np.unique(all_spans[:, 0], return_index=True)
-            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32)},
+            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32),
+                                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_)},
                         [texts[r] for r in rows]))
         return out
 
@@ -231,10 +254,23 @@ class Indexer:
         if self.catalog.get(document_id) is None:
             return False
         with self.catalog.transaction() as con:
-            Catalog.drop(con, document_id)
+            self.catalog.drop(con, document_id)
             self.store.delete_document(document_id)
         shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
         return True
+
+
+def _embed_in_context(embedder: Embedder, texts: list[str], spans: list, contexts: list[str]):
+    """For embedders without span pooling: chunk vectors, and each sentence embedded after its chunk's context
+    line (heading path, table column headers), so that, as in the pooled path, a sentence under "5. Security
+    Deposit" or a row under "Annual fee (USD)" carries what it is about."""
+    subs = [(ctx + "\n" if ctx else "") + t[s:e] for t, sp, ctx in zip(texts, spans, contexts) for s, e in sp]
+    flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
+    out, i = [], 0
+    for sp in spans:
+        out.append(flat[i:i + len(sp)])
+        i += len(sp)
+    return embedder.embed(texts), out
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -1,6 +1,9 @@
 """Hybrid retrieval: BM25 (store full-text index) + dense (cosine) lists merged by reciprocal rank fusion.
 
 RRF needs no score calibration between the two lists, which have incomparable scales (BM25 vs cosine).
+Routing (``rag/routing.py``) or the user's document filter hands over the documents to search: one is a
+filter; several are each searched on their own and their lists interleaved, so a large document cannot
+crowd a small one out of the top-k when the question names both.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from aiworks.rag.types import Hit
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the influence of the very top ranks
 
 
-def rrf(lists: list[list[Hit]], k: int, rrf_k: int = RRF_K) -> list[Hit]:
+def rrf(lists: list[list[Hit]], k: int, rrf_k: int = RRF_K, weights: list[float] | None = None) -> list[Hit]:
     scores: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
-    for hits in lists:
+    for li, hits in enumerate(lists):
+        w = 1.0 if weights is None else 2.0 * weights[li]  # equal weights (0.5, 0.5) == plain RRF
         for rank, hit in enumerate(hits):
             key = (hit.chunk.document_id, hit.chunk.index)
-            scores[key] = scores.get(key, 0.0) + 1.0 / (rrf_k + rank + 1)
+            scores[key] = scores.get(key, 0.0) + w / (rrf_k + rank + 1)
             first.setdefault(key, hit)
     order = sorted(scores, key=lambda key: (-scores[key], key))
     return [Hit(chunk=first[key].chunk, document_name=first[key].document_name, score=scores[key])
@@ -35,29 +39,50 @@ class Retrieval:
     hits: list[Hit]
     query_vector: np.ndarray
     timings_ms: dict[str, float] = field(default_factory=dict)
+    routed: list[str] = field(default_factory=list)  # documents the search was restricted to ([] = all)
+
+
+def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
+    """Round-robin over per-document lists (rank 1 of each, then rank 2 of each, ...)."""
+    out: list[Hit] = []
+    for rank in range(max((len(x) for x in lists), default=0)):
+        out += [x[rank] for x in lists if rank < len(x)]
+    return out[:k]
 
 
 class HybridRetriever:
-    def __init__(self, store: VectorStore, embedder: Embedder, candidates: int = 30) -> None:
+    def __init__(self, store: VectorStore, embedder: Embedder, candidates: int = 30, dense_weight: float = 0.5,
+                 rrf_k: int = RRF_K) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates  # per list, before fusion
+        self.dense_weight = dense_weight  # share of the dense list in the fusion (BM25 gets the rest)
+        self.rrf_k = rrf_k
 
-    def search(self, query: str, k: int, document_ids: list[str] | None = None) -> Retrieval:
+    def search(self, query: str, k: int, document_ids: list[str] | None = None, each: bool = False) -> Retrieval:
+        """Top ``k`` fused hits, optionally only in ``document_ids``; ``each``: search every listed document
+        on its own and interleave the lists."""
         # Sequential on purpose: running BM25 in a thread while the query is embedded made both ~2-3x slower
         # on the saturated 2-core box (p50 32 → 56 ms at 100k chunks; see BENCHMARKS.md).
         t0 = time.perf_counter()
         qvec = self.embedder.embed([query])[0]
         t1 = time.perf_counter()
+        timings = {"embed": (t1 - t0) * 1e3, "dense": 0.0, "bm25": 0.0}
+        groups = [[d] for d in document_ids] if each and document_ids and len(document_ids) > 1 else [document_ids]
+        lists = [self._fused(query, qvec, k, ids, timings) for ids in groups]
+        hits = lists[0] if len(lists) == 1 else interleave(lists, k)
+        return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+
+    def _fused(self, query: str, qvec: np.ndarray, k: int, document_ids: list[str] | None,
+               timings: dict[str, float]) -> list[Hit]:
         n = max(self.candidates, k)
+        t1 = time.perf_counter()
         dense = self.store.vector_search(qvec, n, document_ids)
         t2 = time.perf_counter()
         lexical = self.store.text_search(query, n, document_ids)
-        t3 = time.perf_counter()
-        hits = rrf([dense, lexical], k)
-        timings = {"embed": (t1 - t0) * 1e3, "dense": (t2 - t1) * 1e3, "bm25": (t3 - t2) * 1e3,
-                   "fuse": (time.perf_counter() - t3) * 1e3}
-        return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+        timings["dense"] += (t2 - t1) * 1e3
+        timings["bm25"] += (time.perf_counter() - t2) * 1e3
+        return rrf([dense, lexical], k, self.rrf_k, [self.dense_weight, 1.0 - self.dense_weight])
 
     def retrieve(self, query: str, k: int, document_ids: list[str] | None = None) -> list[Hit]:
         return self.search(query, k, document_ids).hits

@@ -117,11 +117,11 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
 
     @router.get("/workspaces/{workspace}/jobs", response_model=list[schemas.Job])
     def list_jobs(workspace: str = Depends(workspace_access)) -> list[schemas.Job]:
-        return [_job(j) for j in service.jobs.for_workspace(workspace)]
+        return [_job(j) for j in service.queue.list(workspace)]
 
     @router.get("/workspaces/{workspace}/jobs/{job_id}", response_model=schemas.Job)
     def get_job(job_id: str = JOB_ID, workspace: str = Depends(workspace_access)) -> schemas.Job:
-        job = service.jobs.get(job_id)
+        job = service.queue.get(job_id)
         if job is None or job.workspace != workspace:
             raise HTTPException(404, f"no job '{job_id}' in workspace '{workspace}'")
         return _job(job)
@@ -129,15 +129,25 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
     @router.post("/workspaces/{workspace}/ask", response_model=schemas.AskResponse)
     def ask(body: schemas.AskRequest, workspace: str = Depends(workspace_access)) -> dict:
         """Answer from this workspace's documents; each citation carries its PDF highlight boxes."""
-        return service.ask(workspace, body.question, body.k)
+        return service.ask(workspace, body.question, body.k, _documents(workspace, body.document_ids))
 
     @router.post("/workspaces/{workspace}/ask/stream", response_class=StreamingResponse,
                  responses={200: {"content": {"text/event-stream": {}},
                                   "description": "events: status, delta*, citations, done | error"}})
     def ask_stream(body: schemas.AskRequest, workspace: str = Depends(workspace_access)) -> StreamingResponse:
         """The same answer as ``/ask``, as server-sent events (the answer text arrives in ``delta`` pieces)."""
-        return StreamingResponse(service.ask_events(workspace, body.question, body.k),
+        ids = _documents(workspace, body.document_ids)
+        return StreamingResponse(service.ask_events(workspace, body.question, body.k, ids),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    def _documents(workspace: str, refs: list[str] | None) -> list[str] | None:
+        """The request's document filter as ids; an unknown document is a 404 before anything runs."""
+        if not refs:
+            return None
+        try:
+            return service.pool.assistant(workspace).resolve_documents(refs)
+        except ValueError as exc:
+            raise HTTPException(404, str(exc)) from None
 
     return router
 

@@ -162,6 +162,11 @@ class LanceStore:
         hits = self._hits(table.append_column("_s", [[0.0] * table.num_rows]), "_s", float)
         return sorted((h.chunk for h in hits), key=lambda c: c.index)
 
+    def document_ids(self) -> set[str]:
+        """Ids of the documents with chunks (crash repair compares them with the catalog)."""
+        table = self._table.search().select(["document_id"]).limit(None).to_arrow()
+        return set(table.column("document_id").to_pylist())
+
     def count(self, document_id: str | None = None) -> int:
         if document_id is None:
             return self._table.count_rows()

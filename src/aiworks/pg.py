@@ -1,0 +1,194 @@
+"""PostgreSQL plumbing shared by the scale-out backends (chunk store, catalog, job queue).
+
+One connection pool per database URL per process. ``transaction(url)`` joins the transaction already open
+on this thread/task for the same URL, so the catalog row and the document's chunks (two objects, two
+protocols) commit together: with PostgreSQL a document is never listed without its chunks, nor the reverse.
+
+Each workspace has its own chunk table (its own HNSW index: no cross-workspace filtering inside the ANN
+search) and term-statistics table; ``aiworks_workspaces`` maps the workspace name to them and records the
+embedding dimension, the chunk count and the total token count (BM25's N and average length).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_POOLS: dict[str, object] = {}
+_POOLS_LOCK = threading.Lock()
+_CURRENT: contextvars.ContextVar[dict | None] = contextvars.ContextVar("aiworks_pg_tx", default=None)
+
+_BASE_SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE IF NOT EXISTS aiworks_workspaces (
+    name TEXT PRIMARY KEY, suffix TEXT NOT NULL UNIQUE, dim INTEGER NOT NULL,
+    n_chunks BIGINT NOT NULL DEFAULT 0, total_len BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS aiworks_documents (
+    workspace TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
+    pages INTEGER NOT NULL, chunks INTEGER NOT NULL, chars INTEGER NOT NULL, ingested_at TEXT NOT NULL,
+    version_dir TEXT NOT NULL, PRIMARY KEY (workspace, id)
+);
+"""
+
+# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length), {f}: name prefix, {ws}: workspace name literal, {dim}: vector size.
+# tsv and len are computed by a row trigger (a generated column is not visible to BEFORE triggers); term
+# document frequencies, postings and the workspace totals are kept by statement triggers over the transition
+# tables, in the writing transaction, so BM25 statistics are exactly those of the committed chunks. The postings
+# table is an inverted index BM25 can be summed from with an index-only scan (~1 us a posting), where scoring
+# from each matching row's tsvector cost ~10-40 us a row.
+_WORKSPACE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS {c} (
+    document_id TEXT NOT NULL, idx INTEGER NOT NULL, document_name TEXT NOT NULL,
+    start BIGINT NOT NULL, "end" BIGINT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
+    search_text TEXT NOT NULL, tsv TSVECTOR, len INTEGER, embedding VECTOR({dim}) NOT NULL,
+    PRIMARY KEY (document_id, idx)
+);
+CREATE TABLE IF NOT EXISTS {t} (lexeme TEXT PRIMARY KEY, df BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS {p} (lexeme TEXT NOT NULL, document_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    tf INTEGER NOT NULL, len INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS {f}_p_lex ON {p} (lexeme) INCLUDE (document_id, idx, tf, len);
+CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id);
+CREATE INDEX IF NOT EXISTS {f}_tsv ON {c} USING gin (tsv);
+CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE OR REPLACE FUNCTION {f}_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.tsv := to_tsvector('english', NEW.search_text);
+    NEW.len := (SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0) FROM unnest(NEW.tsv));
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION {f}_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {p} (lexeme, document_id, idx, tf, len)
+        SELECT u.lexeme, n.document_id, n.idx, coalesce(array_length(u.positions, 1), 1), n.len
+        FROM new_rows n, unnest(n.tsv) u;
+    INSERT INTO {t} (lexeme, df)
+        SELECT u.lexeme, count(*) FROM new_rows, unnest(new_rows.tsv) u GROUP BY u.lexeme ORDER BY u.lexeme
+        ON CONFLICT (lexeme) DO UPDATE SET df = {t}.df + excluded.df;
+    UPDATE aiworks_workspaces SET n_chunks = n_chunks + s.n, total_len = total_len + s.l
+        FROM (SELECT count(*) n, coalesce(sum(len), 0) l FROM new_rows) s WHERE name = {ws};
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION {f}_del() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM {p} USING old_rows o WHERE {p}.document_id = o.document_id AND {p}.idx = o.idx;
+    UPDATE {t} SET df = {t}.df - d.n
+        FROM (SELECT u.lexeme, count(*) n FROM old_rows, unnest(old_rows.tsv) u GROUP BY u.lexeme) d
+        WHERE {t}.lexeme = d.lexeme;
+    UPDATE aiworks_workspaces SET n_chunks = n_chunks - s.n, total_len = total_len - s.l
+        FROM (SELECT count(*) n, coalesce(sum(len), 0) l FROM old_rows) s WHERE name = {ws};
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS {f}_row ON {c};
+CREATE TRIGGER {f}_row BEFORE INSERT OR UPDATE OF search_text ON {c} FOR EACH ROW EXECUTE FUNCTION {f}_row();
+DROP TRIGGER IF EXISTS {f}_ins ON {c};
+CREATE TRIGGER {f}_ins AFTER INSERT ON {c} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {f}_ins();
+DROP TRIGGER IF EXISTS {f}_del ON {c};
+CREATE TRIGGER {f}_del AFTER DELETE ON {c} REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {f}_del();
+"""
+
+
+def is_postgres_url(url: str | None) -> bool:
+    return bool(url) and url.split(":", 1)[0] in ("postgresql", "postgres")
+
+
+def _configure(conn) -> None:
+    from pgvector.psycopg import register_vector
+
+    register_vector(conn)
+    conn.commit()
+
+
+def pool(url: str):
+    """The process's pool for ``url`` (created on first use; the schema is created once per pool)."""
+    with _POOLS_LOCK:
+        p = _POOLS.get(url)
+        if p is None:
+            from psycopg_pool import ConnectionPool
+
+            _bootstrap(url)
+            p = ConnectionPool(url, min_size=1, max_size=8, configure=_configure, open=True,
+                               kwargs={"connect_timeout": 10})
+            _POOLS[url] = p
+        return p
+
+
+def _bootstrap(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        # serialise concurrent first starts (CREATE ... IF NOT EXISTS races on the catalog tables)
+        conn.execute("SELECT pg_advisory_lock(7461001)")
+        try:
+            conn.execute(_BASE_SCHEMA)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(7461001)")
+
+
+@functools.lru_cache(maxsize=16)
+def sqlalchemy_url(url: str, schema: str) -> str:
+    """``url`` for SQLAlchemy users (MLflow tracking, Optuna studies), in a schema of their own: both keep
+    an ``alembic_version`` table, and neither may see (or migrate) the other's or aiworks' tables."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    rest = url.split("://", 1)[1]
+    sep = "&" if "?" in rest else "?"
+    return f"postgresql+psycopg://{rest}{sep}options=-csearch_path%3D{schema}"
+
+
+def close_pools() -> None:
+    with _POOLS_LOCK:
+        for p in _POOLS.values():
+            p.close()
+        _POOLS.clear()
+
+
+@contextmanager
+def transaction(url: str, join: bool = True) -> Iterator[object]:
+    """A connection inside a transaction; nested calls for the same URL share the outer transaction
+    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once)."""
+    current = _CURRENT.get()
+    if join and current is not None and url in current:
+        yield current[url]
+        return
+    with pool(url).connection() as conn, conn.transaction():
+        token = _CURRENT.set({**(current or {}), url: conn})
+        try:
+            yield conn
+        finally:
+            _CURRENT.reset(token)
+
+
+def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str, str]:
+    """(chunk table, term table, postings table) of the workspace, created on first use. ``dim`` None: open only if it
+    exists (raises KeyError otherwise). A dimension mismatch is a clear error, as with the embedded store."""
+    from psycopg import sql
+
+    suffix = hashlib.sha1(workspace.encode("utf-8")).hexdigest()[:16]
+    with transaction(url) as conn:
+        row = conn.execute("SELECT suffix, dim FROM aiworks_workspaces WHERE name = %s", (workspace,)).fetchone()
+        if row is None:
+            if dim is None:
+                raise KeyError(workspace)
+            conn.execute("SELECT pg_advisory_xact_lock(7461002)")
+            row = conn.execute("SELECT suffix, dim FROM aiworks_workspaces WHERE name = %s", (workspace,)).fetchone()
+            if row is None:
+                conn.execute("INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)",
+                             (workspace, suffix, dim))
+                ddl = _WORKSPACE_SCHEMA.format(c=f"c_{suffix}", t=f"t_{suffix}", p=f"p_{suffix}", f=f"f_{suffix}", dim=int(dim),
+                                               ws=sql.Literal(workspace).as_string(conn))
+                conn.execute(ddl)
+                row = (suffix, dim)
+        if dim is not None and row[1] != dim:
+            raise ValueError(f"this workspace was indexed with {row[1]}-d embeddings but the embedder makes "
+                             f"{dim}-d ones; use the same embedder or a new workspace")
+        return f"c_{row[0]}", f"t_{row[0]}", f"p_{row[0]}"
