@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -74,6 +74,9 @@ bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
 	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+# Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
+bench-qa: install
+	nice -n 10 $(BIN)/python benchmarks/bench_qa.py
 # PostgreSQL backend: keyword ranking vs LanceDB on LegalBench-RAG mini, then hybrid latency + ANN recall at 10k/100k
 # (MiniLM vectors of corpus chunks, embedded once into /tmp, bounded to 10 minutes).
 bench-pg: install

@@ -6,10 +6,29 @@ environment at import time, so tests can build as many differently-configured ob
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+# The one workspace-name rule (CLI, API, key store): a workspace name is also a directory name, so it is kept to
+# characters that mean the same on every file system (lowercase: "Acme" and "acme" are one folder on macOS).
+WORKSPACE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+WORKSPACE_RULE = "1-63 lowercase letters, digits, - and _, starting with a letter or digit"
+_WORKSPACE_RE = re.compile(WORKSPACE_PATTERN)
+
+
+def valid_workspace(name: str) -> bool:
+    return bool(_WORKSPACE_RE.match(name))
+
+
+def check_workspace(name: str) -> str:
+    if not valid_workspace(name):
+        hint = f" (did you mean {name.lower()!r}?)" if valid_workspace(name.lower()) else ""
+        raise ValueError(f"invalid workspace name {name!r}: {WORKSPACE_RULE}{hint}")
+    return name
 
 
 class Settings(BaseSettings):

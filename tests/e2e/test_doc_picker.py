@@ -41,13 +41,13 @@ def test_picker_restricts_the_question_to_the_chosen_document(browser_page, tmp_
             picker.select_option(label="lease.pdf")
             page.get_by_text("1 of 2 documents").wait_for()
 
-            page.fill("#question", "Which law governs this agreement?")
+            page.fill("#question", "What law governs the lease?")
             page.keyboard.press("Enter")
             page.locator("[data-testid=citation]").first.wait_for()
             page.get_by_role("button", name="Ask", exact=True).wait_for()  # stream finished
             heads = page.locator("[data-testid=citation] .cite-head").all_inner_texts()
             assert heads and all("lease.pdf" in h for h in heads), heads
-            assert bodies[-1] == {"question": "Which law governs this agreement?", "document_ids": [lease_id]}
+            assert bodies[-1] == {"question": "What law governs the lease?", "document_ids": [lease_id]}
 
             page.get_by_role("button", name="all", exact=True).click()  # back to every document
             page.get_by_text("all documents").wait_for()

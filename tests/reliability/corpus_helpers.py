@@ -36,7 +36,7 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
 
 def cli(home: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aiworks.cli", *args], env=cli_env(home, **extra),
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def cli_popen(home: Path, *args: str, **extra: str) -> subprocess.Popen:

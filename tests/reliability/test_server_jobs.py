@@ -6,7 +6,6 @@ import time
 
 import httpx
 import pytest
-
 from corpus_helpers import broken_documents
 from server_helpers import files_under, start_server
 

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from corpus_helpers import SRC, broken_documents, cli, cli_env, cli_popen, make_corpus
 
 pytestmark = pytest.mark.slow
@@ -39,7 +38,7 @@ def test_two_concurrent_ingests_both_succeed_and_every_document_is_whole(tmp_pat
 
 
 def _children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False).stdout
     return [int(x) for x in out.split()]
 
 
@@ -86,7 +85,7 @@ def _assert_keyword_search_works(home: Path) -> None:
     from aiworks.settings import Settings
 
     assistant = Assistant(Settings(home=home, embedder="hash"))
-    names = " ".join(i.name for i in assistant.store._table.list_indices())  # noqa: SLF001 - the check itself
+    names = " ".join(i.name for i in assistant.store._table.list_indices())
     assert "search_text" in names, names
     assert assistant.store.text_search("supplier", 5)
 
@@ -109,7 +108,8 @@ def test_index_build_cut_by_kill_9_is_redone(tmp_path, repair_by):
     make_corpus(tmp_path / "docs", n_text=3)
     home = tmp_path / "home"
     script = KILL_IN_OPTIMIZE.format(src=str(SRC), docs=str(tmp_path / "docs"))
-    crashed = subprocess.run([sys.executable, "-c", script], env=cli_env(home), capture_output=True, timeout=300)
+    crashed = subprocess.run([sys.executable, "-c", script], env=cli_env(home), capture_output=True, timeout=300,
+                             check=False)
     assert crashed.returncode == -signal.SIGKILL
     assert (home / "workspaces" / "default" / ".index-dirty").exists()
     if repair_by == "ingest":

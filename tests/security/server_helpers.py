@@ -58,9 +58,10 @@ def start_server(home: Path, tmpdir: Path | None = None, timeout_s: float = 90, 
     tmpdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = home.parent / f"server-{home.name}-{port}.log"
-    proc = subprocess.Popen([sys.executable, "-m", "aiworks.cli", "serve", "--port", str(port)],
-                            env=env_for(home, tmpdir, **extra), stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with open(log, "wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen([sys.executable, "-m", "aiworks.cli", "serve", "--port", str(port)],
+                                env=env_for(home, tmpdir, **extra), stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     server = Server(proc, port, home, tmpdir, log)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

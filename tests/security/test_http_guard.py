@@ -46,7 +46,7 @@ def keyed(tmp_path_factory):
     ("evil.example:{port}", 400), ("127.0.0.1.evil.example", 400), ("", 400),
 ])
 def test_host_allow_list_stops_dns_rebinding(local, host, status):
-    got, headers, body = raw_request(local.port, "GET", "/api/workspaces", {"Host": host.format(port=local.port)})
+    got, _, body = raw_request(local.port, "GET", "/api/workspaces", {"Host": host.format(port=local.port)})
     assert got == status, body
     if status == 400:
         assert b"invalid Host header" in body

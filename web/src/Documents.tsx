@@ -120,6 +120,16 @@ export function Documents({
               <button type="button" className="danger" onClick={() => onRemove(d)} aria-label={`Remove ${d.name}`}>
                 Remove
               </button>
+              {d.warnings && d.warnings.length > 0 && (
+                <ul className="doc-warnings" data-testid="doc-warnings">
+                  {d.warnings.map((w, i) => (
+                    <li key={i} className={`warn warn-${w.kind}`} data-kind={w.kind}>
+                      {w.kind === "injection" ? "⚠ Possible prompt injection" : `⚠ ${w.kind}`}
+                      {w.page ? ` (page ${w.page})` : ""}: {w.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ul>

@@ -10,7 +10,10 @@ export interface Workspace { name: string }
 export interface DocumentInfo {
   id: string; name: string; sha256: string; kind: string;
   pages: number; chunks: number; chars: number; ingested_at: string;
+  warnings?: DocWarning[];
 }
+/** e.g. kind "injection": a passage of the document addresses an AI system (never used as an answer). */
+export interface DocWarning { kind: string; message: string; page: number | null; }
 export interface Job {
   id: string; workspace: string; filename: string;
   status: "queued" | "running" | "done" | "error";

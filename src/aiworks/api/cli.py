@@ -14,12 +14,12 @@ def keys_create(
 ) -> None:
     """Create a key for WORKSPACE (created if missing). The key is printed once; only its hash is stored."""
     from aiworks.api.auth import KeyStore
-    from aiworks.api.workspaces import valid_workspace
     from aiworks.cli_support import settings_of
+    from aiworks.settings import WORKSPACE_RULE, valid_workspace
 
     settings = settings_of(ctx)
     if not valid_workspace(workspace):
-        typer.echo(f"Error: invalid workspace name '{workspace}' (use lowercase letters, digits, - and _)", err=True)
+        typer.echo(f"Error: invalid workspace name '{workspace}' ({WORKSPACE_RULE})", err=True)
         raise typer.Exit(2)
     settings.workspace_dir(workspace).mkdir(parents=True, exist_ok=True)
     key, token = KeyStore.for_settings(settings).create(workspace)

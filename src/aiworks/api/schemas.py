@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.settings import WORKSPACE_PATTERN, WORKSPACE_RULE
 
 
 class SessionInfo(BaseModel):
@@ -20,12 +20,18 @@ class SessionInfo(BaseModel):
 
 
 class WorkspaceCreate(BaseModel):
-    name: str = Field(pattern=WORKSPACE_PATTERN, description="lowercase letters, digits, - and _")
+    name: str = Field(pattern=WORKSPACE_PATTERN, description=WORKSPACE_RULE)
 
 
 class Workspace(BaseModel):
     name: str
     documents: int | None = None
+
+
+class DocWarning(BaseModel):
+    kind: str = Field(description='"injection" (a passage addresses an AI system), "low-confidence-ocr", ...')
+    message: str
+    page: int | None = None
 
 
 class Document(BaseModel):
@@ -37,6 +43,7 @@ class Document(BaseModel):
     chunks: int
     chars: int
     ingested_at: str
+    warnings: list[DocWarning] = Field(default_factory=list, description="what the reader should know, per page")
 
 
 class DocumentText(BaseModel):

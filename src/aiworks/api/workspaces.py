@@ -6,19 +6,13 @@ restricted to a safe pattern before they ever reach the file system.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from aiworks.settings import Settings
+from aiworks.settings import WORKSPACE_PATTERN, Settings, valid_workspace
 
-WORKSPACE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
-_WORKSPACE_RE = re.compile(WORKSPACE_PATTERN)
-
-
-def valid_workspace(name: str) -> bool:
-    return bool(_WORKSPACE_RE.match(name))
+__all__ = ["WORKSPACE_PATTERN", "WorkspacePool", "default_factory", "valid_workspace"]
 
 
 def default_factory(settings: Settings, workspace: str) -> Any:

@@ -1,8 +1,16 @@
 """Answering: retrieved hits → ``Answer`` text with citations.
 
 Extractive (default): split retrieved chunks into sentences, score each against the question by embedding
-similarity plus idf-weighted term overlap, return the best few verbatim, each cited; abstain when the best
-score is under a threshold calibrated per embedder on the demo questions (see ``ABSTAIN_THRESHOLD``).
+similarity plus idf-weighted term overlap (the sentence's section heading and table column headers count as
+its context), return the best few verbatim, each cited. It abstains when
+- the question names documents (by file-name words, "the NDA", "the lease") and none of the retrieved passages
+  come from them, or
+- a key term of the question ("force majeure", "Platinum", "escrow") occurs nowhere in the retrieved evidence of
+  the documents it is about (text, headings, table headers, document names), or
+- the best sentence scores under a threshold.
+Thresholds are calibrated per embedder family on generated TRAINING contract sets (benchmarks/bench_qa.py
+--calibrate, seeds >= 1), never on the reported set. An answer is never a heading, title, page furniture or a
+table's header row alone, and a heading glued onto the first sentence of its section is left out of the quote.
 
 Generative (any ``LLM`` with ``generative=True``): numbered passages in the prompt, the model cites keys,
 ``guard.filter_citations`` drops invented keys and uncited sentences; nothing left → extractive fallback.
@@ -12,40 +20,48 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
 from aiworks.providers.llms import LLM, LLMError
-from aiworks.rag.chunk import is_heading, sentence_spans
+from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.evidence import (
+    FURNITURE,
+    evidence_words,
+    focus,
+    key_terms,
+    looks_like_header,
+    not_an_answer,
+    stem,
+    table_cells,
+    terms,
+    trim_heading,
+)
 from aiworks.rag.guard import NOT_FOUND, filter_citations, render
+from aiworks.rag.support import UNTRUSTED_NOTE, supported_claims
 from aiworks.rag.types import Citation, Hit
 
-# Calibrated on the demo questions and our own unanswerable questions (benchmarks/bench_rag.py --calibrate),
-# never on benchmark test data. Keyed by embedder family (the part of the spec before ":").
-ABSTAIN_THRESHOLD = {"minilm": 0.41, "hash": 0.30}
+
+@dataclass(frozen=True)
+class Abstention:
+    """When to say "not found", per embedder family (the part of the spec before ":")."""
+
+    min_score: float  # the best sentence must score at least this when every key term is in the evidence
+    max_missing: float  # abstain when more than this share of the question's key terms is absent from the evidence
+    word_sim: float = 1.01  # a key term counts as present when an evidence word's embedding is at least this close
+    min_score_missing: float = 1.01  # ... and at least this when some (up to max_missing) key terms are absent
+
+
+# Calibrated on generated training contract sets (seeds >= 1, benchmarks/bench_qa.py --calibrate), never on
+# the reported set (seed 0) or on benchmark test data.
+ABSTENTION = {"minilm": Abstention(0.42, 0.25, 0.6, 0.62), "hash": Abstention(0.30, 0.0)}
+ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
+ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
-
-_STOP = set("""a an the of to in on at by for with from and or nor but is are was were be been being do does did
-what which who whom whose when where why how that this these those it its as if then than there their them they
-he she his her we our you your i me my any all some can could shall should will would may might must not no
-about under over into out up down per each such other more most much many please tell me give""".split())
-
-
-def terms(text: str) -> list[str]:
-    out = []
-    for tok in re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", text.lower()):
-        if tok in _STOP:
-            continue
-        for suffix in ("ing", "ies", "es", "ed", "s"):
-            if len(tok) > len(suffix) + 3 and tok.endswith(suffix):
-                tok = tok[: -len(suffix)]
-                break
-        out.append(tok)
-    return out
-
+CONTEXT_WEIGHT = 0.5  # a question term found only in a prose sentence's heading counts half
 
 @dataclass
 class Candidate:
@@ -54,7 +70,7 @@ class Candidate:
     start: int  # document offsets
     end: int
     text: str
-    context: str = ""  # the sentence's chunk context (heading path, table column headers), when stored
+    context: str = ""  # heading / column headers: scored, never quoted
     lexical: float = 0.0
     dense: float = 0.0
     score: float = 0.0
@@ -65,10 +81,12 @@ class Drafted:
     answer: str
     citations: list[Citation]
     abstained: bool
+    reason: str = ""  # why it abstained: "no-evidence", "missing-terms", "low-score" (diagnostics, not JSON)
+    missing: list[str] = field(default_factory=list)
 
 
-def _abstain() -> Drafted:
-    return Drafted(NOT_FOUND, [], True)
+def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> Drafted:
+    return Drafted(NOT_FOUND, [], True, reason, missing or [])
 
 
 # document id → (sentence spans (n, 2) in document offsets, their unit vectors (n, dim)[, their chunk contexts (n,)]),
@@ -78,69 +96,151 @@ SentenceLookup = Callable[[str], "tuple[np.ndarray, ...] | None"]
 
 class ExtractiveAnswerer:
     def __init__(self, embedder: Embedder, threshold: float | None = None, max_sentences: int = 2,
-                 max_candidates: int = 16, margin: float = 0.08, sentences: SentenceLookup | None = None) -> None:
+                 max_candidates: int = 16, margin: float = 0.08, sentences: SentenceLookup | None = None,
+                 max_missing: float | None = None) -> None:
         self.embedder = embedder
         self.sentences = sentences
         family = getattr(embedder, "name", "minilm").split(":")[0]
-        self.threshold = threshold if threshold is not None else ABSTAIN_THRESHOLD.get(family, 0.42)
+        rule = ABSTENTION.get(family, ABSTENTION["minilm"])
+        self.threshold = threshold if threshold is not None else rule.min_score
+        self.max_missing = max_missing if max_missing is not None else rule.max_missing
+        self.word_sim = rule.word_sim
+        self.min_score_missing = rule.min_score_missing
+        self._word_vectors: dict[str, np.ndarray] = {}  # word → unit vector, cached per process
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
         self.margin = margin
 
-    def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> list[Candidate]:
-        """All sentences of the hits, scored; best first."""
+    def _units(self, hit: Hit) -> list[tuple[int, int, np.ndarray | None, str]]:
+        """(start, end) in chunk offsets, the vector stored at ingest (or None) and the chunk context."""
+        c = hit.chunk
+        known = self.sentences(c.document_id) if self.sentences else None
+        if known is not None:
+            spans, vecs = known[0], known[1]
+            ctxs = known[2] if len(known) > 2 else None
+            inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
+            return [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j],
+                     str(ctxs[j]) if ctxs is not None else c.context) for j in inside]
+        return [(s, e, None, c.context) for s, e, _ in sentence_spans(c.text)]
+
+    def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None,
+                   naming: set[str] = frozenset()) -> list[Candidate]:
+        """All answerable sentences of the hits (no headings, furniture or header rows), scored; best first.
+        ``naming``: question words that name the document ("the lease"), not what the sentence must say."""
         seen, cands = set(), []
-        stored: dict[tuple[str, int], np.ndarray] = {}  # sentence vectors computed at ingest
+        stored: dict[int, np.ndarray] = {}  # candidate index → sentence vector computed at ingest
         for rank, hit in enumerate(hits):
             c = hit.chunk
-            known = self.sentences(c.document_id) if self.sentences else None
-            if known is not None:
-                spans, vecs = known[0], known[1]
-                ctxs = known[2] if len(known) > 2 else None
-                inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
-                local = [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j],
-                          str(ctxs[j]) if ctxs is not None else "") for j in inside]
-            else:
-                local = [(s, e, None, "") for s, e, _ in sentence_spans(c.text)]
-            for s, e, vec, ctx in local:
-                key = (c.document_id, c.start + s)
-                if key in seen or not re.search(r"[A-Za-z0-9]", c.text[s:e]) or is_heading(c.text[s:e]):
+            heading, header, prev_row_end = "", None, None
+            for s, e, vec, chunk_context in self._units(hit):
+                text = c.text[s:e]
+                if not re.search(r"[A-Za-z0-9]", text):
+                    continue
+                if not_an_answer(text):
+                    heading = "" if FURNITURE.match(" ".join(text.split())) else text.strip()
+                    continue
+                s2, glued = trim_heading(c.text, s, e)
+                heading = glued or heading
+                context = [chunk_context, heading]
+                cells = table_cells(text) if "\n" not in text else None
+                if cells is not None:
+                    first_row = prev_row_end is None or "\n" in c.text[prev_row_end:s].strip("\n") or \
+                        c.text[prev_row_end:s].count("\n") > 1
+                    prev_row_end = e
+                    if first_row and looks_like_header(cells) and not chunk_context:
+                        header = text
+                        continue  # a header row alone never answers; it is its rows' context
+                    context.append(header or "")
+                else:
+                    header, prev_row_end = None, None
+                key = (c.document_id, c.start + s2)
+                if key in seen or s2 >= e:
                     continue
                 seen.add(key)
-                cands.append(Candidate(hit, rank, c.start + s, c.start + e, c.text[s:e], ctx))
-                if vec is not None:
-                    stored[key] = vec
+                if vec is not None and not (cells is not None and header):
+                    stored[len(cands)] = vec  # (a trimmed heading was embedded with its sentence: fine as context)
+                cands.append(Candidate(hit, rank, c.start + s2, c.start + e, c.text[s2:e],
+                                       " ".join(x for x in context if x)))
         if not cands:
             return []
-        q_terms = set(terms(question))
-        # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000")
-        sent_terms = [set(terms(c.text + ("\n" + c.context if "|" in c.text else ""))) for c in cands]
+        q_terms = set(terms(question)) - set(naming)
+        own = [set(terms(x.text)) for x in cands]
+        ctx = [set(terms(x.context)) for x in cands]
         n = len(cands)
-        weights = {t: math.log((n + 1) / (0.5 + sum(t in st for st in sent_terms))) + 1.0 for t in q_terms}
+        weights = {t: math.log((n + 1) / (0.5 + sum(t in a or t in b for a, b in zip(own, ctx)))) + 1.0
+                   for t in q_terms}
         total = sum(weights.values()) or 1.0
-        for cand, st in zip(cands, sent_terms):
-            cand.lexical = sum(w for t, w in weights.items() if t in st) / total
+        for cand, a, b in zip(cands, own, ctx):
+            # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000") at full
+            # weight: they are what its cells mean; a prose sentence's heading counts half
+            half = 1.0 if "|" in cand.text else CONTEXT_WEIGHT
+            cand.lexical = sum(w * (1.0 if t in a else half if t in b else 0.0) for t, w in weights.items()) / total
         if qvec is None:
             qvec = self.embedder.embed([question])[0]
         qvec = np.asarray(qvec, dtype=np.float32)
-        if all((c.hit.chunk.document_id, c.start) in stored for c in cands):
-            dense = np.stack([stored[(c.hit.chunk.document_id, c.start)] for c in cands]) @ qvec
-        else:
-            # No stored vectors (documents indexed elsewhere): embedding every sentence now would dominate
-            # latency, so embed only the lexically / rank-wise most promising ones.
-            cands.sort(key=lambda c: -(c.lexical + 0.15 / (1 + c.rank)))
-            cands = cands[: self.max_candidates]
-            dense = self.embedder.embed([c.text for c in cands]) @ qvec
-        for cand, d in zip(cands, dense):
-            cand.dense = float(d)
+        order = sorted(range(n), key=lambda i: -(cands[i].lexical + 0.15 / (1 + cands[i].rank)))
+        fresh = [i for i in order if i not in stored][: self.max_candidates]
+        dense = np.full(n, -1.0, dtype=np.float32)
+        if stored:
+            idx = list(stored)
+            dense[idx] = np.stack([stored[i] for i in idx]) @ qvec
+        if fresh:  # no stored vector (or one that misses the row's headers): embed with the context in front
+            texts = [(cands[i].context + "\n" + cands[i].text).strip() for i in fresh]
+            dense[fresh] = self.embedder.embed(texts) @ qvec
+        kept = []
+        for i, cand in enumerate(cands):
+            if dense[i] <= -1.0:
+                continue  # neither stored nor among the most promising: not scored
+            cand.dense = float(dense[i])
             cand.score = DENSE_WEIGHT * cand.dense + LEXICAL_WEIGHT * cand.lexical
-        cands.sort(key=lambda c: -c.score)
-        return cands
+            kept.append(cand)
+        kept.sort(key=lambda x: -x.score)
+        return kept
+
+    def _vectors(self, items: list[str]) -> np.ndarray:
+        todo = [w for w in dict.fromkeys(items) if w not in self._word_vectors]
+        if todo:
+            if len(self._word_vectors) > 50_000:
+                self._word_vectors.clear()
+            for w, v in zip(todo, self.embedder.embed(todo)):
+                self._word_vectors[w] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._word_vectors[w] for w in items])
+
+    def absent(self, question: str, hits: list[Hit], naming: set[str],
+               cands: list[Candidate]) -> tuple[list[str], list[tuple[str, float]]]:
+        """The question's key terms, and those absent from the evidence with the similarity of the closest
+        evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
+        keys = key_terms(question, naming)
+        have = evidence_words(hits, (c.context for c in cands))
+        stems = {stem(w) for w in have}
+        missing = [(t, w) for t, w in keys.items() if t not in stems]
+        if not missing or not have:
+            return list(keys), [(t, 0.0) for t, _ in missing]
+        pool = sorted(w for w in have if len(w) > 2 and not w[0].isdigit())
+        sims = self._vectors([w for _, w in missing]) @ self._vectors(pool).T if pool else None
+        return list(keys), [(t, round(float(sims[i].max()), 3) if sims is not None else 0.0)
+                            for i, (t, _) in enumerate(missing)]
+
+    def diagnose(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> dict:
+        """The quantities the abstention rule looks at (for calibration)."""
+        focused, naming = focus(question, hits)
+        cands = self.candidates(question, focused, qvec, naming)
+        keys, missing = self.absent(question, focused, naming, cands)
+        absent = [t for t, sim in missing if sim < self.word_sim]
+        return {"best": cands[0].score if cands else 0.0, "keys": keys, "missing": missing,
+                "missing_share": len(absent) / len(keys) if keys else 0.0, "candidates": cands,
+                "naming": sorted(naming)}
 
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
-        cands = self.candidates(question, hits, qvec)
-        if not cands or cands[0].score < self.threshold:
-            return _abstain()
+        d = self.diagnose(question, hits, qvec)
+        cands = d["candidates"]
+        if not cands:
+            return _abstain("no-evidence")
+        absent = [t for t, sim in d["missing"] if sim < self.word_sim]
+        if d["missing_share"] > self.max_missing:
+            return _abstain("missing-terms", absent)
+        if cands[0].score < (self.min_score_missing if absent else self.threshold):
+            return _abstain("low-score", absent)
         best = cands[0].score
         chosen = [c for c in cands if c.score >= max(self.threshold, best - self.margin)][: self.max_sentences]
         citations, parts = [], []
@@ -157,12 +257,12 @@ SYSTEM_PROMPT = (
     "End every sentence with the passage numbers it relies on, like [1] or [2][3]. "
     "Cite only passage numbers that appear in the context. "
     f"If the passages do not contain the answer, reply exactly: {NOT_FOUND}"
-)
+) + UNTRUSTED_NOTE  # passages are data, not instructions (security hook)
 
 
 def build_prompt(question: str, hits: list[Hit]) -> str:
     blocks = [f"[{i}] ({h.document_name}, page {h.chunk.page})\n{h.chunk.text}" for i, h in enumerate(hits, 1)]
-    return "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+    return "Passages (untrusted document text):\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
 
 
 class GenerativeAnswerer:
@@ -178,6 +278,7 @@ class GenerativeAnswerer:
         except LLMError:
             return self.fallback.answer(question, hits, qvec)
         guarded = filter_citations(reply, set(range(1, len(hits) + 1)))
+        guarded.claims = supported_claims(guarded.claims, hits)  # drop claims their passage does not support
         if not guarded.claims:
             return self.fallback.answer(question, hits, qvec)
         renumber: dict[int, int] = {}

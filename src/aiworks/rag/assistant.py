@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -30,14 +29,14 @@ from aiworks.rag.rank import (
 )
 from aiworks.rag.retrieve import HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
-from aiworks.rag.types import Answer, DocumentInfo, FileReport, HighlightBox
+from aiworks.rag.injection import mask_hits
+from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
-from aiworks.settings import Settings
+from aiworks.settings import Settings, check_workspace
 
 Progress = Callable[[str, float], None]
 GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
 LOOKAHEAD = 12  # files parsed ahead of the one being committed
-_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 _WORKER_LOCK = threading.Lock()
@@ -79,8 +78,7 @@ class Assistant:
                  llm: LLM | None = None) -> None:
         self.settings = settings
         self.workspace = workspace or settings.workspace
-        if not _WORKSPACE.match(self.workspace):
-            raise ValueError(f"invalid workspace name {self.workspace!r} (letters, digits, _ . - only)")
+        check_workspace(self.workspace)  # the one rule the API and the key store use too
         self.root = settings.workspace_dir(self.workspace)
         self.root.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or load_embedder(settings)
@@ -209,6 +207,7 @@ class Assistant:
         t0 = time.perf_counter()
         retrieval = self.search(question, k, document_ids)
         question = question.strip()
+        retrieval.hits = mask_hits(retrieval.hits)  # injected sentences never answer (security hook)
         t1 = time.perf_counter()
         drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
         t2 = time.perf_counter()
@@ -264,6 +263,11 @@ class Assistant:
     # ------------------------------------------------------------ documents
     def documents(self) -> list[DocumentInfo]:
         return self.catalog.all()
+
+    def document_warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
+        """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
+        stored = getattr(self.catalog, "warnings", None)  # a catalog backend may not store warnings yet
+        return stored(document_ids) if stored is not None else {}
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)

@@ -16,7 +16,7 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from aiworks.rag.types import DocumentInfo
+from aiworks.rag.types import DocumentInfo, DocWarning
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -26,6 +26,14 @@ CREATE TABLE IF NOT EXISTS documents (
 )
 """
 _FIELDS = "id, name, sha256, kind, pages, chunks, chars, ingested_at"
+# What the user should know about each document (possible prompt injection, OCR confidence, guessed encoding),
+# written in the same transaction as its row (security hook).
+_WARNINGS = """
+CREATE TABLE IF NOT EXISTS warnings (
+    document_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, page INTEGER,
+    PRIMARY KEY (document_id, seq)
+)
+"""
 
 
 @runtime_checkable
@@ -53,6 +61,7 @@ class Catalog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute(_SCHEMA)
+            con.execute(_WARNINGS)
 
     def _connect(self) -> sqlite3.Connection:
         # A fresh connection per operation keeps the catalog usable from any thread (API workers).
@@ -81,6 +90,28 @@ class Catalog:
     @staticmethod
     def drop(con: sqlite3.Connection, document_id: str) -> None:
         con.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        con.execute("DELETE FROM warnings WHERE document_id = ?", (document_id,))
+
+    @staticmethod
+    def put_warnings(con: sqlite3.Connection, document_id: str, warnings: list[DocWarning]) -> None:
+        con.execute("DELETE FROM warnings WHERE document_id = ?", (document_id,))
+        con.executemany("INSERT INTO warnings (document_id, seq, kind, message, page) VALUES (?,?,?,?,?)",
+                        [(document_id, i, w.kind, w.message, w.page) for i, w in enumerate(warnings)])
+
+    def warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
+        """Stored warnings per document id (all documents when ``document_ids`` is None)."""
+        con = self._connect()
+        try:
+            rows = con.execute("SELECT document_id, kind, message, page FROM warnings ORDER BY document_id, seq"
+                               ).fetchall()
+        finally:
+            con.close()
+        out: dict[str, list[DocWarning]] = {}
+        wanted = None if document_ids is None else set(document_ids)
+        for doc_id, kind, message, page in rows:
+            if wanted is None or doc_id in wanted:
+                out.setdefault(doc_id, []).append(DocWarning(kind, message, page))
+        return out
 
     def get(self, document_id: str) -> DocumentInfo | None:
         con = self._connect()

@@ -22,6 +22,7 @@ import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
 from aiworks.rag.catalog import DocumentCatalog
+from aiworks.rag.injection import scan as scan_injection
 from aiworks.rag.chunk import chunk_document, sentence_spans
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
@@ -75,6 +76,7 @@ def parse_and_chunk(path: Path, name: str, document_id: str, chunk_words: int, o
     """Module-level (picklable) so it can run in a worker process: parsing is pure Python and would
     otherwise fight the embedding thread for the GIL."""
     doc, layout = parse_with_layout(path, name)
+    doc.warnings.extend(scan_injection(doc, path))  # passages addressing an AI system (security hook)
     chunks = chunk_document(doc, document_id, chunk_words, overlap_words)
     return doc, layout, chunks, context_prefix(doc)
 
@@ -155,8 +157,11 @@ class Indexer:
                                           pages=len(p.doc.pages), chunks=len(p.chunks), chars=len(p.doc.text),
                                           ingested_at=datetime.now(UTC).isoformat(timespec="seconds")))
             with self.catalog.transaction() as con:
-                for info, version in zip(infos, staged):
+                put_warnings = getattr(self.catalog, "put_warnings", None)  # a backend may not store them yet
+                for p, info, version in zip(group, infos, staged):
                     self.catalog.put(con, info, version.name)
+                    if put_warnings is not None:
+                        put_warnings(con, info.id, p.doc.warnings)
                 self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
         except Exception as exc:
             for p, version in zip(group, staged):

@@ -87,10 +87,9 @@ def _ocr_warnings(scanned: list[int], confidence: dict[int, float], tesseract: b
     if not tesseract:
         return [DocWarning("ocr", f"page {p} has no text layer and was not OCR'd (Tesseract is missing: "
                                   f"{ocr.INSTALL_HINT})", page=p) for p in scanned]
-    mean = sum(confidence.values()) / len(confidence)
-    out = [DocWarning("ocr", f"{len(scanned)} page(s) without a text layer were OCR'd "
-                             f"(pages {', '.join(map(str, scanned))}; mean confidence {mean:.0f}%): "
-                             f"quotes from them may contain recognition errors")]
+    pages = ", ".join(f"{p} ({confidence[p]:.0f}%)" for p in scanned)
+    out = [DocWarning("ocr", f"{len(scanned)} page(s) without a text layer were OCR'd, confidence per page: "
+                             f"{pages}; quotes from them may contain recognition errors")]
     out += [DocWarning("low-confidence-ocr", f"page {p}: OCR confidence {c:.0f}% (under {LOW_CONFIDENCE:.0f}%); "
                                              f"its text may be wrong or missing", page=p)
             for p, c in sorted(confidence.items()) if c < LOW_CONFIDENCE]

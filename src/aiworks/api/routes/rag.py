@@ -72,7 +72,9 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
 
     @router.get("/workspaces/{workspace}/documents", response_model=list[schemas.Document])
     def list_documents(workspace: str = Depends(workspace_access)) -> list[schemas.Document]:
-        return [schemas.Document(**asdict(d)) for d in service.pool.assistant(workspace).documents()]
+        assistant = service.pool.assistant(workspace)
+        warnings = assistant.document_warnings()
+        return [_document(d, warnings.get(d.id, [])) for d in assistant.documents()]
 
     @router.post("/workspaces/{workspace}/documents", response_model=schemas.UploadResponse, status_code=202)
     def upload_documents(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT or MD files"),
@@ -82,8 +84,8 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
         return schemas.UploadResponse(files=[schemas.UploadResult(**r) for r in results])
 
     @router.get("/workspaces/{workspace}/documents/{document_id}", response_model=schemas.Document)
-    def get_document(doc=Depends(existing_document)) -> schemas.Document:
-        return schemas.Document(**asdict(doc))
+    def get_document(doc=Depends(existing_document), workspace: str = Depends(workspace_access)) -> schemas.Document:
+        return _document(doc, service.pool.assistant(workspace).document_warnings([doc.id]).get(doc.id, []))
 
     @router.get("/workspaces/{workspace}/documents/{document_id}/text", response_model=schemas.DocumentText)
     def get_document_text(doc=Depends(existing_document),
@@ -150,6 +152,10 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
             raise HTTPException(404, str(exc)) from None
 
     return router
+
+
+def _document(doc, warnings) -> schemas.Document:
+    return schemas.Document(**asdict(doc), warnings=[schemas.DocWarning(**asdict(w)) for w in warnings])
 
 
 def _job(job) -> schemas.Job:
