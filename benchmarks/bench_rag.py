@@ -98,9 +98,8 @@ def bench_ingest(emb: Embedder, copies: int, repeats: int, long: bool = False) -
 
 
 def synthetic_store(path: Path, n: int, dim: int, seed: int = 0):
-    import pyarrow as pa
-
     from aiworks.rag.stores.lance import LanceStore
+    from aiworks.rag.types import Chunk
 
     rng = np.random.default_rng(seed)
     vocab = sorted({w.lower().strip('.,;:()"') for blocks in SAMPLES.values() for _, b in blocks
@@ -117,15 +116,14 @@ def synthetic_store(path: Path, n: int, dim: int, seed: int = 0):
         vec = rng.normal(size=(m, dim)).astype(np.float32)
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
         all_vecs.append(vec)
-        doc = [f"doc{(b + i) // 40}" for i in range(m)]
-        idx = [(b + i) % 40 for i in range(m)]
-        store.add_rows(pa.table({
-            "id": [f"{d}:{i}" for d, i in zip(doc, idx)], "document_id": doc, "document_name": [f"{d}.pdf" for d in doc],
-            "idx": pa.array(idx, pa.int32()), "start": pa.array([i * 700 for i in idx], pa.int64()),
-            "end": pa.array([i * 700 + 690 for i in idx], pa.int64()), "page": pa.array([1 + i // 3 for i in idx], pa.int32()),
-            "text": texts, "search_text": texts,
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec.ravel()), dim),
-        }, schema=store._schema))
+        # through the public store API, 40 chunks per synthetic document, one commit per batch
+        docs = []
+        for first in range(0, m, 40):
+            d = f"doc{(b + first) // 40}"
+            chunks = [Chunk(d, (b + i) % 40, ((b + i) % 40) * 700, ((b + i) % 40) * 700 + 690, 1 + ((b + i) % 40) // 3,
+                            texts[i]) for i in range(first, min(first + 40, m))]
+            docs.append((d, f"{d}.pdf", chunks, vec[first:first + len(chunks)], None))
+        store.replace_documents(docs)
     t = time.perf_counter()
     store.optimize()  # FTS index, and the ANN index above ANN_MIN_ROWS
     return store, time.perf_counter() - t, np.vstack(all_vecs)

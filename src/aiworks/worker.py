@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         """Take ingestion jobs from the shared queue (AIWORKS_DATABASE_URL) until stopped (Ctrl-C, SIGTERM)."""
         import signal
 
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
 
         settings = settings_of(ctx)
         runner = build_runner(settings, workspace or None, poll, threads)

@@ -103,7 +103,7 @@ def retrieval(
 
     The corpus is ingested through the assistant's own ingestion into a workspace under the home
     (``legalbench-<subset>-...``); embeddings are cached by content, so re-runs are fast."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError, parse_datasets
     from aiworks.evaluation.metrics import MERGE_NOTE
     from aiworks.evaluation.service import (
@@ -165,7 +165,7 @@ def train_ranker_cmd(
 ) -> None:
     """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
     the assistant's chunking); register it as legal-ranker and remember it in <home>/ranker.json."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
 
@@ -197,7 +197,7 @@ def tune_fusion_cmd(
 ) -> None:
     """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;
     prints the default's and the best objective (macro (P@1 + R@32) / 2)."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import tune_fusion
 

@@ -92,7 +92,7 @@ def tune_fusion(settings: Settings, root: Path, trials: int, per_dataset_docs: d
         return score(corpus, queries)
 
     study = tuning.tune(settings, EXPERIMENT, objective, n_trials=trials, seed=seed, study_name="fusion-tuning",
-                        progress=(lambda d, n, v: progress("tuning fusion", d, n)) if progress else None)
+                        progress=(lambda stage, fraction: progress("tuning fusion", round(fraction * trials), trials)) if progress else None)
     retriever.dense_weight, retriever.candidates, retriever.rrf_k = base
     return {"default": {"dense_weight": base[0], "candidates": base[1], "rrf_k": base[2], "objective": default},
             "best": dict(study.best_params) | {"objective": float(study.best_value)},
@@ -141,7 +141,7 @@ def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], per_
         return _validate(corpus, _fit(corpus, fit_q, tune_memory, candidates, params), valid_q)
 
     study = tuning.tune(settings, EXPERIMENT, objective, n_trials=trials, seed=seed, study_name="legal-ranker-tuning",
-                        progress=(lambda d, n, v: progress("tuning", d, n)) if progress else None)
+                        progress=(lambda stage, fraction: progress("tuning", round(fraction * trials), trials)) if progress else None)
     best = dict(study.best_params)
     candidates = int(best.pop("candidates"))
     memory = ExemplarMemory().fit(exemplars_of(all_train, read))

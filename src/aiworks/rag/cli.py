@@ -13,7 +13,7 @@ docs_app = typer.Typer(help="What is indexed in the workspace.", no_args_is_help
 
 
 def _assistant(ctx: typer.Context, workspace: str | None = None, vectors: bool = True):
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.rag.assistant import Assistant
 
     try:
@@ -192,7 +192,7 @@ def register(app: typer.Typer) -> None:
         """Generate sample contracts, ingest them into workspace "demo" and ask questions about them."""
         from rich.console import Console
 
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
         from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_sample_contracts
 
         console = Console()

@@ -99,11 +99,6 @@ class LanceStore:
             (self._table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
              .when_not_matched_by_source_delete(f"document_id IN ({ids})").execute(data))
 
-    def add_rows(self, rows) -> None:
-        """Bulk append of a prepared Arrow table (benchmarks build large synthetic stores this way)."""
-        with self._lock:
-            self._table.add(rows)
-
     def delete_document(self, document_id: str) -> int:
         ids = _quote_ids([document_id])
         with self._lock:
