@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-parse bench-reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -90,7 +90,15 @@ bench-pg: install
 	nice -n 10 $(BIN)/python benchmarks/bench_pg.py keyword --bench $(BENCH_DATA)/legalbench-rag && \
 	nice -n 10 $(BIN)/python benchmarks/bench_pg.py embed --bench $(BENCH_DATA)/legalbench-rag --seconds 600 && \
 	nice -n 10 $(BIN)/python benchmarks/bench_pg.py retrieval --scales 10000,100000
-bench: bench-rag bench-api bench-spam bench-recs bench-retrieval
+# Parsing cost of each stage (PDF text, tables, furniture, chunking) and OCR pages/s: benchmarks/results/parse.json
+bench-parse: install
+	nice -n 10 $(BIN)/python benchmarks/bench_parse.py
+# Hostile input and crashes: 50 concurrent askers + the reliability/security suites; prompt injection; support check
+bench-reliability: install
+	nice -n 10 $(BIN)/python benchmarks/bench_reliability.py --seconds 30
+	nice -n 10 $(BIN)/python benchmarks/bench_injection.py --corpus-files 714
+	nice -n 10 $(BIN)/python benchmarks/bench_support.py
+bench: bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-parse bench-reliability
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).
 fuzz: install
