@@ -17,10 +17,17 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-_POOLS: dict[str, object] = {}
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg_pool import ConnectionPool
+
+_POOLS: dict[str, ConnectionPool] = {}
 _POOLS_LOCK = threading.Lock()
-_CURRENT: contextvars.ContextVar[dict | None] = contextvars.ContextVar("aiworks_pg_tx", default=None)
+_CURRENT: contextvars.ContextVar[dict[str, Connection[Any]] | None] = contextvars.ContextVar(
+    "aiworks_pg_tx", default=None
+)
 
 _BASE_SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -94,18 +101,18 @@ CREATE TRIGGER {f}_del AFTER DELETE ON {c} REFERENCING OLD TABLE AS old_rows
 """
 
 
-def is_postgres_url(url: str | None) -> bool:
-    return bool(url) and url.split(":", 1)[0] in ("postgresql", "postgres")
+def is_postgres_url(url: str | None) -> TypeGuard[str]:
+    return url is not None and bool(url) and url.split(":", 1)[0] in ("postgresql", "postgres")
 
 
-def _configure(conn) -> None:
+def _configure(conn: Connection[Any]) -> None:
     from pgvector.psycopg import register_vector
 
     register_vector(conn)
     conn.commit()
 
 
-def pool(url: str):
+def pool(url: str) -> ConnectionPool:
     """The process's pool for ``url`` (created on first use; the schema is created once per pool)."""
     with _POOLS_LOCK:
         p = _POOLS.get(url)
@@ -154,7 +161,7 @@ def close_pools() -> None:
 
 
 @contextmanager
-def transaction(url: str, join: bool = True) -> Iterator[object]:
+def transaction(url: str, join: bool = True) -> Iterator[Connection[Any]]:
     """A connection inside a transaction; nested calls for the same URL share the outer transaction
     (``join=False``: always a transaction of its own, e.g. a job's state must commit at once)."""
     current = _CURRENT.get()

@@ -21,8 +21,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 from aiworks.jobs import JobOutcome, JobQueue, JobRecord
+
+
+class _BeatState(TypedDict):
+    """What the heartbeat thread reports for a running job."""
+
+    progress: float
+    stage: str
+
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, float], None]
@@ -115,7 +124,7 @@ class JobRunner:
             self.run(job)
 
     def run(self, job: JobRecord) -> None:
-        state = {"progress": 0.0, "stage": "starting"}
+        state: _BeatState = {"progress": 0.0, "stage": "starting"}
         done = threading.Event()
 
         def progress(stage: str, fraction: float) -> None:

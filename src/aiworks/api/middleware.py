@@ -173,7 +173,8 @@ def _too_large(cap: int) -> str:
 
 async def _read_capped(receive: Receive, cap: int) -> bytes | None:
     """The whole chunked body, or None as soon as it passes ``cap`` (the rest is never read)."""
-    parts, total = [], 0
+    parts: list[bytes] = []
+    total = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from aiworks.evaluation.runner import EvalResult
 
 eval_app = typer.Typer(
     help="Measure the assistant (LegalBench-RAG retrieval) and train its ranker.", no_args_is_help=True
@@ -54,7 +60,7 @@ class _Bar:
             disable=quiet,
             transient=True,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self):
         self.progress.__enter__()
@@ -69,7 +75,7 @@ class _Bar:
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
-def _print_table(results: list[tuple[str, object]], ks: list[int]) -> None:
+def _print_table(results: list[tuple[str, EvalResult]], ks: list[int]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -147,7 +153,7 @@ def retrieval(
     )
     main = results["cited"]
     payload = main.to_json()
-    extra = {
+    extra: dict[str, Any] = {
         "note": MERGE_NOTE,
         "routing_exact": routing,
         "documents": len(files),

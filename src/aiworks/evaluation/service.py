@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiworks.evaluation.dataset import (
     BenchmarkError,
@@ -32,13 +33,16 @@ from aiworks.evaluation.runner import EvalResult, evaluate
 from aiworks.rag.types import Hit
 from aiworks.settings import Settings
 
+if TYPE_CHECKING:
+    from aiworks.rag.assistant import Assistant
+
 EXPERIMENT = "legalbench-rag"
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
 class Corpus:
-    assistant: object  # aiworks.rag.assistant.Assistant
+    assistant: Assistant
     file_of: dict[str, str]  # workspace document id → benchmark file ("maud/x.txt")
     chunks: int
     seconds: float  # ingestion wall time of this run
@@ -138,7 +142,8 @@ def routing_accuracy(corpus: Corpus, queries: Sequence[Query]) -> dict[str, floa
     """Share of queries routed to exactly their gold document (the router may also decline to route)."""
     from collections import Counter
 
-    hits, total = Counter(), Counter()
+    hits: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for q in queries:
         total[q.dataset] += 1
         routed = corpus.assistant.router.route(q.text).document_ids

@@ -22,6 +22,7 @@ the same protocol and the same contract tests (``tests/jobs``).
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -100,7 +101,7 @@ class JobQueue(Protocol):
         """A queued or running job of the same bytes in the workspace (an upload of them is a duplicate)."""
         ...
 
-    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[JobRecord]:
+    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> builtins.list[JobRecord]:
         """Running jobs whose lease ran out go back to queued, or to error once ``max_attempts`` claims
         have died. Returns the jobs it changed (as they are now)."""
         ...

@@ -9,6 +9,7 @@ Re-running a job is safe: ingestion is idempotent by content hash, and the chunk
 
 from __future__ import annotations
 
+import builtins
 import re
 import secrets
 from dataclasses import fields
@@ -126,7 +127,7 @@ class PgJobQueue:
             (workspace, sha256),
         )
 
-    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[JobRecord]:
+    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> builtins.list[JobRecord]:
         gave_up = (
             "'the worker stopped (crashed or killed) ' || attempts || ' times while ingesting this file; "
             "it was not retried again'"

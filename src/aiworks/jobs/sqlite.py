@@ -12,6 +12,7 @@ usable from any thread.
 
 from __future__ import annotations
 
+import builtins
 import secrets
 import sqlite3
 import time
@@ -167,7 +168,7 @@ class SqliteJobQueue:
         )
         return found[0] if found else None
 
-    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[JobRecord]:
+    def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> builtins.list[JobRecord]:
         now = self._clock()
         with self._write() as con:
             ids = [

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,11 +139,12 @@ class ExtractiveAnswerer:
         return [(s, e, None, c.context) for s, e, _ in sentence_spans(c.text)]
 
     def candidates(
-        self, question: str, hits: list[Hit], qvec: np.ndarray | None = None, naming: set[str] = frozenset()
+        self, question: str, hits: list[Hit], qvec: np.ndarray | None = None, naming: Set[str] = frozenset()
     ) -> list[Candidate]:
         """All answerable sentences of the hits (no headings, furniture or header rows), scored; best first.
         ``naming``: question words that name the document ("the lease"), not what the sentence must say."""
-        seen, cands = set(), []
+        seen: set[tuple[str, int]] = set()
+        cands: list[Candidate] = []
         stored: dict[int, np.ndarray] = {}  # candidate index → sentence vector computed at ingest
         for rank, hit in enumerate(hits):
             c = hit.chunk

@@ -271,9 +271,10 @@ class Assistant:
         by_name: dict[str, list[str]] = {}
         for d in docs:
             by_name.setdefault(d.name.lower(), []).append(d.id)
-        out, unknown = [], []
+        out: list[str] = []
+        unknown: list[str] = []
         for ref in refs:
-            hit = by_id.get(ref) or (by_name.get(ref.strip().lower()) or [None])[0]
+            hit = by_id.get(ref) or next(iter(by_name.get(ref.strip().lower()) or ()), None)
             if hit is None:
                 unknown.append(ref)
             elif hit not in out:

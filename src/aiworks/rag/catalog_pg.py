@@ -7,9 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
+from typing import TYPE_CHECKING, Any
 
 from aiworks import pg
 from aiworks.rag.types import DocumentInfo
+
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 _FIELDS = "id, name, sha256, kind, pages, chunks, chars, ingested_at"
 
@@ -20,7 +24,7 @@ class PgCatalog:
         pg.pool(url)  # creates the schema on first use
 
     @contextmanager
-    def transaction(self) -> Iterator[object]:
+    def transaction(self) -> Iterator[Connection[Any]]:
         with pg.transaction(self.url) as conn:
             yield conn
 

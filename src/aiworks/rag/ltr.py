@@ -173,6 +173,8 @@ class LearnedRanker:
     # How many fused candidates the assistant should hand over: the model was trained to lift answers from
     # deep in the retriever's list, which it cannot do if it only ever sees the final top-k.
     candidate_pool = 100
+    # The chunking (and candidate pool) the model was trained with; set by training, absent until then.
+    pipeline_: dict[str, int]
 
     def __init__(
         self,

@@ -49,7 +49,8 @@ def parse_with_layout(path: Path, name: str | None = None) -> tuple[ParsedDocume
         raise ParseError("unreadable", str(exc)) from exc
     if not data.strip():
         raise ParseError("empty", "the file is empty")
-    layout, warnings = None, []
+    layout: Layout | None = None
+    warnings: list[DocWarning] = []
     if kind == "pdf":
         from aiworks.rag.pdf import pdf_pages
 

@@ -15,6 +15,7 @@ the same document, and the (document_id, idx) primary key makes a duplicate chun
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 
@@ -128,7 +129,8 @@ class PgStore:
             else:
                 # BM25 summed over the postings of the query's terms, rarest first, up to MATCH_BUDGET postings
                 # (at least one term): exact whenever they fit; past that the commonest terms (lowest idf) drop
-                match, budget = [], 0
+                match: list[tuple[Any, ...]] = []
+                budget = 0
                 for row in stats:
                     if match and budget + row[1] > MATCH_BUDGET:
                         break
@@ -171,7 +173,11 @@ class PgStore:
     def count(self, document_id: str | None = None) -> int:
         with pg.transaction(self.url) as conn:
             if document_id is None:
-                return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
-            return conn.execute(f"SELECT count(*) FROM {self.table} WHERE document_id = %s", (document_id,)).fetchone()[
-                0
-            ]
+                row = conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
+            else:
+                row = conn.execute(
+                    f"SELECT count(*) FROM {self.table} WHERE document_id = %s", (document_id,)
+                ).fetchone()
+            if row is None:  # count(*) always returns one row
+                raise RuntimeError(f"count(*) on {self.table} returned no row")
+            return row[0]
