@@ -138,3 +138,26 @@ def test_ask_validates_input(client):
     assert client.post(f"{WS}/ask", json={"question": "x", "k": 0}).status_code == 422
     empty = client.post(f"{WS}/ask", json={"question": "What is the notice period?"})
     assert empty.status_code == 200 and empty.json()["abstained"] is True
+
+
+def test_text_encodings_over_http_match_the_cli(client, settings, tmp_path):
+    """Latin-1 was refused over HTTP as "binary" and Shift-JIS ingested as mojibake: both now ingest with their
+    real characters; binary content is refused with the same message the CLI's ingest report gives."""
+    from aiworks.rag.assistant import Assistant
+
+    french = "Le bail est régi par le droit suisse; le for est à Zürich. Préavis: trois mois.\n\n"
+    japanese = "本契約は日本法に準拠する。管轄裁判所は東京地方裁判所とする。\n\n"
+    files = {"bail.txt": (french * 20).encode("latin-1"), "keiyaku.txt": (japanese * 10).encode("shift_jis")}
+    for name, data in files.items():
+        [res] = _upload(client, (name, data, "text/plain"))
+        job = wait_job(client.get, "acme", res["job_id"])
+        assert job["status"] == "done", job
+        text = client.get(f"{WS}/documents/{job['document_id']}/text").json()["text"]
+        assert text.startswith((french if name == "bail.txt" else japanese).strip()) and "\ufffd" not in text
+    binary = bytes(range(256)) * 16
+    [refused] = _upload(client, ("blob.txt", binary, "text/plain"))
+    path = tmp_path / "blob.txt"
+    path.write_bytes(binary)
+    [report] = Assistant(settings, "cli").ingest([path])
+    assert refused["status"] == "error" and "binary" in refused["error"]
+    assert report.status == "error" and report.error == refused["error"]
