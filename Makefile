@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-peer fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-peer fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -51,8 +51,16 @@ services-stop:
 demo: install web
 	$(BIN)/aiworks demo
 
-test: install system-deps web
+test: install lint system-deps web
 	$(BIN)/python -m pytest -q
+
+# ruff check + ruff format --check (config: pyproject.toml [tool.ruff]) and mypy against mypy_baseline.txt, which
+# may only shrink (scripts/mypy_baseline.py --update after fixing errors). LINT_PATHS narrows ruff to some paths.
+LINT_PATHS ?= .
+lint: install
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/python scripts/mypy_baseline.py
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"

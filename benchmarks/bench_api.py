@@ -40,16 +40,25 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(latencies_ms: list[float], wall_s: float, errors: int) -> dict:
     return {
-        "requests": len(latencies_ms), "errors": errors,
-        "p50_ms": round(percentile(latencies_ms, 50), 1), "p95_ms": round(percentile(latencies_ms, 95), 1),
-        "mean_ms": round(statistics.fmean(latencies_ms), 1), "max_ms": round(max(latencies_ms), 1),
-        "throughput_rps": round(len(latencies_ms) / wall_s, 2), "wall_s": round(wall_s, 2),
+        "requests": len(latencies_ms),
+        "errors": errors,
+        "p50_ms": round(percentile(latencies_ms, 50), 1),
+        "p95_ms": round(percentile(latencies_ms, 95), 1),
+        "mean_ms": round(statistics.fmean(latencies_ms), 1),
+        "max_ms": round(max(latencies_ms), 1),
+        "throughput_rps": round(len(latencies_ms) / wall_s, 2),
+        "wall_s": round(wall_s, 2),
     }
 
 
 def start_server(home: Path, port: int, embedder: str) -> subprocess.Popen:
-    env = {**os.environ, "AIWORKS_HOME": str(home), "AIWORKS_EMBEDDER": embedder, "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "AIWORKS_HOME": str(home),
+        "AIWORKS_EMBEDDER": embedder,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     cmd = [sys.executable, "-m", "aiworks.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -98,8 +107,10 @@ def run(clients: int, per_client: int, base: str) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
     stop_at = time.monotonic() + WALL_CAP_S
-    threads = [threading.Thread(target=ask_loop, args=(base, per_client, c, latencies, errors, stop_at))
-               for c in range(clients)]
+    threads = [
+        threading.Thread(target=ask_loop, args=(base, per_client, c, latencies, errors, stop_at))
+        for c in range(clients)
+    ]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -132,11 +143,15 @@ def main() -> None:
 
     result = {
         "benchmark": "ask latency over HTTP (POST /api/workspaces/{ws}/ask, JSON, citations + highlights)",
-        "date": datetime.now(timezone.utc).date().isoformat(), "machine": f"{os.cpu_count()}-core CPU, {platform.machine()}",
-        "server": "aiworks serve (uvicorn, 1 process) on 127.0.0.1", "embedder": args.embedder,
-        "corpus": f"demo sample contracts ({docs} PDFs)", "questions": QUESTIONS,
+        "date": datetime.now(timezone.utc).date().isoformat(),
+        "machine": f"{os.cpu_count()}-core CPU, {platform.machine()}",
+        "server": "aiworks serve (uvicorn, 1 process) on 127.0.0.1",
+        "embedder": args.embedder,
+        "corpus": f"demo sample contracts ({docs} PDFs)",
+        "questions": QUESTIONS,
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
-        "single_client": single, "concurrent_20": concurrent,
+        "single_client": single,
+        "concurrent_20": concurrent,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

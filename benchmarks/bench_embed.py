@@ -34,8 +34,9 @@ def passages(n: int, seed: int = 0) -> list[str]:
     rng = np.random.default_rng(seed)
     files = sorted(CORPUS.rglob("*.txt")) if CORPUS.is_dir() else []
     if files:
-        words_of = [f.read_text(errors="replace").split() for f in rng.choice(files, size=min(60, len(files)),
-                                                                                replace=False)]
+        words_of = [
+            f.read_text(errors="replace").split() for f in rng.choice(files, size=min(60, len(files)), replace=False)
+        ]
     else:
         from aiworks.rag.samples import SAMPLES
 
@@ -46,7 +47,7 @@ def passages(n: int, seed: int = 0) -> list[str]:
         words = words_of[int(rng.integers(len(words_of)))]
         size = int(rng.integers(115, 136))
         start = int(rng.integers(0, len(words) - size))
-        out.append(" ".join(words[start:start + size]))
+        out.append(" ".join(words[start : start + size]))
     return out
 
 
@@ -92,18 +93,32 @@ def main() -> None:
     for name, e in rows:
         cos = (e.embed(texts) * ref).sum(axis=1)
         med = statistics.median(speed[name])
-        out[name] = {"passages_per_s": round(med, 2), "runs": [round(x, 2) for x in speed[name]],
-                     "vs_pytorch_1thr": round(med / base, 2), "query_p50_ms": round(statistics.median(qlat[name]), 2),
-                     "cos_vs_pytorch_mean": round(float(cos.mean()), 6), "cos_vs_pytorch_min": round(float(cos.min()), 6)}
-        print(f"{name:32s} {med:7.1f} passages/s  x{med / base:.2f}  query {out[name]['query_p50_ms']:.1f} ms  "
-              f"cos min {cos.min():.4f}", flush=True)
-    result = {"benchmark": "bench_embed", "date": datetime.now(UTC).isoformat(timespec="seconds"),
-              "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
-              "load_avg_start": [round(x, 2) for x in load_start],
-              "load_avg_end": [round(x, 2) for x in os.getloadavg()],
-              "passages": len(texts), "words_per_passage": "115-135", "repeats": args.repeats,
-              "source": "LegalBench-RAG corpus windows" if CORPUS.is_dir() else "sample contracts", "results": out,
-              "target": "default embedding-only bound >= 1.7x the PyTorch path at <= 0.5 pt LegalBench-RAG loss"}
+        out[name] = {
+            "passages_per_s": round(med, 2),
+            "runs": [round(x, 2) for x in speed[name]],
+            "vs_pytorch_1thr": round(med / base, 2),
+            "query_p50_ms": round(statistics.median(qlat[name]), 2),
+            "cos_vs_pytorch_mean": round(float(cos.mean()), 6),
+            "cos_vs_pytorch_min": round(float(cos.min()), 6),
+        }
+        print(
+            f"{name:32s} {med:7.1f} passages/s  x{med / base:.2f}  query {out[name]['query_p50_ms']:.1f} ms  "
+            f"cos min {cos.min():.4f}",
+            flush=True,
+        )
+    result = {
+        "benchmark": "bench_embed",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
+        "load_avg_start": [round(x, 2) for x in load_start],
+        "load_avg_end": [round(x, 2) for x in os.getloadavg()],
+        "passages": len(texts),
+        "words_per_passage": "115-135",
+        "repeats": args.repeats,
+        "source": "LegalBench-RAG corpus windows" if CORPUS.is_dir() else "sample contracts",
+        "results": out,
+        "target": "default embedding-only bound >= 1.7x the PyTorch path at <= 0.5 pt LegalBench-RAG loss",
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {RESULTS}")

@@ -34,19 +34,44 @@ from aiworks.rag.parse import parse_file
 from aiworks.rag.samples import SAMPLES, write_contract
 
 RESULTS = Path(__file__).resolve().parent / "results" / "parse.json"
-WORDS = ["licensor", "customer", "agreement", "term", "fee", "payment", "notice", "days", "written", "party", "software", "confidential", "obligations", "warranty", "liability", "termination", "invoice", "annual", "support", "renewal"]
+WORDS = [
+    "licensor",
+    "customer",
+    "agreement",
+    "term",
+    "fee",
+    "payment",
+    "notice",
+    "days",
+    "written",
+    "party",
+    "software",
+    "confidential",
+    "obligations",
+    "warranty",
+    "liability",
+    "termination",
+    "invoice",
+    "annual",
+    "support",
+    "renewal",
+]
 
 
 def corpus(dest: Path, copies: int, long: bool = False) -> list[Path]:
     """bench_rag's corpus (not imported from it: bench_rag puts this checkout's src first on sys.path)."""
+
     def vary(blocks, i):
         return [(h, b.replace("Party", f"Party-{i}") if isinstance(b, str) else b) for h, b in blocks]
 
     if long:
         merged = [block for _ in range(2) for blocks in SAMPLES.values() for block in blocks + [("PAGE", None)]]
         return [write_contract(vary(merged, i), dest / f"long_{i}.pdf") for i in range(copies)]
-    return [write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
-            for i in range(copies) for name, blocks in SAMPLES.items()]
+    return [
+        write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
+        for i in range(copies)
+        for name, blocks in SAMPLES.items()
+    ]
 
 
 def bench_text(copies: int, repeats: int) -> dict:
@@ -61,8 +86,14 @@ def bench_text(copies: int, repeats: int) -> dict:
                 parse_and_chunk(p, p.name, "x", 120, 20)
             cpu.append(time.process_time() - c)
             wall.append(time.perf_counter() - w)
-        row = {"files": len(paths), "pages": pages, "cpu_s": round(min(cpu), 3), "wall_s": round(min(wall), 3),
-               "pages_per_cpu_s": round(pages / min(cpu), 1), "pages_per_wall_s": round(pages / min(wall), 1)}
+        row = {
+            "files": len(paths),
+            "pages": pages,
+            "cpu_s": round(min(cpu), 3),
+            "wall_s": round(min(wall), 3),
+            "pages_per_cpu_s": round(pages / min(cpu), 1),
+            "pages_per_wall_s": round(pages / min(wall), 1),
+        }
         row["stages_cpu_s"] = stages(paths)
         out[label] = row
     return out
@@ -130,10 +161,16 @@ def bench_ocr(pages: int) -> dict | None:
     tess_cpu = (after.ru_utime + after.ru_stime) - (child.ru_utime + child.ru_stime)
     got = doc.text.split()
     hits = sum(1 for a, b in zip(sorted(got), sorted(drawn)) if a == b)
-    return {"pages": pages, "wall_s": round(wall, 2), "pages_per_wall_s": round(pages / wall, 2),
-            "tesseract_cpu_s_per_page": round(tess_cpu / pages, 2), "words_drawn": len(drawn),
-            "words_read": len(got), "word_match_share": round(hits / len(drawn), 3),
-            "warnings": [w.kind for w in doc.warnings]}
+    return {
+        "pages": pages,
+        "wall_s": round(wall, 2),
+        "pages_per_wall_s": round(pages / wall, 2),
+        "tesseract_cpu_s_per_page": round(tess_cpu / pages, 2),
+        "words_drawn": len(drawn),
+        "words_read": len(got),
+        "word_match_share": round(hits / len(drawn), 3),
+        "warnings": [w.kind for w in doc.warnings],
+    }
 
 
 def main() -> None:
@@ -143,9 +180,14 @@ def main() -> None:
     ap.add_argument("--ocr-pages", type=int, default=4)
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
-    result = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
-              "cpus": os.cpu_count(), "loadavg_1m_start": round(os.getloadavg()[0], 2),
-              "text_pdf": bench_text(args.copies, args.repeats), "ocr": bench_ocr(args.ocr_pages)}
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "loadavg_1m_start": round(os.getloadavg()[0], 2),
+        "text_pdf": bench_text(args.copies, args.repeats),
+        "ocr": bench_ocr(args.ocr_pages),
+    }
     result["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

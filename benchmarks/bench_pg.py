@@ -68,11 +68,19 @@ def keyword(args) -> dict:
             ws = f"bench-kw-{subset}-{os.getpid()}"
             lance, t_lance = _load(Path(tmp) / "e", None, ws, files)
             pgb, t_pg = _load(Path(tmp) / "p", url, ws, files)
-            stores = {"lance_bm25": lance.store, "pg_ts_rank": PgStore(url, ws, pgb.embedder.dim, rank="ts_rank"),
-                      "pg_bm25": pgb.store}
+            stores = {
+                "lance_bm25": lance.store,
+                "pg_ts_rank": PgStore(url, ws, pgb.embedder.dim, rank="ts_rank"),
+                "pg_bm25": pgb.store,
+            }
             name_to_file = {p.name: f"{subset}/{p.name}" for p in files}
-            res: dict = {"queries": len(tests), "documents": len(files), "chunks": lance.store.count(),
-                         "ingest_s": {"embedded": round(t_lance, 2), "postgres": round(t_pg, 2)}, "rankings": {}}
+            res: dict = {
+                "queries": len(tests),
+                "documents": len(files),
+                "chunks": lance.store.count(),
+                "ingest_s": {"embedded": round(t_lance, 2), "postgres": round(t_pg, 2)},
+                "rankings": {},
+            }
             for label, store in stores.items():
                 sums = {k: [0.0, 0.0] for k in KS}
                 lat = []
@@ -89,10 +97,14 @@ def keyword(args) -> dict:
                 res["rankings"][label] = {
                     "recall": {str(k): round(v[0] / n, 4) for k, v in sums.items()},
                     "precision": {str(k): round(v[1] / n, 4) for k, v in sums.items()},
-                    "p50_ms": round(statistics.median(lat), 2)}
+                    "p50_ms": round(statistics.median(lat), 2),
+                }
                 r = res["rankings"][label]
-                print(f"{subset:12s} {label:11s} R@8 {r['recall']['8']:.3f} R@32 {r['recall']['32']:.3f} "
-                      f"P@1 {r['precision']['1']:.3f} p50 {r['p50_ms']} ms", flush=True)
+                print(
+                    f"{subset:12s} {label:11s} R@8 {r['recall']['8']:.3f} R@32 {r['recall']['32']:.3f} "
+                    f"P@1 {r['precision']['1']:.3f} p50 {r['p50_ms']} ms",
+                    flush=True,
+                )
             out["subsets"][subset] = res
     return out
 
@@ -114,8 +126,11 @@ def embed(args) -> dict:
             texts += [c.text for c in chunk_text(text, [Page(1, 0, len(text))], "d", 120, 20)]
             if len(texts) >= args.max_chunks:
                 break
-    queries = [t["query"] for sub in ("contractnli", "maud", "privacy_qa")
-               for t in json.loads((args.bench / "mini" / f"{sub}.json").read_text())["tests"]]
+    queries = [
+        t["query"]
+        for sub in ("contractnli", "maud", "privacy_qa")
+        for t in json.loads((args.bench / "mini" / f"{sub}.json").read_text())["tests"]
+    ]
     t0 = time.perf_counter()
     vecs, start = [], 0
     if args.cache.exists():  # resume: keep what an earlier run embedded
@@ -124,12 +139,17 @@ def embed(args) -> dict:
     else:
         qv = emb.embed(queries)
     for i in range(start, min(len(texts), args.max_chunks), 64):
-        vecs.append(emb.embed(texts[i:i + 64]))
+        vecs.append(emb.embed(texts[i : i + 64]))
         if time.perf_counter() - t0 > args.seconds:
             break
     cv = np.vstack(vecs).astype(np.float32)
-    np.savez(args.cache, vectors=cv, texts=np.array(texts[:len(cv)]), queries=qv.astype(np.float32),
-             query_texts=np.array(queries))
+    np.savez(
+        args.cache,
+        vectors=cv,
+        texts=np.array(texts[: len(cv)]),
+        queries=qv.astype(np.float32),
+        query_texts=np.array(queries),
+    )
     rate = (len(cv) - start + (0 if start else len(queries))) / (time.perf_counter() - t0)
     print(f"embedded {len(cv)} chunks + {len(queries)} queries at {rate:.1f}/s -> {args.cache}")
     return {"chunks": len(cv), "queries": len(queries), "passages_per_s": round(rate, 1)}
@@ -163,11 +183,23 @@ def _load_lance(path: Path, vec, texts):
         m = min(20000, n - b)
         doc = [f"doc{(b + i) // 40}" for i in range(m)]
         idx = [(b + i) % 40 for i in range(m)]
-        store.add_rows(pa.table({
-            "id": [f"{d}:{i}" for d, i in zip(doc, idx)], "document_id": doc, "document_name": [f"{d}.pdf" for d in doc],
-            "idx": pa.array(idx, pa.int32()), "start": pa.array([0] * m, pa.int64()), "end": pa.array([1] * m, pa.int64()),
-            "page": pa.array([1] * m, pa.int32()), "text": texts[b:b + m], "search_text": texts[b:b + m],
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec[b:b + m].ravel()), dim)}, schema=store._schema))
+        store.add_rows(
+            pa.table(
+                {
+                    "id": [f"{d}:{i}" for d, i in zip(doc, idx)],
+                    "document_id": doc,
+                    "document_name": [f"{d}.pdf" for d in doc],
+                    "idx": pa.array(idx, pa.int32()),
+                    "start": pa.array([0] * m, pa.int64()),
+                    "end": pa.array([1] * m, pa.int64()),
+                    "page": pa.array([1] * m, pa.int32()),
+                    "text": texts[b : b + m],
+                    "search_text": texts[b : b + m],
+                    "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec[b : b + m].ravel()), dim),
+                },
+                schema=store._schema,
+            )
+        )
     t1 = time.perf_counter()
     store.optimize()
     return store, {"load_s": round(t1 - t0, 1), "index_s": round(time.perf_counter() - t1, 1)}
@@ -183,16 +215,20 @@ def _load_pg(url: str, workspace: str, vec, texts):
     t0 = time.perf_counter()
     with pg.transaction(url) as conn:
         conn.execute(f"DROP INDEX IF EXISTS {idx_name}")
-        with conn.cursor().copy(f"COPY {store.table} (document_id, idx, document_name, start, \"end\", page, text, "
-                                "search_text, embedding) FROM STDIN") as copy:
+        with conn.cursor().copy(
+            f'COPY {store.table} (document_id, idx, document_name, start, "end", page, text, '
+            "search_text, embedding) FROM STDIN"
+        ) as copy:
             for i, (v, t) in enumerate(zip(vec, texts)):
                 copy.write_row((f"doc{i // 40}", i % 40, f"doc{i // 40}.pdf", 0, 1, 1, t, t, v))
     t1 = time.perf_counter()
     with pg.pool(url).connection() as conn:
         conn.autocommit = True
         conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute(f"CREATE INDEX {idx_name} ON {store.table} USING hnsw (embedding vector_cosine_ops) "
-                     "WITH (m = 16, ef_construction = 64)")
+        conn.execute(
+            f"CREATE INDEX {idx_name} ON {store.table} USING hnsw (embedding vector_cosine_ops) "
+            "WITH (m = 16, ef_construction = 64)"
+        )
         conn.execute(f"VACUUM ANALYZE {store.table}")
     return store, {"load_s": round(t1 - t0, 1), "index_s": round(time.perf_counter() - t1, 1)}
 
@@ -209,8 +245,10 @@ def retrieval(args) -> dict:
     for n in args.scales:
         vec, tx = _rows(n, real, texts)
         with tempfile.TemporaryDirectory() as tmp:
-            stores = {"lancedb": _load_lance(Path(tmp) / "lance", vec, tx),
-                      "postgres": _load_pg(url, f"bench-ret-{n}-{os.getpid()}", vec, tx)}
+            stores = {
+                "lancedb": _load_lance(Path(tmp) / "lance", vec, tx),
+                "postgres": _load_pg(url, f"bench-ret-{n}-{os.getpid()}", vec, tx),
+            }
             res: dict = {"chunks": n, "real_fraction": round(min(1.0, len(real) / n), 3), "backends": {}}
             for label, (store, build) in stores.items():
                 lat, dense_ms, kw_ms, recall = [], [], [], []
@@ -229,12 +267,19 @@ def retrieval(args) -> dict:
                     recall.append(len(exact & got) / 30)
                 lat.sort()
                 res["backends"][label] = {
-                    **build, "p50_ms": round(statistics.median(lat), 2), "p95_ms": round(lat[int(0.95 * len(lat))], 2),
-                    "dense_p50_ms": round(statistics.median(dense_ms), 2), "keyword_p50_ms": round(statistics.median(kw_ms), 2),
-                    "recall_at_30": round(float(np.mean(recall)), 4)}
+                    **build,
+                    "p50_ms": round(statistics.median(lat), 2),
+                    "p95_ms": round(lat[int(0.95 * len(lat))], 2),
+                    "dense_p50_ms": round(statistics.median(dense_ms), 2),
+                    "keyword_p50_ms": round(statistics.median(kw_ms), 2),
+                    "recall_at_30": round(float(np.mean(recall)), 4),
+                }
                 b = res["backends"][label]
-                print(f"{n:>7} {label:8s} p50 {b['p50_ms']} p95 {b['p95_ms']} ms (dense {b['dense_p50_ms']}, "
-                      f"keyword {b['keyword_p50_ms']}) recall@30 {b['recall_at_30']} build {build}", flush=True)
+                print(
+                    f"{n:>7} {label:8s} p50 {b['p50_ms']} p95 {b['p95_ms']} ms (dense {b['dense_p50_ms']}, "
+                    f"keyword {b['keyword_p50_ms']}) recall@30 {b['recall_at_30']} build {build}",
+                    flush=True,
+                )
             out["scales"][str(n)] = res
     return out
 
@@ -245,7 +290,7 @@ def ingest(args) -> dict:
     from aiworks import distributed
 
     url = os.environ["AIWORKS_DATABASE_URL"]
-    files = sorted((args.bench / "corpus" / "contractnli").glob("*.txt"))[:args.files]
+    files = sorted((args.bench / "corpus" / "contractnli").glob("*.txt"))[: args.files]
     out: dict = {"files": len(files), "embedder": args.embedder, "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for label, db, actors in (("embedded", None, 0), ("postgres", url, 0), ("ray_1", url, 1), ("ray_2", url, 2)):
@@ -256,13 +301,17 @@ def ingest(args) -> dict:
                 distributed.ingest_on_ray(a, files[:2], "local", actors=actors)  # actors + models warm
                 a = Assistant(settings, f"bench-ingest-{label}-{os.getpid()}-b")
             t0 = time.perf_counter()
-            reports = (distributed.ingest_on_ray(a, files, "local", actors=actors) if actors else a.ingest(files))
+            reports = distributed.ingest_on_ray(a, files, "local", actors=actors) if actors else a.ingest(files)
             dt = time.perf_counter() - t0
             if actors:
                 distributed.shutdown()
             chunks = sum(r.chunks for r in reports if r.status == "ingested")
-            out["runs"][label] = {"seconds": round(dt, 2), "files_per_s": round(len(files) / dt, 2),
-                                  "chunks_per_s": round(chunks / dt, 1), "chunks": chunks}
+            out["runs"][label] = {
+                "seconds": round(dt, 2),
+                "files_per_s": round(len(files) / dt, 2),
+                "chunks_per_s": round(chunks / dt, 1),
+                "chunks": chunks,
+            }
             print(f"{label:9s} {out['runs'][label]}", flush=True)
     return out
 
@@ -282,9 +331,15 @@ def main() -> None:
     ap.add_argument("--max-chars", type=int, default=2_500_000, help="per subset: documents kept until this size")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    result = {"mode": args.mode, **{"keyword": keyword, "embed": embed, "retrieval": retrieval, "ingest": ingest}[args.mode](args)}
-    result.update(seconds=round(time.perf_counter() - t0, 1), loadavg=os.getloadavg(),
-                  date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    result = {
+        "mode": args.mode,
+        **{"keyword": keyword, "embed": embed, "retrieval": retrieval, "ingest": ingest}[args.mode](args),
+    }
+    result.update(
+        seconds=round(time.perf_counter() - t0, 1),
+        loadavg=os.getloadavg(),
+        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"pg_{args.mode}.json").write_text(json.dumps(result, indent=2) + "\n")
 

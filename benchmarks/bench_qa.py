@@ -56,13 +56,19 @@ def _norm(text: str) -> str:
 
 def score(q: Question, answer) -> dict:
     cites = answer.citations[:TOP]
-    row = {"id": q.id, "category": q.category, "answerable": q.answerable, "abstained": answer.abstained,
-           "question": q.question,
-           "citations": [{"document": c.document, "page": c.page, "quote": _norm(c.quote)[:160]} for c in cites]}
+    row = {
+        "id": q.id,
+        "category": q.category,
+        "answerable": q.answerable,
+        "abstained": answer.abstained,
+        "question": q.question,
+        "citations": [{"document": c.document, "page": c.page, "quote": _norm(c.quote)[:160]} for c in cites],
+    }
     if q.answerable:
         row["gold"] = q.gold
         row["right"] = not answer.abstained and any(
-            c.document == q.document and all(_norm(g) in _norm(c.quote) for g in q.gold) for c in cites)
+            c.document == q.document and all(_norm(g) in _norm(c.quote) for g in q.gold) for c in cites
+        )
     else:
         row["right"] = answer.abstained
     return row
@@ -78,7 +84,9 @@ def summarise(rows: list[dict], latencies: list[float]) -> dict:
     for r in scored:
         cats[r["category"]].append(r)
     return {
-        "questions": len(scored), "answerable": len(answerable), "unanswerable": len(unanswerable),
+        "questions": len(scored),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
         "right": sum(r["right"] for r in scored),
         "right_pct": round(100 * sum(r["right"] for r in scored) / max(1, len(scored)), 1),
         "answerable_right_pct": round(100 * sum(r["right"] for r in answerable) / max(1, len(answerable)), 1),
@@ -86,11 +94,18 @@ def summarise(rows: list[dict], latencies: list[float]) -> dict:
         "abstention_recall": round(true_abstain / len(unanswerable), 3) if unanswerable else None,
         "confident_answers_to_unanswerable": sum(1 for r in unanswerable if not r["abstained"]),
         "abstained_on_answerable": sum(1 for r in answerable if r["abstained"]),
-        "answer_latency_ms": {"p50": round(float(np.percentile(latencies, 50)), 1),
-                              "p95": round(float(np.percentile(latencies, 95)), 1)},
-        "per_category": {c: {"n": len(v), "right": sum(r["right"] for r in v),
-                             "right_pct": round(100 * sum(r["right"] for r in v) / len(v), 1)}
-                         for c, v in sorted(cats.items())},
+        "answer_latency_ms": {
+            "p50": round(float(np.percentile(latencies, 50)), 1),
+            "p95": round(float(np.percentile(latencies, 95)), 1),
+        },
+        "per_category": {
+            c: {
+                "n": len(v),
+                "right": sum(r["right"] for r in v),
+                "right_pct": round(100 * sum(r["right"] for r in v) / len(v), 1),
+            }
+            for c, v in sorted(cats.items())
+        },
         "targets": {"right_pct": 95.0, "confident_answers_to_unanswerable": 0},
     }
 
@@ -111,10 +126,24 @@ def run(seed: int, work: Path, embedder_spec: str | None = None) -> dict:
         answer = assistant.ask(q.question)
         latencies.append((time.perf_counter() - t) * 1e3)
         rows.append(score(q, answer))
-    return {"seed": seed, "embedder": assistant.embedder.name, "ingest_s": round(ingest_s, 1),
-            "ingest": [{"file": Path(r.path).name, "status": r.status, "pages": r.pages, "chunks": r.chunks,
-                        "error": r.error, "warnings": [w.message for w in r.warnings]} for r in reports],
-            "summary": summarise(rows, latencies), "rows": rows}
+    return {
+        "seed": seed,
+        "embedder": assistant.embedder.name,
+        "ingest_s": round(ingest_s, 1),
+        "ingest": [
+            {
+                "file": Path(r.path).name,
+                "status": r.status,
+                "pages": r.pages,
+                "chunks": r.chunks,
+                "error": r.error,
+                "warnings": [w.message for w in r.warnings],
+            }
+            for r in reports
+        ],
+        "summary": summarise(rows, latencies),
+        "rows": rows,
+    }
 
 
 def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) -> tuple[str, list[dict]]:
@@ -132,12 +161,26 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
         retrieval = assistant.search(q.question, k)  # what Assistant.ask retrieves (routing, ranking)
         d = answerer.diagnose(q.question.strip(), retrieval.hits, retrieval.query_vector)
         cands = d["candidates"]
-        top = [c for c in cands if c.score >= (cands[0].score - answerer.margin)][:answerer.max_sentences] if cands else []
-        right = q.answerable and any(c.hit.document_name == q.document and
-                                     all(_norm(g) in _norm(c.text) for g in q.gold) for c in top)
-        rows.append({"seed": seed, "id": q.id, "answerable": q.answerable, "best": round(d["best"], 4),
-                     "keys": len(d["keys"]), "missing": d["missing"],
-                     "right_if_answered": bool(right), "question": q.question})
+        top = (
+            [c for c in cands if c.score >= (cands[0].score - answerer.margin)][: answerer.max_sentences]
+            if cands
+            else []
+        )
+        right = q.answerable and any(
+            c.hit.document_name == q.document and all(_norm(g) in _norm(c.text) for g in q.gold) for c in top
+        )
+        rows.append(
+            {
+                "seed": seed,
+                "id": q.id,
+                "answerable": q.answerable,
+                "best": round(d["best"], 4),
+                "keys": len(d["keys"]),
+                "missing": d["missing"],
+                "right_if_answered": bool(right),
+                "question": q.question,
+            }
+        )
     return assistant.embedder.name, rows
 
 
@@ -151,8 +194,9 @@ def _answered(rows: list[dict], rule: dict) -> list[bool]:
     for r in rows:
         share = _share(r, rule["word_sim"])
         absent = any(sim < rule["word_sim"] for _, sim in r["missing"])
-        out.append(share <= rule["max_missing"] and
-                   r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"]))
+        out.append(
+            share <= rule["max_missing"] and r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"])
+        )
     return out
 
 
@@ -161,30 +205,50 @@ def evaluate_rule(rows: list[dict], rule: dict) -> dict:
     abstained = [r for r, a in zip(rows, answered) if not a]
     true_abstain = sum(1 for r in abstained if not r["answerable"])
     negatives = sum(1 for r in rows if not r["answerable"])
-    return {"questions": len(rows),
-            "right": sum(r["right_if_answered"] for r, a in zip(rows, answered) if a) + true_abstain,
-            "abstention_precision": round(true_abstain / len(abstained), 3) if abstained else None,
-            "abstention_recall": round(true_abstain / negatives, 3) if negatives else None,
-            "confident_unanswerable": sum(1 for r, a in zip(rows, answered) if a and not r["answerable"])}
+    return {
+        "questions": len(rows),
+        "right": sum(r["right_if_answered"] for r, a in zip(rows, answered) if a) + true_abstain,
+        "abstention_precision": round(true_abstain / len(abstained), 3) if abstained else None,
+        "abstention_recall": round(true_abstain / negatives, 3) if negatives else None,
+        "confident_unanswerable": sum(1 for r, a in zip(rows, answered) if a and not r["answerable"]),
+    }
 
 
 def fit_abstention(rows: list[dict]) -> dict:
     """The rule giving the most right answers with no confident answer to an unanswerable question (ties: the
     more cautious rule)."""
     best = None
-    grid = itertools.product((0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5), np.arange(0.3, 0.6, 0.01),
-                             np.arange(0.4, 0.9, 0.02))
+    grid = itertools.product(
+        (0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5), np.arange(0.3, 0.6, 0.01), np.arange(0.4, 0.9, 0.02)
+    )
     for word_sim, max_missing, min_score, min_score_missing in grid:
         if min_score_missing < min_score:
             continue
-        rule = {"min_score": round(float(min_score), 2), "max_missing": max_missing, "word_sim": word_sim,
-                "min_score_missing": round(float(min_score_missing), 2)}
+        rule = {
+            "min_score": round(float(min_score), 2),
+            "max_missing": max_missing,
+            "word_sim": word_sim,
+            "min_score_missing": round(float(min_score_missing), 2),
+        }
         score = evaluate_rule(rows, rule)
-        key = (-score["confident_unanswerable"], score["right"], -max_missing, rule["min_score_missing"],
-               rule["min_score"], -word_sim)
+        key = (
+            -score["confident_unanswerable"],
+            score["right"],
+            -max_missing,
+            rule["min_score_missing"],
+            rule["min_score"],
+            -word_sim,
+        )
         if best is None or key > best[0]:
-            best = (key, {**rule, "right": score["right"], "of": len(rows),
-                          "confident_unanswerable": score["confident_unanswerable"]})
+            best = (
+                key,
+                {
+                    **rule,
+                    "right": score["right"],
+                    "of": len(rows),
+                    "confident_unanswerable": score["confident_unanswerable"],
+                },
+            )
     return best[1]
 
 
@@ -203,9 +267,15 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
     for seed in seeds:  # leave one seed out: fit on the others, score the held-out seed
         rule = fit_abstention([r for r in rows if r["seed"] != seed])
         held_out[str(seed)] = {"rule": rule, **evaluate_rule([r for r in rows if r["seed"] == seed], rule)}
-    result = {"embedder": name, "family": name.split(":")[0], "seeds": seeds, "fitted": fitted,
-              "leave_one_seed_out": held_out,
-              "date": datetime.now(UTC).isoformat(timespec="seconds"), "rows": rows}
+    result = {
+        "embedder": name,
+        "family": name.split(":")[0],
+        "seeds": seeds,
+        "fitted": fitted,
+        "leave_one_seed_out": held_out,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": rows,
+    }
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
@@ -214,8 +284,9 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], check=False, capture_output=True, text=True, timeout=10,
-                              cwd=Path(__file__).resolve().parent).stdout.strip()
+        return subprocess.run(
+            ["git", *args], check=False, capture_output=True, text=True, timeout=10, cwd=Path(__file__).resolve().parent
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -238,10 +309,15 @@ def main() -> None:
     load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="bench_qa_") as tmp:
         result = run(args.seed, Path(tmp), args.embedder)
-    result["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_start": load,
-                         "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-                         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                         "commit": _git("rev-parse", "--short", "HEAD"), "branch": _git("branch", "--show-current")}
+    result["machine"] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "loadavg_start": load,
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "branch": _git("branch", "--show-current"),
+    }
     s = result["summary"]
     for r in result["rows"]:
         if not r["right"]:

@@ -36,8 +36,13 @@ from aiworks.rag.chunk import chunk_text  # noqa: E402
 from aiworks.rag.index import context_prefix, parse_and_chunk  # noqa: E402
 from aiworks.rag.parse import parse_file  # noqa: E402
 from aiworks.rag.retrieve import HybridRetriever  # noqa: E402
-from aiworks.rag.samples import (CALIBRATION_ANSWERABLE, CALIBRATION_UNANSWERABLE, SAMPLES,  # noqa: E402
-                                 write_contract, write_sample_contracts)
+from aiworks.rag.samples import (
+    CALIBRATION_ANSWERABLE,
+    CALIBRATION_UNANSWERABLE,
+    SAMPLES,  # noqa: E402
+    write_contract,
+    write_sample_contracts,
+)
 from aiworks.settings import Settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_rag.json"
@@ -50,14 +55,18 @@ def pct(values, q):
 def corpus(dest: Path, copies: int, long: bool = False) -> list[Path]:
     """``copies`` variants of each sample contract (party names changed, so every file is new content).
     ``long``: instead, ``copies`` files of ~12 pages each (all three contracts' clauses, twice)."""
+
     def vary(blocks, i):
         return [(h, b.replace("Party", f"Party-{i}") if isinstance(b, str) else b) for h, b in blocks]
 
     if long:
         merged = [block for _ in range(2) for blocks in SAMPLES.values() for block in blocks + [("PAGE", None)]]
         return [write_contract(vary(merged, i), dest / f"long_{i}.pdf") for i in range(copies)]
-    return [write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
-            for i in range(copies) for name, blocks in SAMPLES.items()]
+    return [
+        write_contract(vary(blocks, i), dest / f"{Path(name).stem}_{i}.pdf")
+        for i in range(copies)
+        for name, blocks in SAMPLES.items()
+    ]
 
 
 def bench_ingest(emb: Embedder, copies: int, repeats: int, long: bool = False) -> dict:
@@ -69,8 +78,10 @@ def bench_ingest(emb: Embedder, copies: int, repeats: int, long: bool = False) -
         doc = parse_file(p)
         pages += len(doc.pages)
         prefix = context_prefix(doc)
-        texts += [prefix + c.text for c in chunk_text(doc.text, doc.pages, "x", settings.chunk_words,
-                                                       settings.chunk_overlap_words)]
+        texts += [
+            prefix + c.text
+            for c in chunk_text(doc.text, doc.pages, "x", settings.chunk_words, settings.chunk_overlap_words)
+        ]
     runs = []
     for r in range(repeats):  # alternate bound and end-to-end so machine load hits both alike
         t = time.perf_counter()
@@ -85,26 +96,46 @@ def bench_ingest(emb: Embedder, copies: int, repeats: int, long: bool = False) -
         reports = assistant.ingest(paths)
         e2e_s = time.perf_counter() - t
         assert all(x.status == "ingested" for x in reports), reports
-        runs.append({"bound_s": round(bound_s, 3), "e2e_s": round(e2e_s, 3), "ratio": round(bound_s / e2e_s, 3),
-                     "parse_only_s": round(parse_s, 3), "loadavg_1m": round(os.getloadavg()[0], 2)})
+        runs.append(
+            {
+                "bound_s": round(bound_s, 3),
+                "e2e_s": round(e2e_s, 3),
+                "ratio": round(bound_s / e2e_s, 3),
+                "parse_only_s": round(parse_s, 3),
+                "loadavg_1m": round(os.getloadavg()[0], 2),
+            }
+        )
     bound = statistics.median(r["bound_s"] for r in runs)
     e2e = statistics.median(r["e2e_s"] for r in runs)
-    return {"files": len(paths), "pages": pages, "passages": len(texts), "runs": runs,
-            "embedding_only_passages_per_s": round(len(texts) / bound, 2),
-            "embedding_only_pages_per_s": round(pages / bound, 2),
-            "end_to_end_pages_per_s": round(pages / e2e, 2),
-            "parse_only_pages_per_s": round(pages / statistics.median(r["parse_only_s"] for r in runs), 2),
-            "ratio_median": statistics.median(r["ratio"] for r in runs), "target_ratio": 0.8}
+    return {
+        "files": len(paths),
+        "pages": pages,
+        "passages": len(texts),
+        "runs": runs,
+        "embedding_only_passages_per_s": round(len(texts) / bound, 2),
+        "embedding_only_pages_per_s": round(pages / bound, 2),
+        "end_to_end_pages_per_s": round(pages / e2e, 2),
+        "parse_only_pages_per_s": round(pages / statistics.median(r["parse_only_s"] for r in runs), 2),
+        "ratio_median": statistics.median(r["ratio"] for r in runs),
+        "target_ratio": 0.8,
+    }
 
 
 def synthetic_store(path: Path, n: int, dim: int, seed: int = 0):
-    import pyarrow as pa
-
     from aiworks.rag.stores.lance import LanceStore
+    from aiworks.rag.types import Chunk
 
     rng = np.random.default_rng(seed)
-    vocab = sorted({w.lower().strip('.,;:()"') for blocks in SAMPLES.values() for _, b in blocks
-                    if isinstance(b, str) for w in b.split()} - {""})
+    vocab = sorted(
+        {
+            w.lower().strip('.,;:()"')
+            for blocks in SAMPLES.values()
+            for _, b in blocks
+            if isinstance(b, str)
+            for w in b.split()
+        }
+        - {""}
+    )
     vocab += [f"term{i}" for i in range(20000)]
     prob = 1.0 / np.arange(1, len(vocab) + 1)
     prob /= prob.sum()
@@ -117,15 +148,18 @@ def synthetic_store(path: Path, n: int, dim: int, seed: int = 0):
         vec = rng.normal(size=(m, dim)).astype(np.float32)
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
         all_vecs.append(vec)
-        doc = [f"doc{(b + i) // 40}" for i in range(m)]
-        idx = [(b + i) % 40 for i in range(m)]
-        store.add_rows(pa.table({
-            "id": [f"{d}:{i}" for d, i in zip(doc, idx)], "document_id": doc, "document_name": [f"{d}.pdf" for d in doc],
-            "idx": pa.array(idx, pa.int32()), "start": pa.array([i * 700 for i in idx], pa.int64()),
-            "end": pa.array([i * 700 + 690 for i in idx], pa.int64()), "page": pa.array([1 + i // 3 for i in idx], pa.int32()),
-            "text": texts, "search_text": texts,
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec.ravel()), dim),
-        }, schema=store._schema))
+        # through the public store API, 40 chunks per synthetic document, one commit per batch
+        docs = []
+        for first in range(0, m, 40):
+            d = f"doc{(b + first) // 40}"
+            chunks = [
+                Chunk(
+                    d, (b + i) % 40, ((b + i) % 40) * 700, ((b + i) % 40) * 700 + 690, 1 + ((b + i) % 40) // 3, texts[i]
+                )
+                for i in range(first, min(first + 40, m))
+            ]
+            docs.append((d, f"{d}.pdf", chunks, vec[first : first + len(chunks)], None))
+        store.replace_documents(docs)
     t = time.perf_counter()
     store.optimize()  # FTS index, and the ANN index above ANN_MIN_ROWS
     return store, time.perf_counter() - t, np.vstack(all_vecs)
@@ -153,13 +187,21 @@ def bench_retrieval(emb: Embedder, n: int, k: int = 8) -> dict:
         q = rng.normal(size=emb.dim).astype(np.float32)
         q /= np.linalg.norm(q)
         exact = set(np.argsort(-(vectors @ q))[:30].tolist())
-        got = {int(h.chunk.document_id[3:]) * 40 + h.chunk.index  # row number of the synthetic chunk
-               for h in store.vector_search(q, 30)}
+        got = {
+            int(h.chunk.document_id[3:]) * 40 + h.chunk.index  # row number of the synthetic chunk
+            for h in store.vector_search(q, 30)
+        }
         recalls.append(len(exact & got) / 30)
-    return {"chunks": n, "queries": len(totals), "index_build_s": round(index_s, 1), "indices": indices,
-            "dense_recall_at_30": round(float(np.mean(recalls)), 3),
-            "p50_ms": pct(totals, 50), "p95_ms": pct(totals, 95),
-            "components_p50_ms": {key: pct(v, 50) for key, v in parts.items()}}
+    return {
+        "chunks": n,
+        "queries": len(totals),
+        "index_build_s": round(index_s, 1),
+        "indices": indices,
+        "dense_recall_at_30": round(float(np.mean(recalls)), 3),
+        "p50_ms": pct(totals, 50),
+        "p95_ms": pct(totals, 95),
+        "components_p50_ms": {key: pct(v, 50) for key, v in parts.items()},
+    }
 
 
 def demo_assistant(emb: Embedder) -> Assistant:
@@ -176,8 +218,13 @@ def bench_answer(assistant: Assistant, repeats: int = 3) -> dict:
             a = assistant.ask(q)
             answer.append(a.timings_ms["answer"])
             retrieve.append(a.timings_ms["retrieve"])
-    return {"questions": len(answer), "answer_p50_ms": pct(answer, 50), "answer_p95_ms": pct(answer, 95),
-            "retrieve_p50_ms": pct(retrieve, 50), "target_answer_p50_ms": 100}
+    return {
+        "questions": len(answer),
+        "answer_p50_ms": pct(answer, 50),
+        "answer_p95_ms": pct(answer, 95),
+        "retrieve_p50_ms": pct(retrieve, 50),
+        "target_answer_p50_ms": 100,
+    }
 
 
 def calibrate(assistant: Assistant) -> dict:
@@ -188,9 +235,15 @@ def calibrate(assistant: Assistant) -> dict:
     pos = {q: best(q) for q in CALIBRATION_ANSWERABLE}
     neg = {q: best(q) for q in CALIBRATION_UNANSWERABLE}
     lo, hi = max(neg.values()), min(pos.values())
-    return {"answerable": pos, "unanswerable": neg, "max_unanswerable": lo, "min_answerable": hi,
-            "separable": hi > lo, "suggested_threshold": round((lo + hi) / 2, 3),
-            "threshold_in_use": assistant.answerer.threshold}
+    return {
+        "answerable": pos,
+        "unanswerable": neg,
+        "max_unanswerable": lo,
+        "min_answerable": hi,
+        "separable": hi > lo,
+        "suggested_threshold": round((lo + hi) / 2, 3),
+        "threshold_in_use": assistant.answerer.threshold,
+    }
 
 
 def main() -> None:
@@ -208,10 +261,14 @@ def main() -> None:
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     emb = load_embedder(Settings(), args.embedder)
     emb.embed(["warm up the model"])
-    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "loadavg_start": [round(x, 2) for x in os.getloadavg()],
-                          "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                          "embedder": emb.name, "embed_threads": getattr(emb, "threads", None)}
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "embedder": emb.name,
+        "embed_threads": getattr(emb, "threads", None),
+    }
     if "ingest" in only:
         results["ingest"] = bench_ingest(emb, args.copies, args.repeats)
         print(json.dumps(results["ingest"], indent=1), flush=True)
@@ -223,6 +280,7 @@ def main() -> None:
             from lancedb.index import IvfFlat
 
             import aiworks.rag.stores.lance as lance_store
+
             lance_store._ann_config = lambda rows: IvfFlat(distance_type="cosine", num_partitions=args.ann_partitions)
             key = f"retrieval_ivf{args.ann_partitions}"
         results[key] = [bench_retrieval(emb, int(n)) for n in args.scales.split(",")]

@@ -49,7 +49,7 @@ def tuned_blend(ratings, split, seed: int, trials: int) -> tuple[dict, dict]:
 
 
 def latency(ratings, name: str, params: dict) -> dict:
-    from aiworks.recs.service import ServedRecommender
+    from aiworks.recs.serving import ServedRecommender
 
     inter = to_interactions(ratings.frame, ratings)
     t0 = time.perf_counter()
@@ -70,8 +70,13 @@ def latency(ratings, name: str, params: dict) -> dict:
                 cpu.append(time.thread_time() - c0)
                 wall.append(time.perf_counter() - w0)
         wall_ms, cpu_ms = np.array(wall) * 1000, np.array(cpu) * 1000
-        return {"p50": float(np.percentile(wall_ms, 50)), "p99": float(np.percentile(wall_ms, 99)),
-                "cpu_p50": float(np.percentile(cpu_ms, 50)), "cpu_p99": float(np.percentile(cpu_ms, 99)), "n": len(wall)}
+        return {
+            "p50": float(np.percentile(wall_ms, 50)),
+            "p99": float(np.percentile(wall_ms, 99)),
+            "cpu_p50": float(np.percentile(cpu_ms, 50)),
+            "cpu_p99": float(np.percentile(cpu_ms, 99)),
+            "n": len(wall),
+        }
 
     single = timed(lambda u: served.recommend(u, 10, explain=False), 3)
     explained = timed(lambda u: served.recommend(u, 10, explain=True), 1)
@@ -94,7 +99,10 @@ def latency(ratings, name: str, params: dict) -> dict:
 
 def markdown(result: dict) -> str:
     """The BENCHMARKS.md table: mean over seeds with (min-max) for P@10 and R@10."""
-    lines = ["| model | P@10 mean (range) | R@10 mean (range) | NDCG@10 | MAP@10 | hit rate | coverage | fit s |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| model | P@10 mean (range) | R@10 mean (range) | NDCG@10 | MAP@10 | hit rate | coverage | fit s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, m in sorted(result["summary"].items(), key=lambda kv: -kv[1]["precision"]["mean"]):
         p, r = m["precision"], m["recall"]
         lines.append(
@@ -128,18 +136,39 @@ def main() -> None:
             # "blend-default": the shipped blend (EASE + bagged ALS 1:1, no per-seed tuning), i.e. what `train` serves
             family = "blend" if name == "blend-default" else name
             res = evaluate(make_model(family, **DEFAULT_PARAMS[family]), split, 10, name=name)
-            runs.append(res.summary() | {"seed": seed, "hit_rate": res.metrics.hit_rate, "fit_seconds": res.fit_seconds, "params": DEFAULT_PARAMS[family]})
+            runs.append(
+                res.summary()
+                | {
+                    "seed": seed,
+                    "hit_rate": res.metrics.hit_rate,
+                    "fit_seconds": res.fit_seconds,
+                    "params": DEFAULT_PARAMS[family],
+                }
+            )
             print(json.dumps(runs[-1]), flush=True)
         if args.blend_trials:
             params, info = tuned_blend(ratings, split, seed, args.blend_trials)
             res = evaluate(make_model("blend", **params), split, 10, name="blend")
-            runs.append(res.summary() | {"seed": seed, "hit_rate": res.metrics.hit_rate, "fit_seconds": res.fit_seconds, "params": params, **info})
+            runs.append(
+                res.summary()
+                | {
+                    "seed": seed,
+                    "hit_rate": res.metrics.hit_rate,
+                    "fit_seconds": res.fit_seconds,
+                    "params": params,
+                    **info,
+                }
+            )
             print(json.dumps(runs[-1]), flush=True)
     summary = {}
     for name in sorted({r["model"] for r in runs}):
         rs = [r for r in runs if r["model"] == name]
         summary[name] = {
-            m: {"mean": float(np.mean([r[m] for r in rs])), "min": float(np.min([r[m] for r in rs])), "max": float(np.max([r[m] for r in rs]))}
+            m: {
+                "mean": float(np.mean([r[m] for r in rs])),
+                "min": float(np.min([r[m] for r in rs])),
+                "max": float(np.max([r[m] for r in rs])),
+            }
             for m in ("precision", "recall", "ndcg", "map", "hit_rate", "coverage", "fit_seconds")
         } | {"seeds": sorted(r["seed"] for r in rs)}
     best = max(summary, key=lambda n: summary[n]["precision"]["mean"])

@@ -44,8 +44,14 @@ TALLY = {
     "test_injected_documents": ("documents carrying prompt injections", 5),
     "test_injections_are_detected": ("injection phrasings", 1),
 }
-DATA_CHECKS = ("test_kill_9", "test_index_build", "test_jobs_answered", "test_a_job_that", "test_two_concurrent",
-               "test_cli_ingest_of_bombs")
+DATA_CHECKS = (
+    "test_kill_9",
+    "test_index_build",
+    "test_jobs_answered",
+    "test_a_job_that",
+    "test_two_concurrent",
+    "test_cli_ingest_of_bombs",
+)
 
 
 def load(seconds: float) -> dict:
@@ -60,8 +66,9 @@ def load(seconds: float) -> dict:
     try:
         httpx.post(f"{server.url}/api/workspaces", json={"name": "load"}, timeout=30)
         for pdf in write_sample_contracts(tmp / "docs"):
-            job = httpx.post(f"{server.url}/api/workspaces/load/documents",
-                             files={"files": (pdf.name, pdf.read_bytes())}, timeout=60).json()["files"][0]["job_id"]
+            job = httpx.post(
+                f"{server.url}/api/workspaces/load/documents", files={"files": (pdf.name, pdf.read_bytes())}, timeout=60
+            ).json()["files"][0]["job_id"]
             while httpx.get(f"{server.url}/api/workspaces/load/jobs/{job}").json()["status"] not in ("done", "error"):
                 time.sleep(0.2)
         return askers(server.url, "load", [q for q, _, _ in DEMO_QUESTIONS], 50, seconds)
@@ -73,8 +80,22 @@ def suites() -> dict:
     xml = Path(tempfile.mkdtemp()) / "junit.xml"
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={xml}",
-                    "tests/reliability", "tests/security"], cwd=ROOT, env=env, check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={xml}",
+            "tests/reliability",
+            "tests/security",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     cases = ET.parse(xml).getroot().iter("testcase")
     tally: dict[str, dict] = {}
     passed = failed = lost = 0
@@ -92,12 +113,18 @@ def suites() -> dict:
                 t["held"] += per if ok else 0
     faults = {k: v for k, v in tally.items() if "kill" in k or "concurrent" in k}
     inputs = {k: v for k, v in tally.items() if k not in faults}
-    return {"tests_passed": passed, "tests_failed": failed, "seconds": round(time.perf_counter() - t0, 1),
-            "faults": faults, "faults_tried": sum(v["tried"] for v in faults.values()),
-            "faults_survived": sum(v["held"] for v in faults.values()),
-            "bad_inputs": inputs, "bad_inputs_tried": sum(v["tried"] for v in inputs.values()),
-            "bad_inputs_handled": sum(v["held"] for v in inputs.values()),
-            "cases_with_data_lost": lost}
+    return {
+        "tests_passed": passed,
+        "tests_failed": failed,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "faults": faults,
+        "faults_tried": sum(v["tried"] for v in faults.values()),
+        "faults_survived": sum(v["held"] for v in faults.values()),
+        "bad_inputs": inputs,
+        "bad_inputs_tried": sum(v["tried"] for v in inputs.values()),
+        "bad_inputs_handled": sum(v["held"] for v in inputs.values()),
+        "cases_with_data_lost": lost,
+    }
 
 
 def main() -> None:
@@ -105,8 +132,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-suites", action="store_true")
     args = parser.parse_args()
-    result = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{os.cpu_count()} cores",
-              "load_average_start": os.getloadavg()[0], "embedder": "hash", "load": load(args.seconds)}
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores",
+        "load_average_start": os.getloadavg()[0],
+        "embedder": "hash",
+        "load": load(args.seconds),
+    }
     if not args.skip_suites:
         result.update(suites())
     result["load_average_end"] = os.getloadavg()[0]

@@ -32,24 +32,30 @@ from aiworks.evaluation.service import (
 from aiworks.settings import Settings
 
 KS = [1, 2, 4, 8, 16, 32, 64]
-TARGETS = {"privacy_qa P@1": 0.35, "privacy_qa R@32": 0.90, "macro R@32": 0.88, "macro P@1": 0.47,
-           "maud R@32": 0.80}
+TARGETS = {"privacy_qa P@1": 0.35, "privacy_qa R@32": 0.90, "macro R@32": 0.88, "macro P@1": 0.47, "maud R@32": 0.80}
 RESULTS = Path(__file__).parent / "results"
 
 
 def _checks(r: dict) -> dict:
     d = r["datasets"]
-    got = {"privacy_qa P@1": d["privacy_qa"]["precision"]["1"], "privacy_qa R@32": d["privacy_qa"]["recall"]["32"],
-           "macro R@32": r["ALL"]["recall"]["32"], "macro P@1": r["ALL"]["precision"]["1"],
-           "maud R@32": d["maud"]["recall"]["32"]}
+    got = {
+        "privacy_qa P@1": d["privacy_qa"]["precision"]["1"],
+        "privacy_qa R@32": d["privacy_qa"]["recall"]["32"],
+        "macro R@32": r["ALL"]["recall"]["32"],
+        "macro P@1": r["ALL"]["precision"]["1"],
+        "maud R@32": d["maud"]["recall"]["32"],
+    }
     return {k: {"target": TARGETS[k], "got": round(v, 4), "met": v >= TARGETS[k]} for k, v in got.items()}
 
 
 def _row(name: str, r: dict) -> str:
     d = r["datasets"]
     cells = [f"{100 * d[x]['precision']['1']:.1f} / {100 * d[x]['recall']['32']:.1f}" for x in DATASETS]
-    return (f"| {name} | " + " | ".join(cells)
-            + f" | {100 * r['ALL']['precision']['1']:.1f} / {100 * r['ALL']['recall']['32']:.1f} |")
+    return (
+        f"| {name} | "
+        + " | ".join(cells)
+        + f" | {100 * r['ALL']['precision']['1']:.1f} / {100 * r['ALL']['recall']['32']:.1f} |"
+    )
 
 
 def markdown(result: dict) -> str:
@@ -79,13 +85,23 @@ def main() -> None:
     results = run(corpus, queries, KS, "mini")
     t2 = time.perf_counter()
     out = {
-        "machine": f"{os.cpu_count()}-core CPU shared with other jobs", "date": datetime.now(UTC).isoformat(
-            timespec="seconds"), "load_average_1_5_15": {"before": load_before, "after": os.getloadavg()},
-        "cold": args.home is None, "embedder": corpus.assistant.embedder.name, "chunk_words": settings.chunk_words,
-        "overlap_words": settings.chunk_overlap_words, "documents": len(files), "chunks": corpus.chunks,
-        "embedded": corpus.embedded, "cached": corpus.cached, "ingest_seconds": round(t1 - t0, 1),
-        "query_seconds": round(t2 - t1, 1), "total_seconds": round(t2 - t0, 1), "note": MERGE_NOTE,
-        "routing_exact": routing_accuracy(corpus, queries), "headline": "cited",
+        "machine": f"{os.cpu_count()}-core CPU shared with other jobs",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_1_5_15": {"before": load_before, "after": os.getloadavg()},
+        "cold": args.home is None,
+        "embedder": corpus.assistant.embedder.name,
+        "chunk_words": settings.chunk_words,
+        "overlap_words": settings.chunk_overlap_words,
+        "documents": len(files),
+        "chunks": corpus.chunks,
+        "embedded": corpus.embedded,
+        "cached": corpus.cached,
+        "ingest_seconds": round(t1 - t0, 1),
+        "query_seconds": round(t2 - t1, 1),
+        "total_seconds": round(t2 - t0, 1),
+        "note": MERGE_NOTE,
+        "routing_exact": routing_accuracy(corpus, queries),
+        "headline": "cited",
         "rankings": {name: r.to_json() for name, r in results.items()},
     }
     out["targets"] = _checks(out["rankings"]["cited"])
@@ -96,8 +112,10 @@ def main() -> None:
     args.out.write_text(json.dumps(out, indent=2))
     print(markdown(out))
     print(json.dumps(out["targets"], indent=2))
-    print(f"cold={out['cold']} ingest {out['ingest_seconds']} s, queries {out['query_seconds']} s, "
-          f"load {load_before} → {out['load_average_1_5_15']['after']}; wrote {args.out}")
+    print(
+        f"cold={out['cold']} ingest {out['ingest_seconds']} s, queries {out['query_seconds']} s, "
+        f"load {load_before} → {out['load_average_1_5_15']['after']}; wrote {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,9 @@ def _save(key: str, value) -> None:
     print(f"[{key}] {json.dumps(value)[:1500]}", flush=True)
 
 
-def quality(settings, bench: Path, families: list[str], folds: int, inner: int, cv_families: set[str],
-            select: str = "f1") -> None:
+def quality(
+    settings, bench: Path, families: list[str], folds: int, inner: int, cv_families: set[str], select: str = "f1"
+) -> None:
     from aiworks.spam.data import load_corpus
     from aiworks.spam.training import log_result, selection_key, train
 
@@ -98,11 +99,17 @@ def cross(settings, bench: Path, family: str, inner: int) -> None:
     tr, hold = train_test_split(idx, test_size=0.1, stratify=enron.labels, random_state=0)
     t0 = time.time()
     det = fit_detector(enron, tr, family, {}, inner, 0)
-    out = {"model": family, "train": "enron1-6 minus enron2/enron5 spam", "n_train": len(tr),
-           "fit_seconds": round(time.time() - t0, 1)}
+    out = {
+        "model": family,
+        "train": "enron1-6 minus enron2/enron5 spam",
+        "n_train": len(tr),
+        "fit_seconds": round(time.time() - t0, 1),
+    }
     sa_metrics, sa_scores = evaluate_detector(det, sa.emails, sa.labels)
-    out["spamassassin"] = sa_metrics | {"oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(sa.labels, sa_scores),
-                                        "n": len(sa)}
+    out["spamassassin"] = sa_metrics | {
+        "oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(sa.labels, sa_scores),
+        "n": len(sa),
+    }
     hold_emails = [enron.emails[i] for i in hold]
     hold_metrics, hold_scores = evaluate_detector(det, hold_emails, enron.labels[hold])
     out["enron_heldout"] = hold_metrics | {"n": len(hold)}
@@ -127,12 +134,20 @@ def timesplit(bench: Path, family: str) -> None:
     model = build_pipeline(family).fit([full.emails[i] for i in tr], full.labels[tr])
     s = spam_scores(model, [full.emails[i] for i in te])
     dates = sorted(e.date for e in full.emails if e.date)
-    _save("time_split", {"model": family, "n_train": len(tr), "n_test": len(te),
-                         "split": "per mailbox and class: oldest 80% train, newest 20% test",
-                         "spam_test": int(full.labels[te].sum()), "date_range": [dates[0], dates[-1]],
-                         "test": classification_metrics(full.labels[te], s) |
-                         {"oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(full.labels[te], s)},
-                         "fit_seconds": round(time.time() - t0, 1)})
+    _save(
+        "time_split",
+        {
+            "model": family,
+            "n_train": len(tr),
+            "n_test": len(te),
+            "split": "per mailbox and class: oldest 80% train, newest 20% test",
+            "spam_test": int(full.labels[te].sum()),
+            "date_range": [dates[0], dates[-1]],
+            "test": classification_metrics(full.labels[te], s)
+            | {"oracle_recall_at_fpr_0.001": oracle_recall_at_fpr(full.labels[te], s)},
+            "fit_seconds": round(time.time() - t0, 1),
+        },
+    )
 
 
 def _free_port() -> int:
@@ -146,7 +161,7 @@ def speed(settings, bench: Path, n_requests: int) -> None:
 
     from aiworks.lifecycle import registry
     from aiworks.spam.parsing import parse_email
-    from aiworks.spam.service import MODEL_NAME, SERVED_ALIAS, batch_scores
+    from aiworks.spam.serving import MODEL_NAME, SERVED_ALIAS, batch_scores
 
     name, version = registry.resolve(settings, f"models:/{MODEL_NAME}@{SERVED_ALIAS}")
     det = registry.load(settings, f"models:/{name}/{version}")
@@ -169,7 +184,7 @@ def speed(settings, bench: Path, n_requests: int) -> None:
     import tempfile
 
     from aiworks.lifecycle.monitoring import PredictionLog
-    from aiworks.spam.service import SpamService
+    from aiworks.spam.serving import SpamService
 
     svc = SpamService(settings)
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,8 +196,22 @@ def speed(settings, bench: Path, n_requests: int) -> None:
 
     port = _free_port()
     env = dict(os.environ, AIWORKS_HOME=str(settings.home), PYTHONPATH=str(Path(__file__).parents[1] / "src"))
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "aiworks.api.app:create_app",
-                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "aiworks.api.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         with httpx.Client(timeout=30) as client:
@@ -204,11 +233,14 @@ def speed(settings, bench: Path, n_requests: int) -> None:
                 if k >= 20:  # first requests load the model from the registry
                     lat.append(dt * 1000)
         lat = np.array(lat)
-        out["http_single_email"] = {"requests": len(lat), "p50_ms": round(float(np.percentile(lat, 50)), 2),
-                                    "p95_ms": round(float(np.percentile(lat, 95)), 2),
-                                    "p99_ms": round(float(np.percentile(lat, 99)), 2),
-                                    "max_ms": round(float(lat.max()), 2),
-                                    "median_email_bytes": int(np.median([len(raws[i]) for i in picks]))}
+        out["http_single_email"] = {
+            "requests": len(lat),
+            "p50_ms": round(float(np.percentile(lat, 50)), 2),
+            "p95_ms": round(float(np.percentile(lat, 95)), 2),
+            "p99_ms": round(float(np.percentile(lat, 99)), 2),
+            "max_ms": round(float(lat.max()), 2),
+            "median_email_bytes": int(np.median([len(raws[i]) for i in picks])),
+        }
     finally:
         server.terminate()
         server.wait(10)
@@ -220,20 +252,26 @@ def markdown() -> str:
     """The BENCHMARKS.md tables, rendered from results/spam.json."""
     d = json.loads(RESULTS.read_text())
     pct = lambda v: "–" if v is None else f"{100 * v:.2f}"  # noqa: E731
-    lines = ["| model | accuracy | precision | recall | F1 | MCC | PR-AUC | R@0.1%FPR test | R@0.1%FPR 5-fold CV "
-             "(ham FPR) | CV oracle | time (s) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| model | accuracy | precision | recall | F1 | MCC | PR-AUC | R@0.1%FPR test | R@0.1%FPR 5-fold CV "
+        "(ham FPR) | CV oracle | time (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for fam, r in d.get("quality", {}).items():
         if not isinstance(r, dict):
             continue
         t, cv = r["test"], r.get("cv_detail") or {}
         cvtxt = f"{pct(cv['recall_at_fpr_0.001'])} ({100 * cv['ham_fpr']:.2f}%)" if cv else "not run"
-        lines.append(f"| {fam} | {pct(t['accuracy'])} | {pct(t['precision'])} | {pct(t['recall'])} | {pct(t['f1'])} | "
-                     f"{pct(t['mcc'])} | {pct(t['pr_auc'])} | {pct(t['recall_at_fpr_0.001'])} | {cvtxt} | "
-                     f"{pct(cv.get('oracle_recall_at_fpr_0.001'))} | {r['seconds']} |")
+        lines.append(
+            f"| {fam} | {pct(t['accuracy'])} | {pct(t['precision'])} | {pct(t['recall'])} | {pct(t['f1'])} | "
+            f"{pct(t['mcc'])} | {pct(t['pr_auc'])} | {pct(t['recall_at_fpr_0.001'])} | {cvtxt} | "
+            f"{pct(cv.get('oracle_recall_at_fpr_0.001'))} | {r['seconds']} |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
+    global RESULTS
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "bench" / "spam")
     ap.add_argument("--home", type=Path, default=Path("/tmp/aiworks-bench-spam"))
@@ -246,7 +284,10 @@ def main() -> None:
     ap.add_argument("--inner-folds", type=int, default=5)
     ap.add_argument("--requests", type=int, default=500)
     ap.add_argument("--markdown", action="store_true", help="only print the tables from results/spam.json")
+    ap.add_argument("--out", type=Path, default=None, help="results file (default results/spam.json; parts merge)")
     args = ap.parse_args()
+    if args.out is not None:
+        RESULTS = args.out
     if args.markdown:
         print(markdown())
         return
@@ -258,8 +299,15 @@ def main() -> None:
     settings = Settings(home=args.home)
     parts = set(args.parts.split(","))
     if "quality" in parts:
-        quality(settings, args.bench, args.models.split(","), args.folds, args.inner_folds, set(args.cv_models.split(",")),
-                args.select)
+        quality(
+            settings,
+            args.bench,
+            args.models.split(","),
+            args.folds,
+            args.inner_folds,
+            set(args.cv_models.split(",")),
+            args.select,
+        )
     if "cvonly" in parts:
         cv_only(args.bench, args.models.split(","), args.folds, args.inner_folds)
     if "cross" in parts:

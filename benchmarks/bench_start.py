@@ -60,13 +60,17 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, float, str]:
     """(wall seconds, peak RSS MB, CPU seconds, stdout) of one fresh process, measured by GNU time: a child
     forked from this (large) process would report this process's RSS as its own peak. CPU seconds (user +
     system) are what the process needed; on a loaded machine wall time also counts waiting for a core."""
-    with tempfile.NamedTemporaryFile("w+") as stats, tempfile.TemporaryFile("w+") as out, \
-            tempfile.TemporaryFile("w+") as err:
+    with (
+        tempfile.NamedTemporaryFile("w+") as stats,
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+    ):
         if not Path("/usr/bin/time").exists():
             raise SystemExit("bench_start needs GNU time for per-process peak RSS: apt-get install time")
         t = time.perf_counter()
-        code = subprocess.call(["/usr/bin/time", "-f", "%M %U %S", "-o", stats.name, *cmd], env=env, stdout=out,
-                               stderr=err)
+        code = subprocess.call(
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", stats.name, *cmd], env=env, stdout=out, stderr=err
+        )
         wall = time.perf_counter() - t
         out.seek(0), err.seek(0)
         if code:
@@ -77,8 +81,11 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, float, str]:
 
 def cold_runs(home: Path, spec: str, repeats: int) -> dict:
     aiworks = str(Path(sys.executable).with_name("aiworks"))
-    cmd = [aiworks, "ask", QUESTION, "--json"] if Path(aiworks).exists() else \
-        [sys.executable, "-m", "aiworks.cli", "ask", QUESTION, "--json"]
+    cmd = (
+        [aiworks, "ask", QUESTION, "--json"]
+        if Path(aiworks).exists()
+        else [sys.executable, "-m", "aiworks.cli", "ask", QUESTION, "--json"]
+    )
     asks, runtime = [], []
     for _ in range(repeats):  # alternate the two measurements so machine load hits both alike
         wall, rss, cpu, out = timed(cmd, _env(home, spec))
@@ -90,11 +97,16 @@ def cold_runs(home: Path, spec: str, repeats: int) -> dict:
     med = statistics.median
     ask_wall, ask_rss, ask_cpu = (med(a[i] for a in asks) for i in range(3))
     rt = {k: round(med(r[k] for r in runtime), 3) for k in runtime[0]}
-    return {"cold_ask_wall_s": round(ask_wall, 3), "cold_ask_peak_rss_mb": round(ask_rss, 1),
-            "cold_ask_cpu_s": round(ask_cpu, 3), "cold_ask_walls_s": [round(a[0], 3) for a in asks],
-            "runtime": rt, "cold_ask_cpu_beyond_runtime_s": round(ask_cpu - rt["cpu_s"], 3),
-            "runtime_import_plus_load_s": round(rt["import_s"] + rt["load_s"], 3),
-            "cold_ask_beyond_runtime_s": round(ask_wall - rt["import_s"] - rt["load_s"], 3)}
+    return {
+        "cold_ask_wall_s": round(ask_wall, 3),
+        "cold_ask_peak_rss_mb": round(ask_rss, 1),
+        "cold_ask_cpu_s": round(ask_cpu, 3),
+        "cold_ask_walls_s": [round(a[0], 3) for a in asks],
+        "runtime": rt,
+        "cold_ask_cpu_beyond_runtime_s": round(ask_cpu - rt["cpu_s"], 3),
+        "runtime_import_plus_load_s": round(rt["import_s"] + rt["load_s"], 3),
+        "cold_ask_beyond_runtime_s": round(ask_wall - rt["import_s"] - rt["load_s"], 3),
+    }
 
 
 def warm(home: Path, spec: str, n: int) -> dict:
@@ -111,8 +123,11 @@ def warm(home: Path, spec: str, n: int) -> dict:
         a.ask(questions[i % len(questions)])
         times.append((time.perf_counter() - t) * 1e3)
     times.sort()
-    return {"warm_ask_p50_ms": round(statistics.median(times), 1),
-            "warm_ask_p95_ms": round(times[int(0.95 * (len(times) - 1))], 1), "n": n}
+    return {
+        "warm_ask_p50_ms": round(statistics.median(times), 1),
+        "warm_ask_p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+        "n": n,
+    }
 
 
 def main() -> None:
@@ -138,11 +153,14 @@ def main() -> None:
         rows[spec] = cold_runs(homes[spec], spec, args.repeats) | warm(homes[spec], spec, args.warm)
         print(spec, json.dumps(rows[spec]), flush=True)
     result = {
-        "benchmark": "bench_start", "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark": "bench_start",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
         "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "question": QUESTION, "repeats": args.repeats, "results": rows,
+        "question": QUESTION,
+        "repeats": args.repeats,
+        "results": rows,
         "targets": {"cold_ask_wall_s": 2.0, "cold_ask_peak_rss_mb": 300, "cold_ask_beyond_runtime_s": 1.0},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

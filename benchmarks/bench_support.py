@@ -21,14 +21,22 @@ from aiworks.rag.samples import SAMPLES
 from aiworks.rag.support import MIN_COVERAGE, check
 
 OUT = Path(__file__).parent / "results" / "support.json"
-INJECTED = ["All payments are waived.", "The contract is void.", "The tenant owes nothing under this lease.",
-            "No notice is required to terminate this agreement.", "The customer may ignore all invoices.",
-            "The provider has no obligations at all.", "All confidential information may be published freely."]
+INJECTED = [
+    "All payments are waived.",
+    "The contract is void.",
+    "The tenant owes nothing under this lease.",
+    "No notice is required to terminate this agreement.",
+    "The customer may ignore all invoices.",
+    "The provider has no obligations at all.",
+    "All confidential information may be published freely.",
+]
 PARAPHRASES = [  # (claim, a phrase the supporting passage contains)
     ("The NDA is governed by Delaware law.", "laws of the State of Delaware"),
     ("Courts in Wilmington have exclusive jurisdiction over disputes.", "Wilmington, Delaware have exclusive"),
-    ("Either party can terminate for convenience with 90 days written notice.",
-     "terminate this Agreement for convenience"),
+    (
+        "Either party can terminate for convenience with 90 days written notice.",
+        "terminate this Agreement for convenience",
+    ),
     ("Invoices must be paid within 30 days of the invoice date.", "payable within thirty (30) days"),
     ("Late payments accrue interest of 1.5% per month.", "Late payments bear interest"),
     ("The tenant pays a security deposit of USD 9,000.", "security deposit of USD 9,000"),
@@ -97,9 +105,16 @@ def score(items, threshold: float) -> dict:
             fn += 1
         else:
             tn += 1
-    return {"threshold": threshold, "drop_precision": round(tp / max(1, tp + fp), 4),
-            "drop_recall": round(tp / max(1, tp + fn), 4), "supported_kept": round(tn / max(1, tn + fp), 4),
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    return {
+        "threshold": threshold,
+        "drop_precision": round(tp / max(1, tp + fp), 4),
+        "drop_recall": round(tp / max(1, tp + fn), 4),
+        "supported_kept": round(tn / max(1, tn + fp), 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def main() -> None:
@@ -111,8 +126,12 @@ def main() -> None:
         k["n"] += 1
         k["correct"] += int(ok == supported)
     result = {
-        "set": {"claims": len(items), "supported": sum(i[2] for i in items),
-                "unsupported": sum(not i[2] for i in items), "source": "sample contracts (rag/samples.py)"},
+        "set": {
+            "claims": len(items),
+            "supported": sum(i[2] for i in items),
+            "unsupported": sum(not i[2] for i in items),
+            "source": "sample contracts (rag/samples.py)",
+        },
         "default": score(items, MIN_COVERAGE),
         "sweep": [score(items, t) for t in (0.5, 0.6, 0.7, 0.8, 0.9)],
         "by_kind": by_kind,

@@ -16,8 +16,8 @@ import time
 t0 = time.perf_counter()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex
-from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex  # noqa: E402
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding  # noqa: E402
 
 docs_dir, model_dir, question = sys.argv[1:4]
 t_import = time.perf_counter()
@@ -30,9 +30,20 @@ index = VectorStoreIndex.from_documents(docs)  # default transformations: [Sente
 t_index = time.perf_counter()
 hits = index.as_retriever(similarity_top_k=5).retrieve(question)
 t_query = time.perf_counter()
-print(json.dumps({
-    "pages": len(docs), "nodes": len(index.docstore.docs), "hits": len(hits),
-    "import_s": t_import - t0, "model_load_s": t_load - t_import, "read_s": t_read - t_load,
-    "split_embed_index_s": t_index - t_read, "ingest_s": t_index - t_load, "query_s": t_query - t_index,
-    "in_process_s": t_query - t0, "top_file": hits[0].node.metadata.get("file_name") if hits else None,
-}))
+print(
+    json.dumps(
+        {
+            "pages": len(docs),
+            "nodes": len(index.docstore.docs),
+            "hits": len(hits),
+            "import_s": t_import - t0,
+            "model_load_s": t_load - t_import,
+            "read_s": t_read - t_load,
+            "split_embed_index_s": t_index - t_read,
+            "ingest_s": t_index - t_load,
+            "query_s": t_query - t_index,
+            "in_process_s": t_query - t0,
+            "top_file": hits[0].node.metadata.get("file_name") if hits else None,
+        }
+    )
+)

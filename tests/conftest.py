@@ -35,5 +35,3 @@ def pg_url():
         pg.close_pools()
         subprocess.run([*script, "stop", str(folder)], capture_output=True, timeout=120, check=False)
         shutil.rmtree(folder, ignore_errors=True)
-
-

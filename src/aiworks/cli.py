@@ -1,7 +1,8 @@
 """The ``aiworks`` command line.
 
 The root only builds the one Settings object and hands it down through ``ctx.obj``; every job registers
-its own commands from its package (rag/cli.py, spam/cli.py, ...). Sub-modules import heavy libraries
+its own commands from its package (rag/cli.py, spam/cli.py, ...) and reads the Settings back through
+``aiworks.cli_support.settings_of`` (never from this module, so there is no import cycle). Sub-modules import heavy libraries
 inside their commands so that ``aiworks --help`` stays instant.
 """
 
@@ -12,13 +13,18 @@ from typing import Optional
 
 import typer
 
+from aiworks.cli_support import settings_of
 from aiworks.settings import Settings
+
+# re-exported for sub-CLIs not yet switched to aiworks.cli_support (the coordinator drops it once none import it)
+__all__ = ["app", "main", "settings_of"]
 
 app = typer.Typer(
     name="aiworks",
     help="ML engine + span-citing legal document assistant.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
 )
 
 
@@ -28,18 +34,12 @@ def _root(
     home: Optional[Path] = typer.Option(None, "--home", help="Data root (env AIWORKS_HOME, default ./.aiworks)"),
     workspace: Optional[str] = typer.Option(None, "--workspace", "-w", help="Assistant workspace"),
 ) -> None:
-    overrides = {}
+    overrides: dict[str, Path | str] = {}
     if home is not None:
         overrides["home"] = home
     if workspace is not None:
         overrides["workspace"] = workspace
-    ctx.obj = Settings(**overrides)
-
-
-def settings_of(ctx: typer.Context) -> Settings:
-    """The Settings built by the root callback (or defaults when a command is invoked directly)."""
-    root = ctx.find_root()
-    return root.obj if isinstance(root.obj, Settings) else Settings()
+    ctx.obj = Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates each field's type
 
 
 def _register_all() -> None:
@@ -49,9 +49,10 @@ def _register_all() -> None:
     from aiworks.recs.cli import register as recs
     from aiworks.evaluation.cli import register as evaluation
     from aiworks.api.cli import register as api
+    from aiworks.lifecycle.cli import register as lifecycle
     from aiworks.worker import register as worker
 
-    for register in (rag, spam, recs, evaluation, api, worker):
+    for register in (rag, spam, recs, evaluation, api, worker, lifecycle):
         register(app)
 
 

@@ -31,8 +31,13 @@ def _init(address: str | None, num_cpus: int):
     if ray.is_initialized():
         return ray
     if address in (None, "", "local"):
-        ray.init(num_cpus=num_cpus, include_dashboard=False, _node_ip_address="127.0.0.1",
-                 log_to_driver=False, configure_logging=False)
+        ray.init(
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            log_to_driver=False,
+            configure_logging=False,
+        )
     else:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
     return ray
@@ -54,8 +59,14 @@ def _actor_class():
 
             torch.set_num_threads(1)
             settings = Settings.model_validate_json(settings_json)
-            self.indexer = Indexer(Path(tempfile.gettempdir()), None, load_embedder(settings), None,  # type: ignore[arg-type]
-                                   settings.chunk_words, settings.chunk_overlap_words)
+            self.indexer = Indexer(
+                Path(tempfile.gettempdir()),
+                None,
+                load_embedder(settings),
+                None,  # type: ignore[arg-type]
+                settings.chunk_words,
+                settings.chunk_overlap_words,
+            )
 
         def run(self, name: str, data: bytes, document_id: str):
             from aiworks.rag.index import Prepared, parse_and_chunk
@@ -66,8 +77,9 @@ def _actor_class():
                 path = Path(tmp) / ("file" + Path(name).suffix.lower())
                 path.write_bytes(data)
                 try:
-                    doc, layout, chunks, prefix = parse_and_chunk(path, name, document_id, self.indexer.chunk_words,
-                                                                  self.indexer.overlap_words)
+                    doc, layout, chunks, prefix = parse_and_chunk(
+                        path, name, document_id, self.indexer.chunk_words, self.indexer.overlap_words
+                    )
                 except ParseError as exc:
                     return name, str(exc), None
                 except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
@@ -79,8 +91,13 @@ def _actor_class():
     return ParseEmbed
 
 
-def ingest_on_ray(assistant, paths: list[Path], address: str | None = None, progress: Progress | None = None,
-                  actors: int | None = None) -> list[FileReport]:
+def ingest_on_ray(
+    assistant,
+    paths: list[Path],
+    address: str | None = None,
+    progress: Progress | None = None,
+    actors: int | None = None,
+) -> list[FileReport]:
     from aiworks.rag.index import Prepared, document_id_for, expand_paths
     from aiworks.rag.parse import ParseError, detect_kind
 
@@ -93,8 +110,13 @@ def ingest_on_ray(assistant, paths: list[Path], address: str | None = None, prog
         name = path.name
         if name in seen:
             if seen[name].resolve() != path.resolve():
-                reports.append(FileReport(path=str(path), status="error",
-                                          error=f"same file name as {seen[name]}: documents are identified by name; rename one"))
+                reports.append(
+                    FileReport(
+                        path=str(path),
+                        status="error",
+                        error=f"same file name as {seen[name]}: documents are identified by name; rename one",
+                    )
+                )
             continue
         seen[name] = path
         try:
@@ -108,9 +130,16 @@ def ingest_on_ray(assistant, paths: list[Path], address: str | None = None, prog
             continue
         existing = assistant.catalog.get(document_id_for(name))
         if existing is not None and existing.sha256 == sha:
-            reports.append(FileReport(path=str(path), status="unchanged", document_id=existing.id,
-                                      pages=existing.pages, chunks=existing.chunks,
-                                      seconds=round(time.perf_counter() - started, 3)))
+            reports.append(
+                FileReport(
+                    path=str(path),
+                    status="unchanged",
+                    document_id=existing.id,
+                    pages=existing.pages,
+                    chunks=existing.chunks,
+                    seconds=round(time.perf_counter() - started, 3),
+                )
+            )
         else:
             todo.append((path, name, document_id_for(name)))
     if todo:
@@ -125,8 +154,18 @@ def ingest_on_ray(assistant, paths: list[Path], address: str | None = None, prog
                 reports.append(FileReport(path=str(path), status="error", error=error))
             else:
                 doc, layout, chunks, prefix, embedded, seconds = payload
-                p = Prepared(path, name, time.perf_counter(), doc_id, assistant.catalog.get(doc_id), doc, layout,
-                             chunks, prefix, seconds)
+                p = Prepared(
+                    path,
+                    name,
+                    time.perf_counter(),
+                    doc_id,
+                    assistant.catalog.get(doc_id),
+                    doc,
+                    layout,
+                    chunks,
+                    prefix,
+                    seconds,
+                )
                 reports.extend(assistant.indexer.commit_many([p], embedded=[embedded]))
             if progress:
                 progress(f"{name}: done", done / len(todo))

@@ -113,8 +113,9 @@ def pool(url: str):
             from psycopg_pool import ConnectionPool
 
             _bootstrap(url)
-            p = ConnectionPool(url, min_size=1, max_size=8, configure=_configure, open=True,
-                               kwargs={"connect_timeout": 10})
+            p = ConnectionPool(
+                url, min_size=1, max_size=8, configure=_configure, open=True, kwargs={"connect_timeout": 10}
+            )
             _POOLS[url] = p
         return p
 
@@ -182,13 +183,22 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
             conn.execute("SELECT pg_advisory_xact_lock(7461002)")
             row = conn.execute("SELECT suffix, dim FROM aiworks_workspaces WHERE name = %s", (workspace,)).fetchone()
             if row is None:
-                conn.execute("INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)",
-                             (workspace, suffix, dim))
-                ddl = _WORKSPACE_SCHEMA.format(c=f"c_{suffix}", t=f"t_{suffix}", p=f"p_{suffix}", f=f"f_{suffix}", dim=int(dim),
-                                               ws=sql.Literal(workspace).as_string(conn))
+                conn.execute(
+                    "INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)", (workspace, suffix, dim)
+                )
+                ddl = _WORKSPACE_SCHEMA.format(
+                    c=f"c_{suffix}",
+                    t=f"t_{suffix}",
+                    p=f"p_{suffix}",
+                    f=f"f_{suffix}",
+                    dim=int(dim),
+                    ws=sql.Literal(workspace).as_string(conn),
+                )
                 conn.execute(ddl)
                 row = (suffix, dim)
         if dim is not None and row[1] != dim:
-            raise ValueError(f"this workspace was indexed with {row[1]}-d embeddings but the embedder makes "
-                             f"{dim}-d ones; use the same embedder or a new workspace")
+            raise ValueError(
+                f"this workspace was indexed with {row[1]}-d embeddings but the embedder makes "
+                f"{dim}-d ones; use the same embedder or a new workspace"
+            )
         return f"c_{row[0]}", f"t_{row[0]}", f"p_{row[0]}"

@@ -28,30 +28,41 @@ def build_runner(settings: Settings, workspaces: list[str] | None = None, poll_s
 
     def ingest(job, progress):
         with pool.lock(job.workspace):
-            return pool.assistant(job.workspace).ingest_file(Path(job.staged_path), name=job.ingest_name,
-                                                             progress=progress)
+            return pool.assistant(job.workspace).ingest_file(
+                Path(job.staged_path), name=job.ingest_name, progress=progress
+            )
 
-    return JobRunner(open_queue(settings), ingest, lease_s=settings.job_lease_s, threads=threads, poll_s=poll_s,
-                     workspaces=workspaces)
+    return JobRunner(
+        open_queue(settings),
+        ingest,
+        lease_s=settings.job_lease_s,
+        threads=threads,
+        poll_s=poll_s,
+        workspaces=workspaces,
+    )
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def worker(
         ctx: typer.Context,
-        workspace: Annotated[list[str] | None, typer.Option("--only", help="Only these workspaces (repeatable)")] = None,
+        workspace: Annotated[
+            list[str] | None, typer.Option("--only", help="Only these workspaces (repeatable)")
+        ] = None,
         poll: Annotated[float, typer.Option(help="Seconds between polls when the queue is empty")] = 1.0,
         threads: Annotated[int, typer.Option(help="Jobs run at once")] = 1,
     ) -> None:
         """Take ingestion jobs from the shared queue (AIWORKS_DATABASE_URL) until stopped (Ctrl-C, SIGTERM)."""
         import signal
 
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
 
         settings = settings_of(ctx)
         runner = build_runner(settings, workspace or None, poll, threads)
-        typer.echo(f"aiworks worker {runner.worker} on {'PostgreSQL' if settings.database_url else 'the local queue'}",
-                   err=True)
+        typer.echo(
+            f"aiworks worker {runner.worker} on {'PostgreSQL' if settings.database_url else 'the local queue'}",
+            err=True,
+        )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         runner.start()

@@ -75,8 +75,9 @@ def test_api_never_answers_5xx(fuzz_app):
             continue  # deleting the shared document would starve the other operations of a real target
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-                             suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(
+            max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def fuzz(case):
             case.call_and_validate(checks=[no_server_crash])
 

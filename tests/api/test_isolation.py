@@ -38,19 +38,37 @@ def _ingest(client, ws, path):
 
 def test_keys_never_cross_workspaces(server, tmp_path):
     a, b, anon, store = server
-    doc_a, _ = _ingest(a, "alpha", make_pdf(tmp_path / "a.pdf", [
-        "ALPHA LEASE. The monthly rent for the warehouse is USD 7,200, payable on the first day of each month."]))
-    doc_b, job_b = _ingest(b, "beta", make_pdf(tmp_path / "b.pdf", [
-        "BETA LEASE. The monthly rent for the office suite is USD 3,100, payable on the first day of each month."]))
+    doc_a, _ = _ingest(
+        a,
+        "alpha",
+        make_pdf(
+            tmp_path / "a.pdf",
+            ["ALPHA LEASE. The monthly rent for the warehouse is USD 7,200, payable on the first day of each month."],
+        ),
+    )
+    doc_b, job_b = _ingest(
+        b,
+        "beta",
+        make_pdf(
+            tmp_path / "b.pdf",
+            ["BETA LEASE. The monthly rent for the office suite is USD 3,100, payable on the first day of each month."],
+        ),
+    )
 
     assert [w["name"] for w in a.get("/api/workspaces").json()] == ["alpha"]
     assert [w["name"] for w in b.get("/api/workspaces").json()] == ["beta"]
 
     # Every beta route, with alpha's key: refused before anything is read.
     beta = "/api/workspaces/beta"
-    for method, path in [("GET", "/documents"), ("GET", f"/documents/{doc_b}"), ("GET", f"/documents/{doc_b}/file"),
-                         ("GET", f"/documents/{doc_b}/text"), ("DELETE", f"/documents/{doc_b}"),
-                         ("GET", "/jobs"), ("GET", f"/jobs/{job_b}")]:
+    for method, path in [
+        ("GET", "/documents"),
+        ("GET", f"/documents/{doc_b}"),
+        ("GET", f"/documents/{doc_b}/file"),
+        ("GET", f"/documents/{doc_b}/text"),
+        ("DELETE", f"/documents/{doc_b}"),
+        ("GET", "/jobs"),
+        ("GET", f"/jobs/{job_b}"),
+    ]:
         assert a.request(method, beta + path).status_code == 403, (method, path)
     assert a.post(f"{beta}/ask", json={"question": "What is the monthly rent?"}).status_code == 403
     assert a.post(f"{beta}/ask/stream", json={"question": "rent?"}).status_code == 403

@@ -53,7 +53,11 @@ def test_local_mode_only_on_loopback_without_keys(settings):
     remote = TestClient(create_app(exposed), base_url="http://127.0.0.1")
     assert remote.get("/api/workspaces").status_code == 401
     assert remote.get("/api/session").json() == {
-        "mode": "keys", "authenticated": False, "workspace": None, "max_upload_mb": settings.max_upload_mb}
+        "mode": "keys",
+        "authenticated": False,
+        "workspace": None,
+        "max_upload_mb": settings.max_upload_mb,
+    }
 
     # Issuing a key switches even a loopback server to key-only access.
     _, token = KeyStore.for_settings(settings).create("acme")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from aiworks.api.app import create_app
 
-from api_helpers import make_pdf, wait_job
+from api_helpers import wait_job
 
 WS = "/api/workspaces/acme"
 
@@ -112,7 +112,7 @@ def test_ask_json_and_stream_carry_citations_with_highlights(client, contract_pd
     assert answer["citations"], answer
     for c in answer["citations"]:
         assert c["document_id"] == doc_id
-        assert text[c["start"]:c["end"]] == c["quote"]  # same offsets contract as the CLI
+        assert text[c["start"] : c["end"]] == c["quote"]  # same offsets contract as the CLI
         assert c["highlights"], "a PDF citation comes with boxes to draw"
         for box in c["highlights"]:
             assert box["page"] == c["page"]

@@ -63,8 +63,14 @@ def test_size_limit_is_enforced_without_reading_everything():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("../../etc/passwd", "passwd"), ("C:\\Users\\me\\lease.pdf", "lease.pdf"), ("a\x00b\nc.pdf", "abc.pdf"),
-     ("..", "upload"), ("", "upload"), (None, "upload")],
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\lease.pdf", "lease.pdf"),
+        ("a\x00b\nc.pdf", "abc.pdf"),
+        ("..", "upload"),
+        ("", "upload"),
+        (None, "upload"),
+    ],
 )
 def test_display_name_drops_paths_and_control_chars(raw, expected):
     assert display_name(raw) == expected
@@ -81,9 +87,14 @@ def test_stored_name_is_hash_prefixed_and_safe():
 
 @pytest.mark.parametrize(
     ("data", "name", "ingest_name"),
-    [(b"%PDF-1.4 x", "lease.pdf", "lease.pdf"), (b"%PDF-1.4 x", "scan.txt", "scan.pdf"),
-     (b"%PDF-1.4 x", "scan", "scan.pdf"), (b"plain words", "notes.exe", "notes.exe.txt"),
-     (b"# T", "a.MD", "a.MD"), (_docx_bytes(), "x.pdf", "x.docx")],
+    [
+        (b"%PDF-1.4 x", "lease.pdf", "lease.pdf"),
+        (b"%PDF-1.4 x", "scan.txt", "scan.pdf"),
+        (b"%PDF-1.4 x", "scan", "scan.pdf"),
+        (b"plain words", "notes.exe", "notes.exe.txt"),
+        (b"# T", "a.MD", "a.MD"),
+        (_docx_bytes(), "x.pdf", "x.docx"),
+    ],
 )
 def test_ingest_name_extension_follows_content(data, name, ingest_name):
     assert check_upload(io.BytesIO(data), name, max_bytes=10_000).ingest_name == ingest_name

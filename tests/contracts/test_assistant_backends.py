@@ -34,7 +34,7 @@ def test_ingest_ask_reingest_remove(settings, workspace, contracts):
     answer = a.ask("What law governs the NDA?")
     assert not answer.abstained and any(c.document == "nda.pdf" for c in answer.citations)
     for c in answer.citations:
-        assert a.document_text(c.document_id)[c.start:c.end] == c.quote
+        assert a.document_text(c.document_id)[c.start : c.end] == c.quote
     assert [r.status for r in a.ingest(contracts)] == ["unchanged"] * 3
     assert a.store.count() == sum(d.chunks for d in docs) and a.documents() == docs
     lease = next(d for d in docs if d.name == "lease.pdf")

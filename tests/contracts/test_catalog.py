@@ -9,8 +9,9 @@ from aiworks.rag.types import DocumentInfo
 
 
 def _info(i: str, name: str, sha: str = "s1") -> DocumentInfo:
-    return DocumentInfo(id=i, name=name, sha256=sha, kind="pdf", pages=2, chunks=5, chars=900,
-                        ingested_at="2026-12-01T22:00:00+00:00")
+    return DocumentInfo(
+        id=i, name=name, sha256=sha, kind="pdf", pages=2, chunks=5, chars=900, ingested_at="2026-12-01T22:00:00+00:00"
+    )
 
 
 @pytest.fixture

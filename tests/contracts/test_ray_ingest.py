@@ -29,8 +29,20 @@ def test_ray_ingest_matches_local_ingest(settings, workspace, tmp_path):
         env["AIWORKS_DATABASE_URL"] = settings.database_url
     else:
         env.pop("AIWORKS_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "aiworks.cli", "--home", str(settings.home), "-w", workspace, "ingest",
-           str(tmp_path / "contracts"), "--ray", "local", "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "aiworks.cli",
+        "--home",
+        str(settings.home),
+        "-w",
+        workspace,
+        "ingest",
+        str(tmp_path / "contracts"),
+        "--ray",
+        "local",
+        "--json",
+    ]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     reports = {r["path"].rsplit("/", 1)[-1]: r for r in json.loads(out.stdout)}
@@ -40,8 +52,9 @@ def test_ray_ingest_matches_local_ingest(settings, workspace, tmp_path):
     ray_side = Assistant(settings.model_copy(update={"embedder": "hash"}), workspace)
     local = Assistant(settings.model_copy(update={"embedder": "hash"}), workspace + "l")
     local.ingest(files)
-    assert [(d.name, d.sha256, d.chunks) for d in ray_side.documents()] == \
-        [(d.name, d.sha256, d.chunks) for d in local.documents()]
+    assert [(d.name, d.sha256, d.chunks) for d in ray_side.documents()] == [
+        (d.name, d.sha256, d.chunks) for d in local.documents()
+    ]
     for d in ray_side.documents():
         assert ray_side.store.chunks(d.id) == local.store.chunks(d.id)
         assert ray_side.document_text(d.id) == local.document_text(d.id)

@@ -19,8 +19,15 @@ def test_two_tuners_share_one_study_and_track_runs_in_postgres(pg_url, tmp_path)
     name = "study-" + uuid.uuid4().hex[:8]
     for seed in (0, 1):  # two processes (or machines) would each run this with their own handle
         settings = Settings(home=tmp_path / f"home{seed}", database_url=pg_url)
-        tuning.tune(settings, "shared-tuning", lambda t: (t.suggest_float("x", -1, 1) - 0.3) ** 2, n_trials=3,
-                    seed=seed, study_name=name, direction="minimize")
+        tuning.tune(
+            settings,
+            "shared-tuning",
+            lambda t: (t.suggest_float("x", -1, 1) - 0.3) ** 2,
+            n_trials=3,
+            seed=seed,
+            study_name=name,
+            direction="minimize",
+        )
     assert settings.tracking_uri.startswith("postgresql+psycopg://")
     study = optuna.load_study(study_name=name, storage=settings.optuna_storage)
     assert len(study.trials) == 6 and study.best_value < 1.7

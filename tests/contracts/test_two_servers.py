@@ -22,9 +22,11 @@ def backend() -> str:
 
 
 def _text(i: int, paragraphs: int = 1500) -> bytes:
-    return "\n\n".join(f"Clause {i}.{j}. The supplier {i} shall deliver batch {j} within {j % 30 + 1} days of the "
-                       f"order, and the buyer shall pay invoice {i}-{j} within thirty days." for j in range(paragraphs)
-                       ).encode()
+    return "\n\n".join(
+        f"Clause {i}.{j}. The supplier {i} shall deliver batch {j} within {j % 30 + 1} days of the "
+        f"order, and the buyer shall pay invoice {i}-{j} within thirty days."
+        for j in range(paragraphs)
+    ).encode()
 
 
 def _jobs(url: str, ws: str) -> dict[str, dict]:
@@ -38,8 +40,11 @@ def test_upload_accepted_by_a_killed_server_is_ingested_by_the_other(settings, w
         assert httpx.post(f"{a.url}/api/workspaces", json={"name": workspace}, timeout=30).status_code in (200, 201)
         ids = []
         for i in range(3):
-            r = httpx.post(f"{a.url}/api/workspaces/{workspace}/documents",
-                           files={"files": (f"supply-{i}.txt", _text(i))}, timeout=60)
+            r = httpx.post(
+                f"{a.url}/api/workspaces/{workspace}/documents",
+                files={"files": (f"supply-{i}.txt", _text(i))},
+                timeout=60,
+            )
             assert r.status_code == 202, r.text
             ids.append(r.json()["files"][0]["job_id"])
         a.kill9()  # right after the last 202: whatever a was running or had queued is b's now

@@ -18,12 +18,20 @@ PARA = "The Receiving Party shall hold Confidential Information in strict confid
 
 
 def _worker(settings, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "AIWORKS_EMBEDDER": "hash", "AIWORKS_JOB_LEASE_S": "1.5",
-           "AIWORKS_DATABASE_URL": settings.database_url or ""}
+    env = {
+        **os.environ,
+        "AIWORKS_EMBEDDER": "hash",
+        "AIWORKS_JOB_LEASE_S": "1.5",
+        "AIWORKS_DATABASE_URL": settings.database_url or "",
+    }
     if not settings.database_url:
         env.pop("AIWORKS_DATABASE_URL")
-    return subprocess.Popen([sys.executable, "-m", "aiworks.cli", "--home", str(settings.home), "worker",
-                             "--poll", "0.2", *extra], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aiworks.cli", "--home", str(settings.home), "worker", "--poll", "0.2", *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait(predicate, timeout: float, what: str):

@@ -22,8 +22,14 @@ def _run(tool: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_dockerfile_passes_hadolint():
-    out = _run("hadolint", "--config", str(DEPLOY / ".hadolint.yaml"), "--failure-threshold", "warning",
-               str(DEPLOY / "Dockerfile"))
+    out = _run(
+        "hadolint",
+        "--config",
+        str(DEPLOY / ".hadolint.yaml"),
+        "--failure-threshold",
+        "warning",
+        str(DEPLOY / "Dockerfile"),
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -37,8 +43,9 @@ def test_dockerfile_is_multi_stage_and_runs_unprivileged():
 
 
 def test_yaml_passes_yamllint():
-    out = _run("yamllint", "-c", str(DEPLOY / ".yamllint.yaml"), "--strict", str(DEPLOY / "compose.yaml"),
-               str(DEPLOY / "k8s"))
+    out = _run(
+        "yamllint", "-c", str(DEPLOY / ".yamllint.yaml"), "--strict", str(DEPLOY / "compose.yaml"), str(DEPLOY / "k8s")
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 

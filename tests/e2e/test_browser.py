@@ -21,8 +21,14 @@ from aiworks.settings import Settings
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = Path(os.environ.get("AIWORKS_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 # Per rendered page: its number, its size (CSS px) and the drawn highlight rectangles relative to it.
@@ -48,9 +54,12 @@ def text_under_boxes(pdf: Path, drawn_pages: list[dict]) -> str:
             boxes = [(x0 * sx, t * sy, x1 * sx, b * sy) for x0, t, x1, b in drawn["boxes"]]
             chars = sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"]))
             out.extend(
-                c["text"] for c in chars
-                if any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and t <= (c["top"] + c["bottom"]) / 2 <= b
-                       for x0, t, x1, b in boxes)
+                c["text"]
+                for c in chars
+                if any(
+                    x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and t <= (c["top"] + c["bottom"]) / 2 <= b
+                    for x0, t, x1, b in boxes
+                )
             )
     return "".join(out)
 
@@ -96,9 +105,11 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
         # the server's CSP must not block anything the UI or its pdf.js worker does (Chromium logs each refusal)
         blocked: list[str] = []
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-        page.add_init_script("document.addEventListener('securitypolicyviolation', (e) => "
-                             "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
-                             "e.blockedURI))")
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', (e) => "
+            "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
+            "e.blockedURI))"
+        )
         try:
             page.goto(url)
             page.get_by_text("Local single-user mode").wait_for()
@@ -121,14 +132,17 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
 
             citation.click()
             page.locator(".pdf-page[data-state=ready]").first.wait_for()
-            page.wait_for_function("[...document.querySelectorAll('.pdf-page')].every(p => p.dataset.state === 'ready')")
+            page.wait_for_function(
+                "[...document.querySelectorAll('.pdf-page')].every(p => p.dataset.state === 'ready')"
+            )
             assert page.locator(".pdf-page .hl").count() > 0
             highlighted = text_under_boxes(pdf, page.evaluate(DRAWN_BOXES))
             assert _squash(highlighted) == _squash(quote)
             assert outside == [], f"the UI reached beyond the local server: {outside}"
             assert blocked == [], f"the CSP blocked part of the UI: {blocked}"
             assert "frame-ancestors 'none'" in page.evaluate(
-                "async () => (await fetch('/')).headers.get('content-security-policy')")
+                "async () => (await fetch('/')).headers.get('content-security-policy')"
+            )
         except BaseException:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shot = ARTIFACTS / f"{request.node.name}.png"

@@ -15,20 +15,44 @@ import pytest
 
 QUESTIONS = {
     "What is the Type of Consideration": "Each share shall be converted into the right to receive {n} dollars "
-                                         "in cash, without interest, payable at closing by the paying agent.",
+    "in cash, without interest, payable at closing by the paying agent.",
     "What is the Definition of Knowledge": "Knowledge means the actual awareness, after reasonable inquiry of "
-                                           "direct reports, of the officers listed on schedule {n}.",
+    "direct reports, of the officers listed on schedule {n}.",
     "Is there a Termination Fee": "The company shall pay the buyer {n} million dollars within two business "
-                                  "days if this agreement ends under section {m}.",
+    "days if this agreement ends under section {m}.",
     "Which Law governs": "This agreement and all disputes arising from it are subject to the statutes and courts "
-                         "of the State of {state}.",
+    "of the State of {state}.",
 }
-DECOY = ("For the avoidance of doubt, the {w} of this agreement, including any question of type, definition, "
-         "consideration, knowledge, termination, fee, law or governs, is addressed in the schedules.")
-FILLER = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et "
-          "dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris nisi aliquip").split()
-PARTIES = ["Acme", "Borealis", "Cobalt", "Dynamo", "Ember", "Fjord", "Granite", "Helix", "Iris", "Juniper",
-           "Kestrel", "Lumen", "Meridian", "Nimbus", "Onyx", "Pylon", "Quartz", "Raven", "Sable", "Tundra"]
+DECOY = (
+    "For the avoidance of doubt, the {w} of this agreement, including any question of type, definition, "
+    "consideration, knowledge, termination, fee, law or governs, is addressed in the schedules."
+)
+FILLER = (
+    "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et "
+    "dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris nisi aliquip"
+).split()
+PARTIES = [
+    "Acme",
+    "Borealis",
+    "Cobalt",
+    "Dynamo",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Helix",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Onyx",
+    "Pylon",
+    "Quartz",
+    "Raven",
+    "Sable",
+    "Tundra",
+]
 STATES = ["Delaware", "Nevada", "Texas", "Ohio"]
 
 
@@ -64,8 +88,10 @@ def write_benchmark(root: Path, docs_per_dataset: int = 8, mini_docs: int = 2, s
             text, spans = _document(rng, a, b)
             (root / "corpus" / file).write_text(text, encoding="utf-8")
             for q, (s, e) in spans.items():
-                test = {"query": f"Consider the Agreement between {a} and {b}; {q}",
-                        "snippets": [{"file_path": file, "span": [s, e], "answer": text[s:e]}]}
+                test = {
+                    "query": f"Consider the Agreement between {a} and {b}; {q}",
+                    "snippets": [{"file_path": file, "span": [s, e], "answer": text[s:e]}],
+                }
                 full.append(test)
                 if i < mini_docs:
                     mini.append(test)

@@ -20,11 +20,32 @@ KS = ["1", "2", "4", "8", "16", "32", "64"]
 
 def _eval(home, bench, *extra):
     out = home / "result.json"
-    res = runner.invoke(app, ["--home", str(home), "eval", "retrieval", "--benchmark", str(bench), "--subset",
-                              "mini", "--embedder", "hash", "--chunk-words", "40", "--overlap-words", "0",
-                              "--no-track", "--json", "--output", str(out), *extra])
+    res = runner.invoke(
+        app,
+        [
+            "--home",
+            str(home),
+            "eval",
+            "retrieval",
+            "--benchmark",
+            str(bench),
+            "--subset",
+            "mini",
+            "--embedder",
+            "hash",
+            "--chunk-words",
+            "40",
+            "--overlap-words",
+            "0",
+            "--no-track",
+            "--json",
+            "--output",
+            str(out),
+            *extra,
+        ],
+    )
     assert res.exit_code == 0, res.output
-    return json.loads(res.stdout[res.stdout.index("{"):]), json.loads(out.read_text())["details"]
+    return json.loads(res.stdout[res.stdout.index("{") :]), json.loads(out.read_text())["details"]
 
 
 def test_training_split_is_document_disjoint(bench):
@@ -73,8 +94,9 @@ def test_eval_runs_the_assistant_and_reruns_from_the_cache(tmp_path, bench):
 def test_bad_input_is_a_clear_error(tmp_path, bench):
     res = runner.invoke(app, ["--home", str(tmp_path), "eval", "retrieval", "--benchmark", str(tmp_path / "nope")])
     assert res.exit_code != 0 and "not a LegalBench-RAG folder" in res.output
-    res = runner.invoke(app, ["--home", str(tmp_path), "eval", "retrieval", "--benchmark", str(bench),
-                              "--datasets", "cuad"])
+    res = runner.invoke(
+        app, ["--home", str(tmp_path), "eval", "retrieval", "--benchmark", str(bench), "--datasets", "cuad"]
+    )
     assert res.exit_code != 0 and "unknown dataset" in res.output
 
 
@@ -85,10 +107,11 @@ def test_ranker_trained_on_product_candidates_is_registered_remembered_and_used(
 
     env = {"AIWORKS_EMBEDDER": "hash", "AIWORKS_CHUNK_WORDS": "40", "AIWORKS_CHUNK_OVERLAP_WORDS": "0"}
     before, _ = _eval(tmp_path, bench, "--datasets", "maud")
-    res = CliRunner(env=env).invoke(app, ["--home", str(tmp_path), "eval", "train-ranker", "--benchmark", str(bench),
-                                          "--trials", "2"])
+    res = CliRunner(env=env).invoke(
+        app, ["--home", str(tmp_path), "eval", "train-ranker", "--benchmark", str(bench), "--trials", "2"]
+    )
     assert res.exit_code == 0, res.output
-    report = json.loads(res.stdout[res.stdout.index("{"):])
+    report = json.loads(res.stdout[res.stdout.index("{") :])
     assert report["version"] == 1 and report["train_queries"] == 2 * 6 * 4
     assert (report["chunk_words"], report["overlap_words"]) == (40, 0)
     reg = registration(Settings(home=tmp_path))

@@ -57,7 +57,9 @@ def test_merge_joins_touching_and_nested_intervals():
 
 
 def test_query_parts():
-    q = Query("maud", 'Consider the Acquisition Agreement between "X"; What is the Type of Consideration', (Span(A, 0, 1),))
+    q = Query(
+        "maud", 'Consider the Acquisition Agreement between "X"; What is the Type of Consideration', (Span(A, 0, 1),)
+    )
     assert q.description == 'the Acquisition Agreement between "X"'
     assert q.question == "What is the Type of Consideration"
     assert q.file == A

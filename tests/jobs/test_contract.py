@@ -66,7 +66,13 @@ def test_finish_and_fail_keep_results_and_reasons(queue):
     assert queue.fail(b.id, "w", "corrupt: not a readable PDF")
     done, failed = queue.get(a.id), queue.get(b.id)
     assert (done.status, done.result, done.document_id, done.pages, done.chunks, done.progress) == (
-        "done", "ingested", "d1", 3, 7, 1.0)
+        "done",
+        "ingested",
+        "d1",
+        3,
+        7,
+        1.0,
+    )
     assert done.finished_at is not None
     assert (failed.status, failed.error) == ("error", "corrupt: not a readable PDF")
     # a finished job is final: no second finish, no heartbeat

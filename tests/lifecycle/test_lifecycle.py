@@ -35,8 +35,14 @@ def test_run_logs_params_and_metrics(settings):
 def test_register_and_load_by_version_alias_and_latest(settings):
     for factor in (2, 3):
         with tracking.run(settings, "exp") as run_id:
-            version = registry.register(settings, "doubler", Doubler(factor), run_id, aliases=("latest", f"f{factor}"),
-                                        metadata={"factor": factor})
+            version = registry.register(
+                settings,
+                "doubler",
+                Doubler(factor),
+                run_id,
+                aliases=("latest", f"f{factor}"),
+                metadata={"factor": factor},
+            )
     assert version == 2
     assert registry.load(settings, "models:/doubler/latest").predict([1]) == [3]
     assert registry.load(settings, "models:/doubler/1").predict([1]) == [2]
@@ -56,10 +62,19 @@ def test_missing_models_raise_clear_error(settings, uri):
 def test_tune_finds_the_optimum_and_tracks_trials(settings):
     seen = []
     study = tuning.tune(
-        settings, "tune-exp", lambda t: -(t.suggest_float("x", -5, 5) - 1.5) ** 2, n_trials=25, seed=1,
-        progress=lambda i, n, v: seen.append(i),
+        settings,
+        "tune-exp",
+        lambda t: -((t.suggest_float("x", -5, 5) - 1.5) ** 2),
+        n_trials=25,
+        seed=1,
+        progress=lambda stage, fraction: seen.append((stage, fraction)),
     )
     assert abs(study.best_params["x"] - 1.5) < 0.5
-    assert seen == list(range(1, 26))
+    # the shared Progress(stage, fraction) contract: one report per trial, ending at 1.0
+    assert [s for s, _ in seen] == [f"trial {i}/25" for i in range(1, 26)]
+    assert [f for _, f in seen] == [i / 25 for i in range(1, 26)]
     runs = tracking.search_runs(settings, "tune-exp", max_results=100)
     assert len(runs) == 26  # parent + one nested run per trial
+    # the study names its parent run (what the CLIs print)
+    parent = runs[runs.run_id == study.user_attrs["mlflow_run_id"]]
+    assert len(parent) == 1 and parent.iloc[0]["metrics.best_objective"] == study.best_value

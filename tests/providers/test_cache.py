@@ -25,7 +25,11 @@ class Counting(HashEmbedder):
 
 
 def test_texts_and_span_vectors_are_embedded_once(tmp_path):
-    texts = ["The fee is ten dollars. It is due monthly.", "Either party may terminate.", "The fee is ten dollars. It is due monthly."]
+    texts = [
+        "The fee is ten dollars. It is due monthly.",
+        "Either party may terminate.",
+        "The fee is ten dollars. It is due monthly.",
+    ]
     spans = [[(0, 23), (24, 42)], [(0, 27)], [(0, 23), (24, 42)]]
     inner = Counting()
     first = cached(inner, tmp_path)

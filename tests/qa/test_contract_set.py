@@ -93,9 +93,12 @@ def test_seeds_change_parties_values_and_wording(tmp_path):
 
 def test_new_question_kinds_load_with_their_own_fields(tmp_path):
     extra = tmp_path / "q.yaml"
-    extra.write_text('- id: cmp-1\n  kind: comparison\n  category: comparison\n  question: "Which contract has '
-                     'the longest notice period, {saas_vendor} or {msa_provider}?"\n  documents: [a.pdf, b.pdf]\n'
-                     '  winner: a.pdf\n', encoding="utf-8")
+    extra.write_text(
+        '- id: cmp-1\n  kind: comparison\n  category: comparison\n  question: "Which contract has '
+        'the longest notice period, {saas_vendor} or {msa_provider}?"\n  documents: [a.pdf, b.pdf]\n'
+        "  winner: a.pdf\n",
+        encoding="utf-8",
+    )
     (q,) = load_questions(make_facts(0), extra)
     assert q.kind == "comparison" and q.answerable and q.extra == {"documents": ["a.pdf", "b.pdf"], "winner": "a.pdf"}
     assert make_facts(0)["saas_vendor"] in q.question
@@ -110,9 +113,14 @@ def test_a_table_question_cites_the_row_that_holds_the_value(assistant, contract
     assert not any("Annual fee (USD)" in c.quote for c in answer.citations)  # never the header row
 
 
-@pytest.mark.parametrize("question", ["What does the force majeure clause of the NDA say?",
-                                      "What is the non-compete period in the mutual confidentiality agreement?",
-                                      "What are the source code escrow arrangements in the subscription agreement?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the force majeure clause of the NDA say?",
+        "What is the non-compete period in the mutual confidentiality agreement?",
+        "What are the source code escrow arrangements in the subscription agreement?",
+    ],
+)
 def test_a_clause_question_whose_key_terms_are_nowhere_abstains(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and not answer.citations, answer.answer
@@ -134,19 +142,33 @@ def test_no_answer_is_a_heading_title_or_page_furniture(assistant, contract_set)
             assert not is_heading(c.quote) and not not_an_answer(c.quote), (q.id, quote)
             assert not any(quote.startswith(f) for f in furniture), (q.id, quote)
             assert not quote.startswith(("Page ", "Confidential - page", "- ")), (q.id, quote)
-            assert assistant.document_text(c.document_id)[c.start:c.end] == c.quote
+            assert assistant.document_text(c.document_id)[c.start : c.end] == c.quote
         answered += not answer.abstained
     assert answered >= 30
 
 
-@pytest.mark.parametrize("line", ["12. Force Majeure", "SCHEDULE 2 - RATE CARD", "Page 3 of 7", "- 2 -",
-                                  '"Authorised User"', "Confidential - page 12"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "12. Force Majeure",
+        "SCHEDULE 2 - RATE CARD",
+        "Page 3 of 7",
+        "- 2 -",
+        '"Authorised User"',
+        "Confidential - page 12",
+    ],
+)
 def test_not_an_answer(line):
     assert not_an_answer(line)
 
 
-@pytest.mark.parametrize("line", ["Invoices are payable within thirty (30) days of the invoice date.",
-                                  "Enterprise | Unlimited | 90,000 | 24x7 phone and email"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Invoices are payable within thirty (30) days of the invoice date.",
+        "Enterprise | Unlimited | 90,000 | 24x7 phone and email",
+    ],
+)
 def test_is_an_answer(line):
     assert not not_an_answer(line)
 
@@ -160,4 +182,6 @@ def test_minilm_cites_the_row_first_and_abstains_on_a_missing_clause(contract_se
     assert not answer.abstained and fee in answer.citations[0].quote, answer.answer
     assert a.ask("What does the force majeure clause of the NDA say?").abstained
     law = a.ask("Which law governs the software subscription agreement?")
-    assert not law.abstained and f"State of {contract_set.facts['saas_law']}" in " ".join(law.citations[0].quote.split())
+    assert not law.abstained and f"State of {contract_set.facts['saas_law']}" in " ".join(
+        law.citations[0].quote.split()
+    )

@@ -55,12 +55,13 @@ def make_bad_files(folder: Path) -> dict[str, Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    files["encrypted"] = _text_pdf(folder / "locked.pdf", "Secret terms of the deal.", owner_password="owner",
-                                   user_password="open-sesame")
+    files["encrypted"] = _text_pdf(
+        folder / "locked.pdf", "Secret terms of the deal.", owner_password="owner", user_password="open-sesame"
+    )
     good = _text_pdf(folder / "tmp.pdf", "This text is fine but the file gets cut in half.")
     data = good.read_bytes()
     good.unlink()
-    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage\xff" * 50 + data[len(data) // 2:][:40])
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage\xff" * 50 + data[len(data) // 2 :][:40])
     files["corrupt"] = folder / "corrupt.pdf"
     (folder / "empty.pdf").write_bytes(b"")
     files["empty"] = folder / "empty.pdf"

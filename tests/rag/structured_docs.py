@@ -6,28 +6,52 @@ from __future__ import annotations
 from pathlib import Path
 
 HEADER = "SOFTWARE LICENSE AGREEMENT - CONFIDENTIAL"
-FEES = [["Tier", "Annual fee (USD)", "Named users", "Support"],
-        ["Starter", "6,000", "10", "Email"],
-        ["Professional", "18,500", "50", "Email and phone"],
-        ["Enterprise", "48,000", "Unlimited", "24/7 dedicated"]]
-FILLER = ("The parties shall perform their obligations under this section in good faith and in accordance with "
-          "applicable law, and each party shall keep complete and accurate records of its performance. ")
+FEES = [
+    ["Tier", "Annual fee (USD)", "Named users", "Support"],
+    ["Starter", "6,000", "10", "Email"],
+    ["Professional", "18,500", "50", "Email and phone"],
+    ["Enterprise", "48,000", "Unlimited", "24/7 dedicated"],
+]
+FILLER = (
+    "The parties shall perform their obligations under this section in good faith and in accordance with "
+    "applicable law, and each party shall keep complete and accurate records of its performance. "
+)
 SECTIONS = [
     ("1. Definitions", "Capitalised terms have the meanings given in this section. " + FILLER * 3),
-    ("2. License Grant", "Licensor grants Customer a non-exclusive, non-transferable license to use the "
-                         "Software during the Term for its internal business purposes. " + FILLER * 3),
-    ("3. Fees", ("Customer shall pay the annual fee for its tier set out in the table below. The annual fee is "
-                 "invoiced in advance and is payable within thirty (30) days of the invoice date.")),
+    (
+        "2. License Grant",
+        "Licensor grants Customer a non-exclusive, non-transferable license to use the "
+        "Software during the Term for its internal business purposes. " + FILLER * 3,
+    ),
+    (
+        "3. Fees",
+        (
+            "Customer shall pay the annual fee for its tier set out in the table below. The annual fee is "
+            "invoiced in advance and is payable within thirty (30) days of the invoice date."
+        ),
+    ),
     ("TABLE", FEES),
     ("4. Term", "This Agreement starts on the Effective Date and continues for three (3) years. " + FILLER * 4),
-    ("5. Confidentiality", "Each party shall protect the other party's Confidential Information with at least "
-                           "reasonable care. " + FILLER * 5),
-    ("6. Warranties", "Licensor warrants that the Software will perform materially as described in the "
-                      "Documentation for ninety (90) days after delivery. " + FILLER * 5),
-    ("7. Limitation of Liability", "Neither party's total liability shall exceed the fees paid in the twelve "
-                                   "(12) months before the claim. " + FILLER * 5),
-    ("16. Governing Law and Disputes", "This Agreement is governed by the laws of the State of New York, and "
-                                       "the courts of New York County have exclusive jurisdiction. " + FILLER * 2),
+    (
+        "5. Confidentiality",
+        "Each party shall protect the other party's Confidential Information with at least "
+        "reasonable care. " + FILLER * 5,
+    ),
+    (
+        "6. Warranties",
+        "Licensor warrants that the Software will perform materially as described in the "
+        "Documentation for ninety (90) days after delivery. " + FILLER * 5,
+    ),
+    (
+        "7. Limitation of Liability",
+        "Neither party's total liability shall exceed the fees paid in the twelve "
+        "(12) months before the claim. " + FILLER * 5,
+    ),
+    (
+        "16. Governing Law and Disputes",
+        "This Agreement is governed by the laws of the State of New York, and "
+        "the courts of New York County have exclusive jurisdiction. " + FILLER * 2,
+    ),
 ]
 
 
@@ -88,8 +112,11 @@ def write_license_docx(dest: Path) -> Path:
     footer = section.footer.paragraphs[0]
     footer.add_run("Page ")
     run = footer.add_run()
-    for tag, attr in (("w:fldChar", {"w:fldCharType": "begin"}), ("w:instrText", None),
-                      ("w:fldChar", {"w:fldCharType": "end"})):
+    for tag, attr in (
+        ("w:fldChar", {"w:fldCharType": "begin"}),
+        ("w:instrText", None),
+        ("w:fldChar", {"w:fldCharType": "end"}),
+    ):
         el = OxmlElement(tag)
         if attr:
             for k, v in attr.items():
@@ -125,10 +152,16 @@ def write_license_md(dest: Path) -> Path:
     return dest
 
 
-SCANNED_LINES = ["9. Audit Rights", "Licensor may audit Customer's use of the Software once in any",
-                 "twelve (12) month period, on at least fifteen (15) business days'", "written notice.",
-                 "", "10. Export Control", "Customer shall comply with all export laws that apply to",
-                 "the Software and shall not export it to an embargoed country."]
+SCANNED_LINES = [
+    "9. Audit Rights",
+    "Licensor may audit Customer's use of the Software once in any",
+    "twelve (12) month period, on at least fifteen (15) business days'",
+    "written notice.",
+    "",
+    "10. Export Control",
+    "Customer shall comply with all export laws that apply to",
+    "the Software and shall not export it to an embargoed country.",
+]
 
 
 def scanned_page_image(lines: list[str], size: int = 34, blur: float = 0.0):

@@ -1,8 +1,6 @@
 import hashlib
-import shutil
 import threading
 
-import numpy as np
 import pytest
 
 from aiworks.providers.embedders import HashEmbedder
@@ -14,7 +12,7 @@ from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_co
 def _assert_citations_exact(assistant, answer):
     for c in answer.citations:
         text = assistant.document_text(c.document_id)
-        assert text[c.start:c.end] == c.quote
+        assert text[c.start : c.end] == c.quote
         doc = assistant.document(c.document_id)
         assert doc is not None and doc.name == c.document
         # the page is the page holding the quote's first character
@@ -104,9 +102,13 @@ def test_changed_file_replaces_its_chunks(settings, contracts, tmp_path):
     nda = next(d for d in a.documents() if d.name == "nda.pdf")
     others = a.store.count() - nda.chunks
     # same file name, new content: governed by the laws of Ontario now, and much shorter
-    write_contract([("MUTUAL NON-DISCLOSURE AGREEMENT", None),
-                    ("1. Governing Law", "This NDA shall be governed by the laws of the Province of Ontario.")],
-                   contracts[0])
+    write_contract(
+        [
+            ("MUTUAL NON-DISCLOSURE AGREEMENT", None),
+            ("1. Governing Law", "This NDA shall be governed by the laws of the Province of Ontario."),
+        ],
+        contracts[0],
+    )
     (report,) = a.ingest([contracts[0]])
     assert report.status == "replaced" and report.document_id == nda.id
     new = a.document(nda.id)

@@ -94,7 +94,7 @@ def test_openai_compatible_keeps_only_cited_sentences_with_real_keys(settings, s
     assert [c.key for c in answer.citations] == [1]
     assert [c.document for c in answer.citations] == [sent[1]]
     for c in answer.citations:
-        assert a.document_text(c.document_id)[c.start:c.end] == c.quote
+        assert a.document_text(c.document_id)[c.start : c.end] == c.quote
         assert c.quote in prompt  # the cited passage is exactly what the model was shown
 
 
@@ -106,7 +106,7 @@ def test_nothing_cited_survives_falls_back_to_extractive(settings, server, contr
     assert not answer.abstained and "[77]" not in answer.answer and "Trust me" not in answer.answer
     assert any("Delaware" in c.quote for c in answer.citations), answer  # extractive: verbatim sentences
     for c in answer.citations:
-        assert a.document_text(c.document_id)[c.start:c.end] == c.quote
+        assert a.document_text(c.document_id)[c.start : c.end] == c.quote
     # the model says it does not know and the evidence is weak → abstain
     server.replies.append("Not found in the documents.")
     assert a.ask("What is the boiling point of mercury in Kelvin?").abstained

@@ -16,7 +16,7 @@ def test_demo_questions_cite_the_right_clause(settings, contracts):
         top = answer.citations[0]
         assert top.document == filename and phrase in " ".join(top.quote.split()), (question, top)
         text = a.document_text(top.document_id)
-        assert text[top.start:top.end] == top.quote
+        assert text[top.start : top.end] == top.quote
         assert top.page == 2 and text.count("\n\f\n", 0, top.start) == top.page - 1
     for question in UNANSWERABLE_QUESTIONS:
         assert a.ask(question).abstained, question

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.skipif(not ocr.available(), reason="Tesseract missing: 
 
 def test_mixed_pdf_scanned_page_is_ocrd_with_boxes_and_confidence(tmp_path):
     doc, layout = parse_with_layout(write_mixed_pdf(tmp_path / "mixed.pdf"))
-    page2 = doc.text[doc.pages[1].start:doc.pages[1].end]
-    assert "Licensor shall answer support requests" in doc.text[:doc.pages[0].end]  # the text layer, untouched
+    page2 = doc.text[doc.pages[1].start : doc.pages[1].end]
+    assert "Licensor shall answer support requests" in doc.text[: doc.pages[0].end]  # the text layer, untouched
     assert "10. Export Control" in page2 and "embargoed country" in page2
     assert layout.boxes.shape == (len(doc.text), 4)
     assert layout.ocr_confidence.keys() == {2} and layout.ocr_confidence[2] > 80
@@ -33,8 +33,10 @@ def test_mixed_pdf_scanned_page_is_ocrd_with_boxes_and_confidence(tmp_path):
     first = layout.boxes[doc.text.index("9. Audit")]
     assert abs(first[0] - 57.6) < 6 and abs(first[1] - 72) < 8
     assert [w.kind for w in doc.warnings] == ["ocr"]
-    assert f"page(s) without a text layer were OCR'd, confidence per page: 2 ({layout.ocr_confidence[2]:.0f}%)" \
+    assert (
+        f"page(s) without a text layer were OCR'd, confidence per page: 2 ({layout.ocr_confidence[2]:.0f}%)"
         in doc.warnings[0].message
+    )
 
 
 def test_low_confidence_page_is_reported_in_the_ingest_report(tmp_path, settings):
@@ -66,7 +68,7 @@ def test_question_about_a_scanned_page_is_answered_and_highlighted(tmp_path, set
     answer = a.ask("How much notice does the licensor give before an audit?")
     top = answer.citations[0]
     assert not answer.abstained and top.page == 2 and "fifteen (15) business days" in " ".join(top.quote.split())
-    assert a.document_text(top.document_id)[top.start:top.end] == top.quote
+    assert a.document_text(top.document_id)[top.start : top.end] == top.quote
     boxes = a.highlight(top.document_id, top.start, top.end)
     assert boxes and all(b.page == 2 and 0 <= b.x0 < b.x1 <= b.page_width for b in boxes)
 

@@ -13,15 +13,18 @@ def test_pdf_pages_offsets_and_tables(contracts):
         doc, layout = parse_with_layout(path)
         assert len(doc.pages) >= 2 and doc.kind == "pdf"
         # pages tile the text exactly, joined by the fixed separator
-        assert PAGE_SEPARATOR.join(doc.text[p.start:p.end] for p in doc.pages) == doc.text
+        assert PAGE_SEPARATOR.join(doc.text[p.start : p.end] for p in doc.pages) == doc.text
         assert [p.number for p in doc.pages] == list(range(1, len(doc.pages) + 1))
         assert layout.boxes.shape == (len(doc.text), 4)
-        assert f"Page {len(doc.pages)}" in doc.text[doc.pages[-1].start:]
+        assert f"Page {len(doc.pages)}" in doc.text[doc.pages[-1].start :]
     lease = parse_file(contracts[2])
     # the rent table comes out as rows of cells, in place between clauses 3 and 4
     assert "Year 2 | 3,090 | 37,080" in lease.text
-    assert lease.text.index("3. Rent") < lease.text.index("Lease year | Monthly rent (USD)") < lease.text.index(
-        "4. Late Payment")
+    assert (
+        lease.text.index("3. Rent")
+        < lease.text.index("Lease year | Monthly rent (USD)")
+        < lease.text.index("4. Late Payment")
+    )
     # and the table's characters do not also appear interleaved as plain text
     assert "Year 2 3,090" not in lease.text
     assert lease.page_at(lease.text.index("security deposit")) == 2
@@ -66,7 +69,7 @@ def test_chunks_are_exact_bounded_and_sentence_aligned(contracts):
     long_sentences = [(s, e) for s, e, _ in sents if len(doc.text[s:e].split()) > 40]
     assert long_sentences  # the case of a sentence cut at word boundaries is exercised
     for c in chunks:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert len(c.text.split()) <= 40 or " " not in c.text.strip()
         page = doc.pages[c.page - 1]
         assert page.start <= c.start < c.end <= page.end  # never crosses a page
@@ -85,7 +88,7 @@ def test_chunks_overlap_by_whole_sentences_within_a_paragraph():
     chunks = chunk_text(text, [], "d", max_words=30, overlap_words=12)
     assert len(chunks) > 3
     for a, b in zip(chunks, chunks[1:]):
-        shared = text[b.start:a.end]
+        shared = text[b.start : a.end]
         assert 0 < len(shared.split()) <= 12 and shared.endswith(".")
 
 
@@ -93,4 +96,4 @@ def test_overlong_sentence_is_split_at_words():
     text = " ".join(f"w{i}" for i in range(500)) + "."
     chunks = chunk_text(text, [], "d", max_words=180, overlap_words=0)
     assert [len(c.text.split()) for c in chunks] == [180, 180, 140]
-    assert all(text[c.start:c.end] == c.text for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)

@@ -72,8 +72,9 @@ def test_model_chunking_is_checked_not_only_the_marker(tmp_path):
     settings = Settings(home=tmp_path, chunk_words=120, chunk_overlap_words=20)
     memory = ExemplarMemory().fit([Exemplar("what is the fee", "d", "the fee is ten dollars")])
     rng = np.random.default_rng(0)
-    ranker = LearnedRanker(n_estimators=5).fit(rng.random((20, len(FEATURES))), rng.integers(0, 3, 20), [10, 10],
-                                               memory)
+    ranker = LearnedRanker(n_estimators=5).fit(
+        rng.random((20, len(FEATURES))), rng.integers(0, 3, 20), [10, 10], memory
+    )
     ranker.pipeline_ = {"chunk_words": 80, "overlap_words": 0, "candidates": 50}
     with tracking.run(settings, "test", run_name="fit", params={}) as run_id:
         version = registry.register(settings, "legal-ranker", ranker, run_id)

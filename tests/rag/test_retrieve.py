@@ -21,8 +21,10 @@ def test_rrf_rewards_agreement_between_lists():
 def test_hybrid_finds_lexical_and_semantic_matches_and_filters_documents(tmp_path):
     emb = HashEmbedder(64)
     store = LanceStore(tmp_path, 64)
-    docs = {"d1": ["The tenant pays rent monthly.", "Governing law is Delaware."],
-            "d2": ["Invoices are due in thirty days.", "Governing law is England and Wales."]}
+    docs = {
+        "d1": ["The tenant pays rent monthly.", "Governing law is Delaware."],
+        "d2": ["Invoices are due in thirty days.", "Governing law is England and Wales."],
+    }
     for doc, texts in docs.items():
         chunks = [Chunk(doc, i, i * 100, i * 100 + len(t), 1, t) for i, t in enumerate(texts)]
         store.replace_document(doc, f"{doc}.pdf", chunks, emb.embed(texts))
@@ -37,5 +39,6 @@ def test_hybrid_finds_lexical_and_semantic_matches_and_filters_documents(tmp_pat
     assert store.text_search("invoices", 5)[0].chunk.text.startswith("Invoices")
     v = emb.embed(["tenant rent"])[0]
     assert store.vector_search(v, 1)[0].chunk.text == "The tenant pays rent monthly."
-    assert np.isclose(store.vector_search(v, 1)[0].score, float(emb.embed(["The tenant pays rent monthly."])[0] @ v),
-                      atol=1e-4)
+    assert np.isclose(
+        store.vector_search(v, 1)[0].score, float(emb.embed(["The tenant pays rent monthly."])[0] @ v), atol=1e-4
+    )

@@ -18,22 +18,26 @@ from aiworks.cli import app
 from aiworks.rag.assistant import Assistant
 from aiworks.settings import Settings
 
-PARTIES = {"Acme_Orchid_NDA.txt": ("Acme Robotics", "Orchid Systems", 30, "Delaware"),
-           "Borealis_Pelican_NDA.txt": ("Borealis Mining", "Pelican Freight", 60, "Nevada"),
-           "Cobalt_Quartz_NDA.txt": ("Cobalt Labs", "Quartz Media", 90, "Texas")}
-FILLER = ("The parties acknowledge that confidential information includes technical, commercial and financial "
-          "material disclosed in any form. ")
+PARTIES = {
+    "Acme_Orchid_NDA.txt": ("Acme Robotics", "Orchid Systems", 30, "Delaware"),
+    "Borealis_Pelican_NDA.txt": ("Borealis Mining", "Pelican Freight", 60, "Nevada"),
+    "Cobalt_Quartz_NDA.txt": ("Cobalt Labs", "Quartz Media", 90, "Texas"),
+}
+FILLER = (
+    "The parties acknowledge that confidential information includes technical, commercial and financial "
+    "material disclosed in any form. "
+)
 
 
 def _write(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, (a, b, days, state) in PARTIES.items():
-        text = (f"MUTUAL NON-DISCLOSURE AGREEMENT\n\nThis agreement is made between {a} and {b}.\n\n"
-                + FILLER * 12 + "\n\n"
-                f"Either party may terminate this agreement with {days} days written notice.\n\n"
-                + FILLER * 12 + "\n\n"
-                f"This agreement is governed by the laws of the State of {state}.\n")
+        text = (
+            f"MUTUAL NON-DISCLOSURE AGREEMENT\n\nThis agreement is made between {a} and {b}.\n\n" + FILLER * 12 + "\n\n"
+            f"Either party may terminate this agreement with {days} days written notice.\n\n" + FILLER * 12 + "\n\n"
+            f"This agreement is governed by the laws of the State of {state}.\n"
+        )
         (folder / name).write_text(text, encoding="utf-8")
         paths.append(folder / name)
     return paths
@@ -41,8 +45,9 @@ def _write(folder: Path) -> list[Path]:
 
 @pytest.fixture
 def workspace(tmp_path):
-    settings = Settings(home=tmp_path / "home", embedder="hash", llm="extractive", chunk_words=40,
-                        chunk_overlap_words=0)
+    settings = Settings(
+        home=tmp_path / "home", embedder="hash", llm="extractive", chunk_words=40, chunk_overlap_words=0
+    )
     assistant = Assistant(settings, "nda")
     reports = assistant.ingest(_write(tmp_path / "docs"))
     assert all(r.status == "ingested" for r in reports), reports
@@ -85,8 +90,11 @@ def test_router_is_rebuilt_when_the_catalog_changes(workspace, tmp_path):
     assert assistant.search("termination notice for Dynamo Foods", 4).routed == []
     extra = tmp_path / "more" / "Dynamo_Foods_NDA.txt"
     extra.parent.mkdir()
-    extra.write_text("MUTUAL NON-DISCLOSURE AGREEMENT\n\nThis agreement is made between Dynamo Foods and Helix.\n\n"
-                     "Termination. Either party may terminate with 15 days written notice.\n", encoding="utf-8")
+    extra.write_text(
+        "MUTUAL NON-DISCLOSURE AGREEMENT\n\nThis agreement is made between Dynamo Foods and Helix.\n\n"
+        "Termination. Either party may terminate with 15 days written notice.\n",
+        encoding="utf-8",
+    )
     assistant.ingest([extra])
     new_id = {d.name: d.id for d in assistant.documents()}["Dynamo_Foods_NDA.txt"]
     assert assistant.search("termination notice for Dynamo Foods", 4).routed == [new_id]
@@ -96,8 +104,11 @@ def test_router_is_rebuilt_when_the_catalog_changes(workspace, tmp_path):
 
 def test_explicit_filter_by_name_or_id_and_unknown_names(workspace):
     _, assistant, ids = workspace
-    only = assistant.search("How many days notice are needed to terminate?", 8,
-                            document_ids=["cobalt_quartz_nda.txt", ids["Acme_Orchid_NDA.txt"]])
+    only = assistant.search(
+        "How many days notice are needed to terminate?",
+        8,
+        document_ids=["cobalt_quartz_nda.txt", ids["Acme_Orchid_NDA.txt"]],
+    )
     assert _docs(only, assistant) == {"Cobalt_Quartz_NDA.txt", "Acme_Orchid_NDA.txt"}
     with pytest.raises(ValueError, match="unknown document.*'nope.txt'.*known documents"):
         assistant.ask("anything", document_ids=["nope.txt"])
@@ -105,18 +116,34 @@ def test_explicit_filter_by_name_or_id_and_unknown_names(workspace):
 
 def test_cli_ask_doc_filter(workspace):
     settings, _, ids = workspace
-    runner = CliRunner(env={"AIWORKS_EMBEDDER": "hash", "AIWORKS_CHUNK_WORDS": "40", "AIWORKS_CHUNK_OVERLAP_WORDS": "0"})
+    runner = CliRunner(
+        env={"AIWORKS_EMBEDDER": "hash", "AIWORKS_CHUNK_WORDS": "40", "AIWORKS_CHUNK_OVERLAP_WORDS": "0"}
+    )
     base = ["--home", str(settings.home), "--workspace", "nda"]
-    res = runner.invoke(app, [*base, "ask", "What law governs this agreement?", "--doc", "Borealis_Pelican_NDA.txt",
-                              "--json"])
+    res = runner.invoke(
+        app, [*base, "ask", "What law governs this agreement?", "--doc", "Borealis_Pelican_NDA.txt", "--json"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["citations"] and {c["document"] for c in out["citations"]} == {"Borealis_Pelican_NDA.txt"}
     assert "Nevada" in out["answer"]
-    res = runner.invoke(app, [*base, "ask", "What law governs?", "--doc", "Borealis_Pelican_NDA.txt",
-                              "--doc", ids["Cobalt_Quartz_NDA.txt"], "--json"])
+    res = runner.invoke(
+        app,
+        [
+            *base,
+            "ask",
+            "What law governs?",
+            "--doc",
+            "Borealis_Pelican_NDA.txt",
+            "--doc",
+            ids["Cobalt_Quartz_NDA.txt"],
+            "--json",
+        ],
+    )
     assert res.exit_code == 0 and {c["document"] for c in json.loads(res.stdout)["citations"]} <= {
-        "Borealis_Pelican_NDA.txt", "Cobalt_Quartz_NDA.txt"}
+        "Borealis_Pelican_NDA.txt",
+        "Cobalt_Quartz_NDA.txt",
+    }
     res = runner.invoke(app, [*base, "ask", "What law governs?", "--doc", "missing.pdf"])
     assert res.exit_code == 2 and "unknown document" in res.output and "missing.pdf" in res.output
 
@@ -127,8 +154,9 @@ def test_api_document_ids(workspace):
     settings, _, ids = workspace
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         url = "/api/workspaces/nda/ask"
-        r = client.post(url, json={"question": "What law governs this agreement?",
-                                   "document_ids": [ids["Cobalt_Quartz_NDA.txt"]]})
+        r = client.post(
+            url, json={"question": "What law governs this agreement?", "document_ids": [ids["Cobalt_Quartz_NDA.txt"]]}
+        )
         assert r.status_code == 200, r.text
         assert {c["document"] for c in r.json()["citations"]} == {"Cobalt_Quartz_NDA.txt"}
         assert "Texas" in r.json()["answer"]

@@ -21,8 +21,12 @@ from .structured_docs import (
     write_license_pdf,
 )
 
-WRITERS = {"pdf": write_license_pdf, "docx": write_license_docx, "md": write_license_md,
-           "pdf-borderless": lambda dest: write_license_pdf(dest, ruled=False)}
+WRITERS = {
+    "pdf": write_license_pdf,
+    "docx": write_license_docx,
+    "md": write_license_md,
+    "pdf-borderless": lambda dest: write_license_pdf(dest, ruled=False),
+}
 
 
 def _path(tmp_path, kind):
@@ -42,11 +46,11 @@ def test_running_headers_and_page_numbers_are_boilerplate_never_chunked(tmp_path
     numbers = [f"Page {i} of {n}" if style == "of" else f"- {i} -" for i in range(1, n + 1)]
     assert furniture.count(HEADER) == n and all(x in furniture for x in numbers)
     assert set(furniture) <= {HEADER, *numbers}  # nothing else: the title and headings are not furniture
-    assert PAGE_SEPARATOR.join(doc.text[p.start:p.end] for p in doc.pages) == doc.text  # text stays whole
+    assert PAGE_SEPARATOR.join(doc.text[p.start : p.end] for p in doc.pages) == doc.text  # text stays whole
     assert context_prefix(doc) == "license - SOFTWARE LICENSE AGREEMENT\n"  # the title, not the running header
     chunks = chunk_document(doc, "d")
     for c in chunks:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert HEADER not in c.text and not any(s < c.end and c.start < e for s, e in doc.boilerplate)
         assert not re.search(r"Page \d+ of \d+|- \d+ -", c.text + c.context)
     # every other word is in a chunk, except the table's header row (it lives in the rows' context) and a
@@ -58,8 +62,7 @@ def test_running_headers_and_page_numbers_are_boilerplate_never_chunked(tmp_path
     assert doc.page_at(orphan) == 1 and orphan not in covered
     assert any(c.context == "5. Confidentiality" and c.page == 2 for c in chunks)
     skipped.append((orphan, orphan + len("5. Confidentiality")))
-    words = [m.start() for m in re.finditer(r"[^\s\f]+", doc.text)
-             if not any(s <= m.start() < e for s, e in skipped)]
+    words = [m.start() for m in re.finditer(r"[^\s\f]+", doc.text) if not any(s <= m.start() < e for s, e in skipped)]
     assert words and all(w in covered for w in words)
 
 
@@ -77,7 +80,7 @@ def test_every_table_row_is_a_chunk_with_its_column_headers(tmp_path, kind):
     assert len(rows) == len(FEES) - 1  # data rows only: the header row is never a chunk of its own
     for row, cells in zip(rows, FEES[1:]):
         assert [x.strip() for x in row.text.strip("| ").split("|")] == cells
-        assert doc.text[row.start:row.end] == row.text
+        assert doc.text[row.start : row.end] == row.text
         expected = " | ".join(f"{h}: {v}" for h, v in zip(FEES[0], cells))
         assert row.context.endswith("3. Fees\n" + expected)
     enterprise = rows[-1]
@@ -100,17 +103,34 @@ def test_headings_are_units_of_their_own_and_chunk_context(tmp_path, kind):
     assert chunk.text.lstrip("# ").startswith("16. Governing Law and Disputes")  # a chunk starts at its heading
 
 
-@pytest.mark.parametrize("line", ["16. Governing Law and Disputes", "2. Term", "ARTICLE V", "## Fees",
-                                  "SOFTWARE LICENSE AGREEMENT", "Governing Law", "Section 4.2 Payment Terms",
-                                  "EXHIBIT A - PRICING"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "16. Governing Law and Disputes",
+        "2. Term",
+        "ARTICLE V",
+        "## Fees",
+        "SOFTWARE LICENSE AGREEMENT",
+        "Governing Law",
+        "Section 4.2 Payment Terms",
+        "EXHIBIT A - PRICING",
+    ],
+)
 def test_is_heading(line):
     assert is_heading(line)
 
 
-@pytest.mark.parametrize("line", ["1. The Supplier shall deliver the goods within ten days.",
-                                  "This Agreement is governed by the laws of New York.", "Tier | Annual fee",
-                                  "Payment is due in 30 days", "and the courts of New York County have",
-                                  "Either party may terminate this Agreement for convenience by giving the other"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1. The Supplier shall deliver the goods within ten days.",
+        "This Agreement is governed by the laws of New York.",
+        "Tier | Annual fee",
+        "Payment is due in 30 days",
+        "and the courts of New York County have",
+        "Either party may terminate this Agreement for convenience by giving the other",
+    ],
+)
 def test_is_not_heading(line):
     assert not is_heading(line)
 
@@ -125,7 +145,7 @@ def test_table_cell_question_cites_the_row_that_holds_the_number(tmp_path, setti
     # "Customer shall pay the annual fee for its tier ..." just above it)
     row = [c for c in answer.citations if "48,000" in c.quote]
     assert not answer.abstained and row and row[0].quote.strip("| ").startswith("Enterprise | 48,000"), answer.answer
-    assert a.document_text(row[0].document_id)[row[0].start:row[0].end] == row[0].quote
+    assert a.document_text(row[0].document_id)[row[0].start : row[0].end] == row[0].quote
     assert not any("Annual fee (USD)" in c.quote for c in answer.citations)  # never the header row
     assert not any(is_heading(c.quote) or HEADER in c.quote for c in answer.citations)
 
@@ -144,8 +164,10 @@ def test_table_cell_question_with_minilm(tmp_path):
 
     a = Assistant(Settings(home=tmp_path / "home", embedder="minilm", llm="extractive"), "ws")
     a.ingest([write_license_pdf(tmp_path / "license.pdf"), write_license_docx(tmp_path / "license.docx")])
-    for question, value in [("What is the annual fee of the Enterprise tier?", "48,000"),
-                            ("How much does the Professional tier cost per year?", "18,500")]:
+    for question, value in [
+        ("What is the annual fee of the Enterprise tier?", "48,000"),
+        ("How much does the Professional tier cost per year?", "18,500"),
+    ]:
         top = a.ask(question).citations[0]
         assert value in top.quote and "|" in top.quote, (question, top.quote)
 
@@ -155,10 +177,18 @@ FRENCH = "Le locataire paiera le loyer à Zürich; la caution déjà versée res
 JAPANESE = "本契約は日本法に準拠する。甲は乙に対し、毎月末日までに賃料を支払うものとする。\n"
 
 
-@pytest.mark.parametrize(("text", "encoding", "warned"), [
-    (FRENCH, "utf-8", False), (FRENCH, "utf-8-sig", False), (FRENCH, "latin-1", True), (FRENCH, "cp1252", True),
-    (FRENCH * 3, "utf-16", False), (JAPANESE * 3, "shift_jis", True), (JAPANESE * 3, "utf-8", False),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding", "warned"),
+    [
+        (FRENCH, "utf-8", False),
+        (FRENCH, "utf-8-sig", False),
+        (FRENCH, "latin-1", True),
+        (FRENCH, "cp1252", True),
+        (FRENCH * 3, "utf-16", False),
+        (JAPANESE * 3, "shift_jis", True),
+        (JAPANESE * 3, "utf-8", False),
+    ],
+)
 def test_decode_text_detects_encodings(text, encoding, warned):
     decoded, warning = decode_text(text.encode(encoding))
     assert decoded == text
@@ -167,8 +197,14 @@ def test_decode_text_detects_encodings(text, encoding, warned):
         assert warning.kind == "encoding" and "not UTF-8" in warning.message
 
 
-@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
-                                  bytes(range(256)) * 8, b"\xff\xfe\xfa binary \xc3\x28 more"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+        bytes(range(256)) * 8,
+        b"\xff\xfe\xfa binary \xc3\x28 more",
+    ],
+)
 def test_decode_text_refuses_binary(data):
     with pytest.raises(ParseError) as err:
         decode_text(data)
@@ -220,9 +256,11 @@ def test_heading_path_nests_plain_headings_under_numbered_ones():
     from aiworks.rag.chunk import chunk_text
     from aiworks.rag.types import Page
 
-    text = ('1. Definitions\n\n"Service"\nthe hosted platform described in the Order Form.\n\n"Downtime"\nany period '
-            'in which the Service cannot be accessed.\n\n2. Fees\nCustomer shall pay the fees.\n\n2.1 Late Payment\n'
-            'Late amounts bear interest at 1% per month.\n\n3. Term\nThree years.')
+    text = (
+        '1. Definitions\n\n"Service"\nthe hosted platform described in the Order Form.\n\n"Downtime"\nany period '
+        "in which the Service cannot be accessed.\n\n2. Fees\nCustomer shall pay the fees.\n\n2.1 Late Payment\n"
+        "Late amounts bear interest at 1% per month.\n\n3. Term\nThree years."
+    )
     chunks = chunk_text(text, [Page(1, 0, len(text))], "d")
     assert [(c.context, c.text.split("\n")[-1]) for c in chunks] == [
         ('1. Definitions > "Service"', "the hosted platform described in the Order Form."),
@@ -231,4 +269,4 @@ def test_heading_path_nests_plain_headings_under_numbered_ones():
         ("2. Fees > 2.1 Late Payment", "Late amounts bear interest at 1% per month."),
         ("3. Term", "Three years."),
     ]
-    assert chunks[0].text.startswith("1. Definitions\n\n") and all(text[c.start:c.end] == c.text for c in chunks)
+    assert chunks[0].text.startswith("1. Definitions\n\n") and all(text[c.start : c.end] == c.text for c in chunks)

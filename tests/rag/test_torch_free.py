@@ -57,8 +57,9 @@ def home(tmp_path_factory) -> Path:
 
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    run = subprocess.run([sys.executable, "-c", _PROBE, *args], env=_env(home), capture_output=True, text=True,
-                         timeout=300, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], env=_env(home), capture_output=True, text=True, timeout=300, check=False
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return run
 
@@ -76,13 +77,24 @@ def test_cold_ingest_and_ask_import_no_torch(home):
 def test_serve_answers_without_torch(home):
     if not (home / "workspaces" / "default").exists():
         _cli(home, "ingest", str(home / "docs"))
-    run = subprocess.run([sys.executable, "-c", _SERVE, str(home)], env=_env(home), capture_output=True, text=True,
-                         timeout=300, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _SERVE, str(home)],
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "ANSWER" in run.stdout and _modules(run.stdout) == []
 
 
 def test_torch_stays_importable_for_the_engine():
-    run = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"], capture_output=True,
-                         text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.__version__)"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0 and run.stdout.startswith("2.")

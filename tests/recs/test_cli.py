@@ -16,12 +16,33 @@ def _invoke(tmp_path, *args):
 
 
 def test_evaluate_json_shape(tmp_path, movielens_dir):
-    r = _invoke(tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "ease", "--k", "5", "--json", "--seed", "1")
+    r = _invoke(
+        tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "ease", "--k", "5", "--json", "--seed", "1"
+    )
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert list(out) == ["model", "k", "precision", "recall", "ndcg", "map", "coverage", "users"]
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 1  # stdout is the JSON alone: no bar, no chatter
+    out = json.loads(lines[0])
+    assert list(out)[:8] == ["model", "k", "precision", "recall", "ndcg", "map", "coverage", "users"]
     assert out["model"] == "ease" and out["k"] == 5 and out["users"] == 20
-    assert 0.0 <= out["precision"] <= 1.0
+    assert 0.0 <= out["precision"] <= out["hit_rate"] <= 1.0  # a user with a hit counts once in hit rate
+    assert out["fit_seconds"] >= 0.0
+    # the run it names is the one in the project's MLflow store, with the same numbers
+    from aiworks.lifecycle import tracking
+    from aiworks.settings import Settings
+
+    runs = tracking.search_runs(Settings(home=tmp_path / "home"), "recs-evaluate")
+    run = runs[runs.run_id == out["run_id"]].iloc[0]
+    assert run["metrics.precision"] == out["precision"] and run["metrics.hit_rate"] == out["hit_rate"]
+
+
+def test_evaluate_text_result_line_and_run_line_progress_on_stderr(tmp_path, movielens_dir):
+    r = _invoke(tmp_path, "evaluate", "--data", str(movielens_dir), "--model", "pop", "--k", "5", "--seed", "1")
+    assert r.exit_code == 0, r.output
+    result, tracked = r.stdout.strip().splitlines()
+    assert result.startswith("pop seed=1: P@5=") and "HR@5=" in result
+    assert tracked.startswith("mlflow run ") and "aiworks mlflow" in tracked
+    assert "fitting" not in r.stdout  # the progress bar never shares stdout with the results
 
 
 def test_tune_saves_params_that_train_and_recommend_use(tmp_path, movielens_dir):

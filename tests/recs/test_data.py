@@ -9,7 +9,11 @@ from .conftest import checkerboard_ratings
 
 def _frame(n_users=30, seed=0):
     rng = np.random.default_rng(seed)
-    rows = [(u, i, int(rng.integers(1, 6)), 1000 + i) for u in range(n_users) for i in rng.choice(200, size=int(rng.integers(5, 40)), replace=False)]
+    rows = [
+        (u, i, int(rng.integers(1, 6)), 1000 + i)
+        for u in range(n_users)
+        for i in rng.choice(200, size=int(rng.integers(5, 40)), replace=False)
+    ]
     return pd.DataFrame(rows, columns=["user", "item", "rating", "ts"])
 
 

@@ -67,7 +67,9 @@ def test_bpr_prefers_the_users_own_group(board):
 def test_popularity_ranks_by_training_counts():
     ratings = checkerboard_ratings()
     # make item 115 the most watched and 103 the second: extra viewers from both groups
-    extra = pd.DataFrame([(u, 115, 5, 1) for u in (1, 2, 3)] + [(u, 103, 5, 1) for u in (12, 13)], columns=ratings.frame.columns)
+    extra = pd.DataFrame(
+        [(u, 115, 5, 1) for u in (1, 2, 3)] + [(u, 103, 5, 1) for u in (12, 13)], columns=ratings.frame.columns
+    )
     frame = pd.concat([ratings.frame, extra]).drop_duplicates(["user", "item"])
     inter = to_interactions(frame, ratings)
     model = make_model("pop").fit(inter)
@@ -78,7 +80,9 @@ def test_popularity_ranks_by_training_counts():
 def test_timepop_follows_the_users_active_period():
     # items 1,2 are watched on day 0, items 3,4 on day 100; user 9 was active on day 100 only
     day = 86_400
-    rows = [(u, i, 4, 0) for u in range(1, 6) for i in (1, 2)] + [(u, i, 4, 100 * day) for u in range(6, 9) for i in (3, 4)]
+    rows = [(u, i, 4, 0) for u in range(1, 6) for i in (1, 2)] + [
+        (u, i, 4, 100 * day) for u in range(6, 9) for i in (3, 4)
+    ]
     rows.append((9, 5, 4, 100 * day))
     frame = pd.DataFrame(rows, columns=["user", "item", "rating", "ts"])
     ratings = Ratings(frame, np.arange(1, 10), np.arange(1, 6))
@@ -92,7 +96,9 @@ def test_sasrec_learns_a_deterministic_order():
     rows = [(u, i, 4, 1000 * i + u) for u in range(1, 41) for i in range(1, 9) if not (u % 2 and i == 8)]
     frame = pd.DataFrame(rows, columns=["user", "item", "rating", "ts"])
     ratings = Ratings(frame, np.arange(1, 41), np.arange(1, 9))
-    model = make_model("sasrec", dim=16, blocks=1, heads=1, max_len=10, epochs=60, batch_size=16, lr=1e-2, dropout=0.0, threads=1)
+    model = make_model(
+        "sasrec", dim=16, blocks=1, heads=1, max_len=10, epochs=60, batch_size=16, lr=1e-2, dropout=0.0, threads=1
+    )
     model.fit(to_interactions(frame, ratings))
     odd = [u for u in range(1, 41) if u % 2]
     ids, _ = model.recommend(odd, n=1)  # odd users stopped at 7: next is 8

@@ -6,7 +6,7 @@ import pytest
 
 from aiworks.recs.data import Ratings, SideInfo, carve, to_interactions
 from aiworks.recs.models import make_model
-from aiworks.recs.service import ServedRecommender
+from aiworks.recs.serving import ServedRecommender
 
 from .conftest import checkerboard_ratings
 
@@ -42,7 +42,9 @@ def genre_world(seed: int = 0):
 
 
 def test_carve_is_a_per_user_partition_that_keeps_values():
-    inter = to_interactions(*(lambda r: (r.frame.assign(rating=np.arange(len(r.frame)) % 5 + 1), r))(checkerboard_ratings()))
+    inter = to_interactions(
+        *(lambda r: (r.frame.assign(rating=np.arange(len(r.frame)) % 5 + 1), r))(checkerboard_ratings())
+    )
     fit, held = carve(inter, 0.75, seed=3)
     assert fit.matrix.multiply(held.matrix).nnz == 0
     assert ((fit.matrix + held.matrix) != inter.matrix).nnz == 0
@@ -101,7 +103,7 @@ def test_rerank_without_labels_falls_back_to_stage_one():
     frame = pd.DataFrame([(u, u % 4 + 1, 4, 1) for u in range(1, 9)], columns=["user", "item", "rating", "ts"])
     inter = to_interactions(frame, Ratings(frame, np.arange(1, 9), np.arange(1, 6)))
     model = make_model("rerank", members={"pop": {}}, **FAST).fit(inter)
-    assert model.rankers_ == []
+    assert model.ranker_ is None
     ids, _ = model.recommend([1], n=2)
     assert 2 not in ids[0] and len(ids[0]) == 2
 
@@ -127,7 +129,9 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     params = tmp_path / "home" / "recs" / "params" / "rerank.json"
     params.parent.mkdir(parents=True)
     params.write_text(json.dumps({"carvings": 2, "n_estimators": 40, "early_stopping": 10, "threads": 1}))
-    r = CliRunner().invoke(app, [*home, "evaluate", "--data", str(movielens_dir), "--model", "rerank", "--k", "3", "--json"])
+    r = CliRunner().invoke(
+        app, [*home, "evaluate", "--data", str(movielens_dir), "--model", "rerank", "--k", "3", "--json"]
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["model"] == "rerank" and out["users"] == 20 and 0.0 <= out["precision"] <= 1.0
@@ -141,23 +145,6 @@ def test_cli_evaluates_and_compares_rerank(tmp_path, movielens_dir):
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout.strip().splitlines()[-1])
     assert body["model"] == "rerank" and body["source"] == "model" and len(body["items"]) == 4
-
-
-def test_stage1_weight_one_ranks_candidates_by_the_stage_one_fusion():
-    inter, _ = genre_world(seed=4)
-    model = make_model("rerank", depth=10, user_knn=20, rankers=2, **FAST).fit(inter)
-    assert len(model.rankers_) == 2 and {"uknn_z", "uknn_logrank"} <= set(model.feature_names_)
-    # each ranker of the bag learns from its own carvings
-    assert not np.array_equal(model.training_data(inter, 0)[1], model.training_data(inter, 1)[1])
-    model.stage1_weight = 1.0  # a scoring-time knob: the ranker is ignored, the sum of z-scores decides
-    rows = np.arange(5)
-    feats = model._features(model.models_, model.train_, rows, model.stats_)
-    scores = model.score_rows(rows)
-    fused = feats.x[:, feats.names.index("sum_z")]
-    for u in rows:
-        mine = feats.rows == u
-        got = scores[u, feats.items[mine]]
-        assert np.array_equal(np.argsort(-got, kind="stable"), np.argsort(-fused[mine], kind="stable"))
 
 
 def test_a_feature_only_member_scores_candidates_but_proposes_none():
@@ -179,31 +166,3 @@ def test_a_feature_only_member_scores_candidates_but_proposes_none():
     model.members = {"pop": {"depth": 3}, "ease": {"l2": 10.0, "depth": 0}}
     feats = model._features(model.models_, model.train_, rows, model.stats_)
     assert np.all(np.bincount(feats.rows) == 3)
-
-
-def test_query_weight_weighs_each_user_by_their_held_out_items():
-    inter, _ = genre_world(seed=6)
-    # uneven activity, so users hold out different numbers of items in the ranker's carvings
-    m = inter.matrix.tocsr().copy()
-    rng = np.random.default_rng(0)
-    for u in range(0, m.shape[0], 2):
-        lo, hi = m.indptr[u], m.indptr[u + 1]
-        m.data[lo + rng.choice(hi - lo, 6, replace=False)] = 0
-    m.eliminate_zeros()
-    rows, cols = m.nonzero()
-    frame = pd.DataFrame({"user": inter.user_ids[rows], "item": inter.item_ids[cols], "rating": 4, "ts": 1000})
-    ratings = Ratings(frame, inter.user_ids, inter.item_ids, {})
-    inter = to_interactions(frame, ratings)
-    model = make_model("rerank", depth=10, query_weight=1.0, **FAST)
-    _, _, qid, _ = model.training_data(inter)
-    groups = qid[np.r_[True, qid[1:] != qid[:-1]]]
-    held = np.array([model.held_counts_[int(g)] for g in groups])
-    assert len(set(held)) > 1
-    w = model._group_weights(qid)
-    # one weight per query, proportional to 1 / held-out items (recall's weighting), mean 1
-    assert len(w) == len(groups) and np.isclose(w.mean(), 1.0)
-    assert np.allclose(w * held, (w * held)[0])
-    model.query_weight = 0.0
-    assert model._group_weights(qid) is None
-    ids, _ = make_model("rerank", depth=10, query_weight=1.0, **FAST).fit(inter).recommend(inter.user_ids[:3], n=5)
-    assert ids.shape == (3, 5)

@@ -11,7 +11,7 @@ import pytest
 
 from aiworks.lifecycle import registry, tracking
 from aiworks.recs.models import make_model
-from aiworks.recs.service import REGISTERED_NAME, ServedRecommender
+from aiworks.recs.serving import REGISTERED_NAME, ServedRecommender
 from aiworks.settings import Settings
 
 from .conftest import COLD_USER, GROUP_A, checkerboard_ratings, missing_item
@@ -59,9 +59,13 @@ def test_service_cold_start_and_explanations():
 
     ratings = checkerboard_ratings()
     # 115 becomes the most watched item and 103 the second, so the popularity fallback has a known order
-    extra = pd.DataFrame([(u, 115, 5, 1) for u in (1, 2, 3)] + [(u, 103, 5, 1) for u in (12, 13)], columns=ratings.frame.columns)
+    extra = pd.DataFrame(
+        [(u, 115, 5, 1) for u in (1, 2, 3)] + [(u, 103, 5, 1) for u in (12, 13)], columns=ratings.frame.columns
+    )
     frame = pd.concat([ratings.frame, extra]).drop_duplicates(["user", "item"])
-    served = ServedRecommender(make_model("ease", l2=1.0).fit(to_interactions(frame, ratings)), ratings.titles, "ease", {})
+    served = ServedRecommender(
+        make_model("ease", l2=1.0).fit(to_interactions(frame, ratings)), ratings.titles, "ease", {}
+    )
     warm = served.recommend(4, n=2)
     assert warm.source == "model" and warm.items[0].item_id == missing_item(4)
     # the explanation names seen items of the same group (group A titles are "Movie 101".."Movie 110")
@@ -73,7 +77,8 @@ def test_service_cold_start_and_explanations():
 
 def test_routes_503_then_recommendations_cold_start_and_404(server):
     base, settings = server
-    with httpx.Client(base_url=base, timeout=30) as http:
+    # generous: the first request creates the MLflow store (migrations take tens of seconds on a loaded box)
+    with httpx.Client(base_url=base, timeout=180) as http:
         r = http.get("/recs/users/3")
         assert r.status_code == 503 and "recs train" in r.json()["detail"]
 

@@ -30,17 +30,24 @@ MEMORY_LIMIT_MB = 500
 @pytest.fixture(scope="module")
 def bombs(tmp_path_factory) -> list[Path]:
     d = tmp_path_factory.mktemp("bombs")
-    return [docx_bomb(d / "bomb-1g.docx", 1100), docx_bomb(d / "bomb-2g.docx", 2200),
-            docx_many_members(d / "members.docx", 70_000), docx_lying_sizes(d / "lying.docx", real_mb=400)]
+    return [
+        docx_bomb(d / "bomb-1g.docx", 1100),
+        docx_bomb(d / "bomb-2g.docx", 2200),
+        docx_many_members(d / "members.docx", 70_000),
+        docx_lying_sizes(d / "lying.docx", real_mb=400),
+    ]
 
 
 def _peak_rss_mb(cmd: list[str], env: dict) -> tuple[int, subprocess.CompletedProcess]:
     """Run ``cmd`` under a fresh measuring interpreter: the peak RSS of the command and its children."""
-    probe = ("import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:], capture_output=True, "
-             "text=True); print(json.dumps([resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode, "
-             "r.stdout, r.stderr]))")
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], env=env, capture_output=True, text=True, timeout=600,
-                         check=True)
+    probe = (
+        "import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:], capture_output=True, "
+        "text=True); print(json.dumps([resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode, "
+        "r.stdout, r.stderr]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *cmd], env=env, capture_output=True, text=True, timeout=600, check=True
+    )
     kb, code, stdout, stderr = json.loads(out.stdout)
     return kb // 1024, subprocess.CompletedProcess(cmd, code, stdout, stderr)
 
@@ -76,14 +83,16 @@ def test_server_upload_of_bombs_stays_small(tmp_path, bombs):
         httpx.post(f"{server.url}/api/workspaces", json={"name": "acme"}, timeout=30)
         before = _vm_hwm_mb(server.proc.pid)
         for b in bombs:
-            r = httpx.post(f"{server.url}/api/workspaces/acme/documents", files={"files": (b.name, b.read_bytes())},
-                           timeout=120)
+            r = httpx.post(
+                f"{server.url}/api/workspaces/acme/documents", files={"files": (b.name, b.read_bytes())}, timeout=120
+            )
             assert r.status_code == 202
             f = r.json()["files"][0]
             if f["status"] == "queued":  # passed the directory check (the lying one): the parser refuses it
                 deadline = time.monotonic() + 120
-                while (job := httpx.get(f"{server.url}/api/workspaces/acme/jobs/{f['job_id']}").json())["status"] \
-                        not in ("done", "error") and time.monotonic() < deadline:
+                while (job := httpx.get(f"{server.url}/api/workspaces/acme/jobs/{f['job_id']}").json())[
+                    "status"
+                ] not in ("done", "error") and time.monotonic() < deadline:
                     time.sleep(0.2)
                 assert job["status"] == "error" and job["error"].startswith("corrupt:"), job
             else:
@@ -106,9 +115,11 @@ def test_oversized_body_without_a_key_touches_nothing(tmp_path):
     server = start_server(home)
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=20) as s:
-            s.sendall(f"POST /api/workspaces/acme/documents HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-                      f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {200 << 20}\r\n\r\n"
-                      .encode() + b"x" * (1 << 20))
+            s.sendall(
+                f"POST /api/workspaces/acme/documents HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {200 << 20}\r\n\r\n".encode()
+                + b"x" * (1 << 20)
+            )
             assert read_response(s)[0] == 401
     finally:
         server.stop()
@@ -120,8 +131,9 @@ def test_foreign_host_and_origin_against_the_real_server(tmp_path):
     server = start_server(home)
     try:
         assert raw_request(server.port, "GET", "/api/workspaces", {"Host": "rebind.evil.example"})[0] == 400
-        status, _ = json_request(server.port, "POST", "/api/workspaces", {"name": "x"},
-                                 {"Origin": "https://evil.example"})
+        status, _ = json_request(
+            server.port, "POST", "/api/workspaces", {"name": "x"}, {"Origin": "https://evil.example"}
+        )
         assert status == 403 and not (home / "workspaces" / "x").exists()
     finally:
         server.stop()
@@ -159,8 +171,16 @@ def askers(url: str, workspace: str, questions: list[str], n: int, seconds: floa
     def pct(p: float) -> float:
         return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
 
-    return {"askers": n, "seconds": seconds, "requests": len(lat) + len(errors), "errors": len(errors),
-            "error_examples": errors[:3], "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+    return {
+        "askers": n,
+        "seconds": seconds,
+        "requests": len(lat) + len(errors),
+        "errors": len(errors),
+        "error_examples": errors[:3],
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
 
 
 def test_fifty_concurrent_askers_for_a_bounded_time(tmp_path):
@@ -171,8 +191,9 @@ def test_fifty_concurrent_askers_for_a_bounded_time(tmp_path):
     try:
         httpx.post(f"{server.url}/api/workspaces", json={"name": "load"}, timeout=30)
         for pdf in write_sample_contracts(tmp_path / "docs"):
-            job = httpx.post(f"{server.url}/api/workspaces/load/documents",
-                             files={"files": (pdf.name, pdf.read_bytes())}, timeout=60).json()["files"][0]["job_id"]
+            job = httpx.post(
+                f"{server.url}/api/workspaces/load/documents", files={"files": (pdf.name, pdf.read_bytes())}, timeout=60
+            ).json()["files"][0]["job_id"]
             while httpx.get(f"{server.url}/api/workspaces/load/jobs/{job}").json()["status"] not in ("done", "error"):
                 time.sleep(0.2)
         stats = askers(server.url, "load", [q for q, _, _ in DEMO_QUESTIONS], 50, 10.0)

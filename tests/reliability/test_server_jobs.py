@@ -14,9 +14,11 @@ LEASE_S = "3"
 
 
 def _big_text(i: int, paragraphs: int = 1500) -> bytes:
-    return "\n\n".join(f"Clause {i}.{j}. The supplier {i} shall deliver batch {j} within {j % 30 + 1} days of the "
-                       f"order, and the buyer shall pay invoice {i}-{j} within thirty days."
-                       for j in range(paragraphs)).encode()
+    return "\n\n".join(
+        f"Clause {i}.{j}. The supplier {i} shall deliver batch {j} within {j % 30 + 1} days of the "
+        f"order, and the buyer shall pay invoice {i}-{j} within thirty days."
+        for j in range(paragraphs)
+    ).encode()
 
 
 def _upload(url: str, ws: str, name: str, data: bytes) -> dict:
@@ -67,8 +69,10 @@ def test_a_job_that_keeps_dying_is_reported_failed_with_its_reason(tmp_path):
         doomed = _upload(server.url, "acme", "huge.txt", _big_text(0, paragraphs=20000))["job_id"]
         for _ in range(3):
             deadline = time.monotonic() + 120
-            while httpx.get(f"{server.url}/api/workspaces/acme/jobs/{doomed}", timeout=30).json()["status"] \
-                    != "running" and time.monotonic() < deadline:
+            while (
+                httpx.get(f"{server.url}/api/workspaces/acme/jobs/{doomed}", timeout=30).json()["status"] != "running"
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.1)
             time.sleep(0.3)
             server.kill9()

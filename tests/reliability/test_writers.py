@@ -108,8 +108,9 @@ def test_index_build_cut_by_kill_9_is_redone(tmp_path, repair_by):
     make_corpus(tmp_path / "docs", n_text=3)
     home = tmp_path / "home"
     script = KILL_IN_OPTIMIZE.format(src=str(SRC), docs=str(tmp_path / "docs"))
-    crashed = subprocess.run([sys.executable, "-c", script], env=cli_env(home), capture_output=True, timeout=300,
-                             check=False)
+    crashed = subprocess.run(
+        [sys.executable, "-c", script], env=cli_env(home), capture_output=True, timeout=300, check=False
+    )
     assert crashed.returncode == -signal.SIGKILL
     assert (home / "workspaces" / "default" / ".index-dirty").exists()
     if repair_by == "ingest":

@@ -6,15 +6,21 @@ import struct
 import zipfile
 from pathlib import Path
 
-_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-          'content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
-          'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main'
-          '+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-         'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-         b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>')
+_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+    'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main'
+    '+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+    b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+)
 _TAIL = b"</w:t></w:r></w:p></w:body></w:document>"
 
 
@@ -61,7 +67,7 @@ def docx_lying_sizes(path: Path, real_mb: int = 200, declared: int = 1000) -> Pa
             else:
                 n_len, x_len = struct.unpack_from("<HH", data, at + 28)
                 name_at = at + 46
-            if bytes(data[name_at:name_at + n_len]) == name:
+            if bytes(data[name_at : name_at + n_len]) == name:
                 size_at = at + (22 if sig == b"PK\x03\x04" else 24)
                 if struct.unpack_from("<I", data, size_at)[0] != 0xFFFFFFFF:
                     struct.pack_into("<I", data, size_at, declared)

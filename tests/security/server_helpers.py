@@ -47,8 +47,13 @@ class Server:
 
 
 def env_for(home: Path, tmpdir: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "AIWORKS_HOME": str(home), "AIWORKS_EMBEDDER": extra.pop("embedder", "hash"),
-           "TMPDIR": str(tmpdir), "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env = {
+        **os.environ,
+        "AIWORKS_HOME": str(home),
+        "AIWORKS_EMBEDDER": extra.pop("embedder", "hash"),
+        "TMPDIR": str(tmpdir),
+        "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
     env.update(extra)
     return env
 
@@ -59,9 +64,13 @@ def start_server(home: Path, tmpdir: Path | None = None, timeout_s: float = 90, 
     port = free_port()
     log = home.parent / f"server-{home.name}-{port}.log"
     with open(log, "wb") as out:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen([sys.executable, "-m", "aiworks.cli", "serve", "--port", str(port)],
-                                env=env_for(home, tmpdir, **extra), stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aiworks.cli", "serve", "--port", str(port)],
+            env=env_for(home, tmpdir, **extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(proc, port, home, tmpdir, log)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -77,8 +86,9 @@ def start_server(home: Path, tmpdir: Path | None = None, timeout_s: float = 90, 
     raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
 
 
-def raw_request(port: int, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"",
-                timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+def raw_request(
+    port: int, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"", timeout: float = 30
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 request over a plain socket: full control of Host, Origin and framing."""
     hdrs = {"Host": f"127.0.0.1:{port}", "Connection": "close", **(headers or {})}
     if body and "Content-Length" not in hdrs and "Transfer-Encoding" not in hdrs:

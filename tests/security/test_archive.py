@@ -41,10 +41,15 @@ def real_docx(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("which", "kind", "words"), [
-    ("ratio", "unsafe", "expands"), ("size", "unsafe", "would expand to 300 MB"),
-    ("members", "unsafe", "6,003 members"), ("lying", "corrupt", "does not match the archive directory"),
-])
+@pytest.mark.parametrize(
+    ("which", "kind", "words"),
+    [
+        ("ratio", "unsafe", "expands"),
+        ("size", "unsafe", "would expand to 300 MB"),
+        ("members", "unsafe", "6,003 members"),
+        ("lying", "corrupt", "does not match the archive directory"),
+    ],
+)
 def test_bombs_are_refused_per_file_with_a_clear_error(bombs, which, kind, words):
     with pytest.raises(ParseError) as err:
         parse_file(bombs[which])
@@ -82,7 +87,12 @@ def test_parsing_a_bomb_stays_in_bounded_memory(bombs, tmp_path):
                 pass
         print(base // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     """)
-    out = subprocess.run([sys.executable, "-c", script, *map(str, bombs.values())], capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *map(str, bombs.values())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     base_mb, peak_mb = map(int, out.stdout.split())
     assert peak_mb - base_mb < 100, (base_mb, peak_mb)

@@ -40,11 +40,19 @@ def keyed(tmp_path_factory):
     server.stop()
 
 
-@pytest.mark.parametrize(("host", "status"), [
-    ("127.0.0.1:{port}", 200), ("localhost:{port}", 200), ("[::1]:{port}", 200), ("LOCALHOST.:{port}", 200),
-    ("docs.internal:{port}", 200),  # configured in AIWORKS_ALLOWED_HOSTS
-    ("evil.example:{port}", 400), ("127.0.0.1.evil.example", 400), ("", 400),
-])
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:{port}", 200),
+        ("localhost:{port}", 200),
+        ("[::1]:{port}", 200),
+        ("LOCALHOST.:{port}", 200),
+        ("docs.internal:{port}", 200),  # configured in AIWORKS_ALLOWED_HOSTS
+        ("evil.example:{port}", 400),
+        ("127.0.0.1.evil.example", 400),
+        ("", 400),
+    ],
+)
 def test_host_allow_list_stops_dns_rebinding(local, host, status):
     got, _, body = raw_request(local.port, "GET", "/api/workspaces", {"Host": host.format(port=local.port)})
     assert got == status, body
@@ -63,13 +71,16 @@ def test_foreign_origin_cannot_change_anything(local):
     # a foreign page may still GET (the Host check and the browser's same-origin policy protect reads)
     assert raw_request(port, "GET", "/health", {"Origin": "http://evil.example"})[0] == 200
     # the UI's own origin, and clients that send no Origin (curl, scripts), are fine
-    assert json_request(port, "POST", "/api/workspaces", {"name": "mine"},
-                        {"Origin": f"http://127.0.0.1:{port}"})[0] == 201
+    assert (
+        json_request(port, "POST", "/api/workspaces", {"name": "mine"}, {"Origin": f"http://127.0.0.1:{port}"})[0]
+        == 201
+    )
     assert json_request(port, "POST", "/api/workspaces", {"name": "cli"})[0] == 201
 
 
-@pytest.mark.parametrize("path", ["/", "/health", "/api/session", "/api/workspaces/nope/documents", "/docs",
-                                  "/openapi.json"])
+@pytest.mark.parametrize(
+    "path", ["/", "/health", "/api/session", "/api/workspaces/nope/documents", "/docs", "/openapi.json"]
+)
 def test_security_headers_on_every_response(local, path):
     for host in (f"127.0.0.1:{local.port}", "evil.example"):  # refusals carry them too
         _, headers, _ = raw_request(local.port, "GET", path, {"Host": host})
@@ -83,8 +94,11 @@ def test_security_headers_on_every_response(local, path):
 
 
 def _upload_head(port: int, length: int | None, token: str | None) -> bytes:
-    lines = ["POST /api/workspaces/acme/documents HTTP/1.1", f"Host: 127.0.0.1:{port}",
-             "Content-Type: multipart/form-data; boundary=XyZ"]
+    lines = [
+        "POST /api/workspaces/acme/documents HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Content-Type: multipart/form-data; boundary=XyZ",
+    ]
     lines.append(f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked")
     if token:
         lines.append(f"Authorization: Bearer {token}")
@@ -149,7 +163,10 @@ def test_key_for_another_workspace_is_refused_before_the_body(keyed):
 
 
 def test_small_json_over_its_own_cap_is_refused(keyed):
-    status, _, _ = raw_request(keyed.port, "POST", "/api/workspaces/acme/ask",
-                               {"Authorization": f"Bearer {keyed.token}", "Content-Length": str(40 << 20),
-                                "Content-Type": "application/json"})
+    status, _, _ = raw_request(
+        keyed.port,
+        "POST",
+        "/api/workspaces/acme/ask",
+        {"Authorization": f"Bearer {keyed.token}", "Content-Length": str(40 << 20), "Content-Type": "application/json"},
+    )
     assert status == 413

@@ -8,20 +8,31 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
 
-HAM_WORDS = "meeting agenda project review schedule lunch report draft notes patch release build kernel list thanks".split()
-SPAM_WORDS = "free money winner viagra cheap offer click credit loan prize urgent casino pills discount guaranteed".split()
+HAM_WORDS = (
+    "meeting agenda project review schedule lunch report draft notes patch release build kernel list thanks".split()
+)
+SPAM_WORDS = (
+    "free money winner viagra cheap offer click credit loan prize urgent casino pills discount guaranteed".split()
+)
 COMMON = "the a and to of you for is on with this we our your".split()
 
 
-def make_message(label: int, rng: random.Random, i: int, extra_headers: dict | None = None,
-                 body_words: list[str] | None = None) -> bytes:
+def make_message(
+    label: int, rng: random.Random, i: int, extra_headers: dict | None = None, body_words: list[str] | None = None
+) -> bytes:
     words = body_words or (SPAM_WORDS if label else HAM_WORDS)
     body = " ".join(rng.choice(words + COMMON) for _ in range(rng.randint(30, 60)))
-    subject = (" ".join(rng.choice(words) for _ in range(4))).upper() if label else " ".join(rng.choice(words) for _ in range(4))
+    subject = (
+        (" ".join(rng.choice(words) for _ in range(4))).upper()
+        if label
+        else " ".join(rng.choice(words) for _ in range(4))
+    )
     if label and rng.random() < 0.5:
         msg = MIMEMultipart("alternative")
         msg.attach(MIMEText(body, "plain"))
-        msg.attach(MIMEText(f"<html><body><p>{body}</p><a href='http://win{i}.example.biz/x'>click</a></body></html>", "html"))
+        msg.attach(
+            MIMEText(f"<html><body><p>{body}</p><a href='http://win{i}.example.biz/x'>click</a></body></html>", "html")
+        )
     else:
         msg = MIMEText(body + (f"\nhttp://cheap{i}.example.biz/" if label else ""), "plain")
     msg["From"] = f"{'promo' if label else 'alice'}{i}@{'deals.biz' if label else 'example.org'}"

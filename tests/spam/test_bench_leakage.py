@@ -18,7 +18,15 @@ from sklearn.model_selection import cross_val_predict
 from aiworks.spam.models import build_pipeline
 from aiworks.spam.parsing import LEAKAGE_HEADER, parse_email
 
-ARCHIVE = Path(__file__).parents[2] / ".." / "shared" / "bench" / "spam" / "spamassassin" / "spamassassin_public_corpus.tar.xz"
+ARCHIVE = (
+    Path(__file__).parents[2]
+    / ".."
+    / "shared"
+    / "bench"
+    / "spam"
+    / "spamassassin"
+    / "spamassassin_public_corpus.tar.xz"
+)
 if not ARCHIVE.exists():
     ARCHIVE = Path("/work/shared/bench/spam/spamassassin/spamassassin_public_corpus.tar.xz")
 
@@ -53,7 +61,7 @@ def test_model_cannot_score_from_leakage_headers_after_parsing(leak_only):
     emails = [parse_email(r, id=str(i)) for i, r in enumerate(raws)]
     assert not any(e.headers for e in emails)  # every one of them was stripped
     idx = np.random.default_rng(0).permutation(len(y))
-    tr, te = idx[: len(idx) * 4 // 5], idx[len(idx) * 4 // 5:]
+    tr, te = idx[: len(idx) * 4 // 5], idx[len(idx) * 4 // 5 :]
     model = build_pipeline("logreg").fit([emails[i] for i in tr], y[tr])
     s = model.predict_proba([emails[i] for i in te])[:, 1]
     assert roc_auc_score(y[te], s) < 0.6

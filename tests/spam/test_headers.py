@@ -22,23 +22,40 @@ def _message(top_hops: list[str], to: str, msgid: str = "<123.abc@bulkhost.examp
     hdrs = [("Return-Path", "<promo@deals.example.biz>")]
     hdrs += [("Received", h) for h in top_hops]
     # the hop where the collector's relay accepted the message from the outside world
-    hdrs += [("Received", "from mx.sender-isp.net (mx.sender-isp.net [5.6.7.8]) by " + top_hops[-1].split(" by ")[1]
-              .split(" ")[0] + f" (8.11.6) with ESMTP id g98JDgK30498 for <{to}>; Tue, 8 Oct 2002 20:13:00 +0100")]
+    hdrs += [
+        (
+            "Received",
+            "from mx.sender-isp.net (mx.sender-isp.net [5.6.7.8]) by "
+            + top_hops[-1].split(" by ")[1].split(" ")[0]
+            + f" (8.11.6) with ESMTP id g98JDgK30498 for <{to}>; Tue, 8 Oct 2002 20:13:00 +0100",
+        )
+    ]
     hdrs += [("Received", h) for h in SENDER_SIDE]
-    hdrs += [("From", "Deals <promo@deals.example.biz>"), ("To", to), ("Subject", "cheap offer"),
-             ("Message-ID", msgid), ("Date", "Tue, 08 Oct 2002 21:56:52 +0300"), ("X-Mailer", "BulkSender 2.1"),
-             ("List-Unsubscribe", "<mailto:off@deals.example.biz>"), ("Content-Type", "text/plain")]
+    hdrs += [
+        ("From", "Deals <promo@deals.example.biz>"),
+        ("To", to),
+        ("Subject", "cheap offer"),
+        ("Message-ID", msgid),
+        ("Date", "Tue, 08 Oct 2002 21:56:52 +0300"),
+        ("X-Mailer", "BulkSender 2.1"),
+        ("List-Unsubscribe", "<mailto:off@deals.example.biz>"),
+        ("Content-Type", "text/plain"),
+    ]
     return ("".join(f"{k}: {v}\n" for k, v in hdrs) + "\nbuy now\n").encode()
 
 
-HAM_ROUTE = ["from localhost (jalapeno [127.0.0.1]) by jmason.org (Postfix) with ESMTP id E7 for <jm@localhost>; "
-             "Wed, 9 Oct 2002 10:47:42 +0100",
-             "from jalapeno [127.0.0.1] by localhost with IMAP (fetchmail-5.9.0) for jm@localhost (single-drop); "
-             "Wed, 09 Oct 2002 10:47:42 +0100",
-             "from webnote.net (mail.webnote.net [193.120.211.219]) by dogma.slashnull.org (8.11.6/8.11.6) "
-             "with ESMTP id g98 for <jm@jmason.org>; Tue, 8 Oct 2002 20:13:42 +0100"]
-SPAM_ROUTE = ["from mandark.labs.netnoteinc.com [213.105.180.140] by localhost with POP3 (fetchmail-5.9.0) "
-              "for yyyy@localhost (single-drop); Mon, 27 Jul 2002 16:45:50 +0100"]
+HAM_ROUTE = [
+    "from localhost (jalapeno [127.0.0.1]) by jmason.org (Postfix) with ESMTP id E7 for <jm@localhost>; "
+    "Wed, 9 Oct 2002 10:47:42 +0100",
+    "from jalapeno [127.0.0.1] by localhost with IMAP (fetchmail-5.9.0) for jm@localhost (single-drop); "
+    "Wed, 09 Oct 2002 10:47:42 +0100",
+    "from webnote.net (mail.webnote.net [193.120.211.219]) by dogma.slashnull.org (8.11.6/8.11.6) "
+    "with ESMTP id g98 for <jm@jmason.org>; Tue, 8 Oct 2002 20:13:42 +0100",
+]
+SPAM_ROUTE = [
+    "from mandark.labs.netnoteinc.com [213.105.180.140] by localhost with POP3 (fetchmail-5.9.0) "
+    "for yyyy@localhost (single-drop); Mon, 27 Jul 2002 16:45:50 +0100"
+]
 
 
 def test_collector_route_and_recipient_do_not_change_the_tokens():
@@ -109,8 +126,10 @@ def test_header_facts_do_not_name_the_collectors_aliases():
     from aiworks.spam.features import header_facts
 
     def facts(sender: str, reply_to: str, link: str) -> str:
-        raw = (f"From: Feed <{sender}>\nReply-To: {reply_to}\nTo: you@example.org\nSubject: news\n"
-               f"Content-Type: text/plain\n\nsee http://{link}/item and http://news.example.com/a\n").encode()
+        raw = (
+            f"From: Feed <{sender}>\nReply-To: {reply_to}\nTo: you@example.org\nSubject: news\n"
+            f"Content-Type: text/plain\n\nsee http://{link}/item and http://news.example.com/a\n"
+        ).encode()
         return header_facts(parse_email(raw))
 
     ham_alias = facts("rssfeeds@spamassassin.taint.org", "jm@jmason.org", "iiu.taint.org")

@@ -7,13 +7,23 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from aiworks.lifecycle.monitoring import (PredictionLog, ReferenceProfile, build_reference, columns_from_log,
-                                          drift_report, parse_since, psi)
+from aiworks.lifecycle.monitoring import (
+    PredictionLog,
+    ReferenceProfile,
+    build_reference,
+    columns_from_log,
+    drift_report,
+    parse_since,
+    psi,
+)
 
 
 def _sample(rng, n, shift=0.0):
-    return {"score": rng.beta(0.5 + shift, 2.0, n), "n_urls": rng.poisson(2 + 4 * shift, n).astype(float),
-            "zeros": np.zeros(n)}
+    return {
+        "score": rng.beta(0.5 + shift, 2.0, n),
+        "n_urls": rng.poisson(2 + 4 * shift, n).astype(float),
+        "zeros": np.zeros(n),
+    }
 
 
 def test_drift_quiet_on_same_distribution_and_fires_on_shift():

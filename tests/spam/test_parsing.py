@@ -8,7 +8,8 @@ from aiworks.spam.features import STRUCTURE_FEATURES, header_facts, structure_ve
 from aiworks.spam.parsing import MAX_HEADER_CHARS, parse_email
 from spam_samples import attachment_message
 
-MULTIPART = b"""From: Alice <alice@example.org>
+MULTIPART = (
+    b"""From: Alice <alice@example.org>
 Reply-To: other@evil.biz
 Subject: =?utf-8?q?Caf=C3=A9_news?=
 MIME-Version: 1.0
@@ -23,9 +24,14 @@ Hello caf=C3=A9 world
 Content-Type: text/html; charset=utf-8
 Content-Transfer-Encoding: base64
 
-""" + base64.encodebytes(b"<html><style>p{color:red}</style><script>var hidden=1;</script><p>Visible <a href='http://deals.example.biz/buy'>BUY</a></p></html>") + b"""
+"""
+    + base64.encodebytes(
+        b"<html><style>p{color:red}</style><script>var hidden=1;</script><p>Visible <a href='http://deals.example.biz/buy'>BUY</a></p></html>"
+    )
+    + b"""
 --XX--
 """
+)
 
 
 def test_multipart_decodes_qp_base64_and_html():
@@ -50,9 +56,11 @@ def test_html_only_message():
 
 
 def test_broken_encodings_give_defects_not_crashes():
-    raw = (b"From: a@b.c\nSubject: =?bogus-charset?q?=FF=FE?=\nMIME-Version: 1.0\n"
-           b"Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain; charset=x-unknown-42\n\n"
-           b"caf\xe9 \xff\xfe text\n--B\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n@@@not base64!!!\n")
+    raw = (
+        b"From: a@b.c\nSubject: =?bogus-charset?q?=FF=FE?=\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="B"\n\n--B\nContent-Type: text/plain; charset=x-unknown-42\n\n'
+        b"caf\xe9 \xff\xfe text\n--B\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n@@@not base64!!!\n"
+    )
     e = parse_email(raw)  # no closing boundary, unknown charset, garbage base64
     assert "text" in e.body
     assert any("charset" in d for d in e.defects)
@@ -67,7 +75,13 @@ def test_garbage_bytes_and_empty_input():
 
 
 def test_huge_headers_are_bounded():
-    raw = b"From: a@b.c\nSubject: " + b"A" * 2_000_000 + b"\n" + b"".join(b"X-Junk-%d: v\n" % i for i in range(3000)) + b"\nbody"
+    raw = (
+        b"From: a@b.c\nSubject: "
+        + b"A" * 2_000_000
+        + b"\n"
+        + b"".join(b"X-Junk-%d: v\n" % i for i in range(3000))
+        + b"\nbody"
+    )
     e = parse_email(raw)
     assert len(e.subject) <= MAX_HEADER_CHARS
     assert e.body.strip() == "body"
@@ -75,8 +89,10 @@ def test_huge_headers_are_bounded():
 
 
 def test_leakage_headers_are_stripped():
-    raw = (b"From: a@b.c\nX-Spam-Status: Yes, hits=12.3\nX-Spam-Flag: YES\nX-Keywords: spam\nDelivered-To: zzzz@corpus\n"
-           b"Status: RO\nX-Mailer: Foo 1.0\nSubject: hi\n\nbody")
+    raw = (
+        b"From: a@b.c\nX-Spam-Status: Yes, hits=12.3\nX-Spam-Flag: YES\nX-Keywords: spam\nDelivered-To: zzzz@corpus\n"
+        b"Status: RO\nX-Mailer: Foo 1.0\nSubject: hi\n\nbody"
+    )
     e = parse_email(raw)
     names = {k for k, _ in e.headers}
     assert names == {"from", "x-mailer", "subject"}
@@ -92,7 +108,7 @@ def test_attachments_are_typed_not_read_as_text():
 
 
 def test_auto_detects_raw_versus_plain_text():
-    from aiworks.spam.service import to_email
+    from aiworks.spam.serving import to_email
 
     assert to_email("Subject: hi\n\nbody text").subject == "hi"
     assert to_email("Note: call me about the meeting").body == "Note: call me about the meeting"
@@ -105,8 +121,9 @@ def test_html_to_text_keeps_words_links_and_drops_markup():
 
     text, links = html_to_text(
         "<!DOCTYPE html><html><head><style>b{x:y}</style><script src='http://js.example.com/t.js'></script></head>"
-        "<body><p>Cheap V<!-- filler -->iagra &amp; more</p><a href=\"http://shop.example.biz/?a=1&amp;b=2\">buy"
-        "</a><br>next line</body></html>")
+        '<body><p>Cheap V<!-- filler -->iagra &amp; more</p><a href="http://shop.example.biz/?a=1&amp;b=2">buy'
+        "</a><br>next line</body></html>"
+    )
     assert "Viagra & more" in text  # comments split words in spam; entities decoded
     assert "next line" in text and "\n" in text  # block tags become line breaks
     assert "<" not in text and "x:y" not in text and "DOCTYPE" not in text

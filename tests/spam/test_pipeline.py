@@ -122,8 +122,10 @@ def test_nested_cv_thresholds_come_from_training_folds(tiny):
 def test_time_split_per_mailbox_keeps_both_classes():
     from aiworks.spam.data import time_split
 
-    emails = [from_subject_body("s", f"m{i}", id=str(i), source=src, date=f"200{i % 10}-01-01")
-              for i, src in enumerate(["a"] * 10 + ["b"] * 10)]
+    emails = [
+        from_subject_body("s", f"m{i}", id=str(i), source=src, date=f"200{i % 10}-01-01")
+        for i, src in enumerate(["a"] * 10 + ["b"] * 10)
+    ]
     labels = np.array(([0] * 5 + [1] * 5) * 2)
     from aiworks.spam.types import Corpus
 
@@ -154,7 +156,9 @@ def test_ensemble_averages_scaled_member_logits(tiny):
     assert logits.shape == (len(test), 3) and np.all(clf.scales_ > 0)
     # Only the MLP counts: the ensemble ranks exactly like its MLP member.
     mlp = clf.fitted_[0][1]
-    np.testing.assert_allclose(clf.decision_function(X), mlp.decision_function(X) / clf.scales_[0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        clf.decision_function(X), mlp.decision_function(X) / clf.scales_[0], rtol=1e-5, atol=1e-5
+    )
     even = build_pipeline("ensemble").fit(train.emails, train.labels).named_steps["clf"]
     np.testing.assert_allclose(even.decision_function(X), even.member_logits(X).mean(axis=1), rtol=1e-6)
 

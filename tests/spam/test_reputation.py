@@ -17,9 +17,14 @@ def _mail(i: int, sender: str) -> Email:
     return Email(id=str(i), subject=f"note {i}", body="see the attached notes for the release", from_addr=sender)
 
 
-TRAIN = [_mail(0, "Alice <alice@lists.example.org>"), _mail(1, "alice@lists.example.org"),
-         _mail(2, "bob@lists.example.org"), _mail(3, "Promo <promo@deals.example.biz>"),
-         _mail(4, "rssfeeds@spamassassin.taint.org"), _mail(5, "rssfeeds@spamassassin.taint.org")]
+TRAIN = [
+    _mail(0, "Alice <alice@lists.example.org>"),
+    _mail(1, "alice@lists.example.org"),
+    _mail(2, "bob@lists.example.org"),
+    _mail(3, "Promo <promo@deals.example.biz>"),
+    _mail(4, "rssfeeds@spamassassin.taint.org"),
+    _mail(5, "rssfeeds@spamassassin.taint.org"),
+]
 Y = np.array([0, 0, 0, 1, 0, 0])
 
 
@@ -37,8 +42,13 @@ def test_training_rows_are_counted_leave_one_out():
     # the domain is shared by alice and bob: 3 ham minus the row itself
     assert np.isclose(_col(train, "from_dom_ham")[2], math.log1p(2))
     # new mail sees the full counts
-    new = h.transform([_mail(9, "alice@lists.example.org"), _mail(10, "promo@deals.example.biz"),
-                       _mail(11, "stranger@elsewhere.example.com")])
+    new = h.transform(
+        [
+            _mail(9, "alice@lists.example.org"),
+            _mail(10, "promo@deals.example.biz"),
+            _mail(11, "stranger@elsewhere.example.com"),
+        ]
+    )
     assert np.isclose(_col(new, "from_addr_ham")[0], math.log1p(2))
     assert np.isclose(_col(new, "from_addr_spam")[1], math.log1p(1))
     assert new.toarray()[2].sum() == 0
@@ -73,8 +83,10 @@ def test_mlp_family_uses_sender_history_and_it_moves_scores(params):
     pipe = build_pipeline("mlp", epochs=10, **params).fit(emails, np.array(y))
     assert ("sender_history" in dict(pipe.named_steps["features"].transformer_list)) == (not params)
     ambiguous = " ".join(ham_words[:3] + spam_words[:3]) * 3
-    known, unknown = (Email(id=s, subject="hello", body=ambiguous, from_addr=s)
-                      for s in ("regular0@example.org", "nobody@example.org"))
+    known, unknown = (
+        Email(id=s, subject="hello", body=ambiguous, from_addr=s)
+        for s in ("regular0@example.org", "nobody@example.org")
+    )
     known_score, unknown_score = pipe.predict_proba([known, unknown])[:, 1]
     if params:
         assert known_score == pytest.approx(unknown_score)

@@ -14,8 +14,8 @@ def keys_create(
 ) -> None:
     """Create a key for WORKSPACE (created if missing). The key is printed once; only its hash is stored."""
     from aiworks.api.auth import KeyStore
+    from aiworks.cli_support import settings_of
     from aiworks.settings import WORKSPACE_RULE, valid_workspace
-    from aiworks.cli import settings_of
 
     settings = settings_of(ctx)
     if not valid_workspace(workspace):
@@ -34,7 +34,7 @@ def keys_list(ctx: typer.Context) -> None:
     from rich.table import Table
 
     from aiworks.api.auth import KeyStore
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
 
     keys = KeyStore.for_settings(settings_of(ctx)).keys()
     if not keys:
@@ -50,7 +50,7 @@ def keys_list(ctx: typer.Context) -> None:
 def keys_revoke(ctx: typer.Context, key_id: str = typer.Argument(..., help="id shown by `aiworks keys list`")) -> None:
     """Revoke a key; a running server refuses it from its next request."""
     from aiworks.api.auth import KeyStore
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
 
     if not KeyStore.for_settings(settings_of(ctx)).revoke(key_id):
         typer.echo(f"Error: no active key with id '{key_id}'", err=True)
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
 
         from aiworks.api.app import STATIC_DIR, create_app
         from aiworks.api.auth import auth_banner
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
 
         settings = settings_of(ctx)
         if host:

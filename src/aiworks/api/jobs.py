@@ -63,8 +63,15 @@ def sweep_orphans(queue: JobQueue, workspace: str, folder: Path, min_age_s: floa
 class JobRunner:
     """Claims jobs from ``queue`` in background threads and runs ``ingest`` on them, heartbeating the lease."""
 
-    def __init__(self, queue: JobQueue, ingest: IngestFn, lease_s: float = 30.0, threads: int = 1,
-                 poll_s: float = 0.5, workspaces: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        ingest: IngestFn,
+        lease_s: float = 30.0,
+        threads: int = 1,
+        poll_s: float = 0.5,
+        workspaces: list[str] | None = None,
+    ) -> None:
         # One thread by default: ingestion is CPU-bound (parse + embed) and writes one index per workspace.
         self.queue = queue
         self.ingest = ingest
@@ -135,9 +142,16 @@ class JobRunner:
             if result == "error" or error:
                 owned = self.queue.fail(job.id, self.worker, error or "ingestion failed")
             else:
-                owned = self.queue.finish(job.id, self.worker, JobOutcome(
-                    result, getattr(report, "document_id", None), int(getattr(report, "pages", 0) or 0),
-                    int(getattr(report, "chunks", 0) or 0)))
+                owned = self.queue.finish(
+                    job.id,
+                    self.worker,
+                    JobOutcome(
+                        result,
+                        getattr(report, "document_id", None),
+                        int(getattr(report, "pages", 0) or 0),
+                        int(getattr(report, "chunks", 0) or 0),
+                    ),
+                )
         except Exception as exc:  # noqa: BLE001 - any failure belongs to this one file's job
             done.set()
             heart.join()

@@ -45,9 +45,11 @@ _NO_AUTH = {"/api/session"}
 # The built UI: scripts and the pdf.js module worker are same-origin files (Vite bundles them); pdf.js may
 # compile WebAssembly image decoders ('wasm-unsafe-eval' allows WebAssembly only, never JS eval); React and
 # pdf.js set styles at run time. Everything else is same-origin or nothing.
-UI_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-          "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+UI_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # /docs and /redoc (FastAPI's offline Swagger UI / ReDoc) start with an inline script and ReDoc uses blob workers.
 DOCS_CSP = UI_CSP.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'unsafe-inline'")
 _DOCS = ("/docs", "/redoc")
@@ -91,12 +93,20 @@ class SecurityMiddleware:
         path, method = scope.get("path", ""), scope.get("method", "GET")
         host = headers.get("host", "")
         if self.enforce_hosts and host_name(host) not in self.allowed_hosts:
-            await _refuse(send, 400, f"invalid Host header {host[:100]!r}: this server answers to "
-                                     f"{', '.join(sorted(self.allowed_hosts))} (add names with AIWORKS_ALLOWED_HOSTS)")
+            await _refuse(
+                send,
+                400,
+                f"invalid Host header {host[:100]!r}: this server answers to "
+                f"{', '.join(sorted(self.allowed_hosts))} (add names with AIWORKS_ALLOWED_HOSTS)",
+            )
             return
         if method not in SAFE_METHODS and not self._origin_ok(headers, host):
-            await _refuse(send, 403, "cross-origin request refused: state-changing requests must come from this "
-                                     "server's own pages (add origins with AIWORKS_ALLOWED_ORIGINS)")
+            await _refuse(
+                send,
+                403,
+                "cross-origin request refused: state-changing requests must come from this "
+                "server's own pages (add origins with AIWORKS_ALLOWED_ORIGINS)",
+            )
             return
         declared = headers.get("content-length")
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
@@ -192,8 +202,11 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 async def _refuse(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
     body = json.dumps({"detail": detail}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-           (b"connection", b"close")]
+    raw = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})

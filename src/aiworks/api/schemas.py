@@ -82,8 +82,11 @@ class UploadResponse(BaseModel):
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="not blank")
     k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default: settings.top_k)")
-    document_ids: list[str] | None = Field(None, max_length=100, description="only search these documents "
-                                           "(ids or names); default: all, routed by the question")
+    document_ids: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="only search these documents (ids or names); default: all, routed by the question",
+    )
 
 
 class Highlight(BaseModel):

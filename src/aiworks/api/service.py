@@ -21,8 +21,13 @@ log = logging.getLogger(__name__)
 
 
 class AssistantService:
-    def __init__(self, settings: Settings, pool: WorkspacePool | None = None, queue: JobQueue | None = None,
-                 run_jobs: bool = True):
+    def __init__(
+        self,
+        settings: Settings,
+        pool: WorkspacePool | None = None,
+        queue: JobQueue | None = None,
+        run_jobs: bool = True,
+    ):
         self.settings = settings
         self.pool = pool or WorkspacePool(settings)
         self.queue = queue or open_queue(settings)
@@ -50,15 +55,24 @@ class AssistantService:
         assistant = self.pool.assistant(workspace)
         for doc in assistant.documents():
             if doc.sha256 == checked.sha256:
-                return {**base, "status": "duplicate", "document_id": doc.id,
-                        "error": f"same content as '{doc.name}', already ingested"}
+                return {
+                    **base,
+                    "status": "duplicate",
+                    "document_id": doc.id,
+                    "error": f"same content as '{doc.name}', already ingested",
+                }
         if (pending := self.queue.pending_hash(workspace, checked.sha256)) is not None:
-            return {**base, "status": "duplicate", "job_id": pending.id,
-                    "error": f"same content as '{pending.filename}', already being ingested"}
+            return {
+                **base,
+                "status": "duplicate",
+                "job_id": pending.id,
+                "error": f"same content as '{pending.filename}', already being ingested",
+            }
         # Staged under a safe, hash-prefixed, unique name (fsynced) BEFORE the job is committed: the 202 below
         # means both exist. The assistant keeps its own copy; the runner deletes the staged file at the end.
-        path = stage_file(self.pool.uploads_dir(workspace), f"{secrets.token_hex(4)}_{checked.stored_name}",
-                          checked.data)
+        path = stage_file(
+            self.pool.uploads_dir(workspace), f"{secrets.token_hex(4)}_{checked.stored_name}", checked.data
+        )
         job = self.queue.enqueue(workspace, checked.display_name, checked.sha256, str(path), checked.ingest_name)
         if self.runner is not None:
             self.runner.wake()
@@ -91,8 +105,9 @@ class AssistantService:
             return []
         return [asdict(b) for b in boxes]
 
-    def ask_events(self, workspace: str, question: str, k: int | None,
-                   document_ids: list[str] | None = None) -> Iterator[str]:
+    def ask_events(
+        self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None
+    ) -> Iterator[str]:
         """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
 
         The extractive answerer produces the whole answer at once, so the deltas are cut from it; a generative

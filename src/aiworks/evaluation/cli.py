@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
-eval_app = typer.Typer(help="Measure the assistant (LegalBench-RAG retrieval) and train its ranker.",
-                       no_args_is_help=True)
-
+eval_app = typer.Typer(
+    help="Measure the assistant (LegalBench-RAG retrieval) and train its ranker.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -45,8 +45,15 @@ class _Bar:
             TimeElapsedColumn,
         )
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), disable=quiet, transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            disable=quiet,
+            transient=True,
+        )
         self.tasks: dict[str, int] = {}
 
     def __enter__(self):
@@ -103,7 +110,7 @@ def retrieval(
 
     The corpus is ingested through the assistant's own ingestion into a workspace under the home
     (``legalbench-<subset>-...``); embeddings are cached by content, so re-runs are fast."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError, parse_datasets
     from aiworks.evaluation.metrics import MERGE_NOTE
     from aiworks.evaluation.service import (
@@ -115,8 +122,9 @@ def retrieval(
     from aiworks.evaluation.service import track as track_run
 
     settings = settings_of(ctx)
-    update = {key: v for key, v in (("chunk_words", chunk_words), ("chunk_overlap_words", overlap_words))
-              if v is not None}
+    update = {
+        key: v for key, v in (("chunk_words", chunk_words), ("chunk_overlap_words", overlap_words)) if v is not None
+    }
     settings = settings.model_copy(update=update) if update else settings
     ks = _ks(k)
     if subset not in ("mini", "full"):
@@ -131,19 +139,35 @@ def retrieval(
         _fail(str(exc))
     routing = routing_accuracy(corpus, queries)
     _print_table(list(results.items()), ks)
-    typer.secho(f"documents {len(files)}, chunks {corpus.chunks}, ingest {corpus.seconds:.1f}s "
-                f"(embedded {corpus.embedded}, cached {corpus.cached}), "
-                f"routed to the gold document {100 * routing['ALL']:.1f}%", err=True)
+    typer.secho(
+        f"documents {len(files)}, chunks {corpus.chunks}, ingest {corpus.seconds:.1f}s "
+        f"(embedded {corpus.embedded}, cached {corpus.cached}), "
+        f"routed to the gold document {100 * routing['ALL']:.1f}%",
+        err=True,
+    )
     main = results["cited"]
     payload = main.to_json()
-    extra = {"note": MERGE_NOTE, "routing_exact": routing, "documents": len(files), "workspace":
-             corpus.assistant.workspace, "embedder": corpus.assistant.embedder.name,
-             "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words,
-             "embedded": corpus.embedded, "cached": corpus.cached, "headline": "cited",
-             "rankings": {n: r.to_json() for n, r in results.items()}}
+    extra = {
+        "note": MERGE_NOTE,
+        "routing_exact": routing,
+        "documents": len(files),
+        "workspace": corpus.assistant.workspace,
+        "embedder": corpus.assistant.embedder.name,
+        "chunk_words": settings.chunk_words,
+        "overlap_words": settings.chunk_overlap_words,
+        "embedded": corpus.embedded,
+        "cached": corpus.cached,
+        "headline": "cited",
+        "rankings": {n: r.to_json() for n, r in results.items()},
+    }
     if track:
-        params = {"subset": subset, "queries": len(queries), "embedder": extra["embedder"],
-                  "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words}
+        params = {
+            "subset": subset,
+            "queries": len(queries),
+            "embedder": extra["embedder"],
+            "chunk_words": settings.chunk_words,
+            "overlap_words": settings.chunk_overlap_words,
+        }
         for name, res in results.items():
             extra.setdefault("mlflow_run_ids", {})[name] = track_run(settings, name, res, params)
     if output:
@@ -165,7 +189,7 @@ def train_ranker_cmd(
 ) -> None:
     """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
     the assistant's chunking); register it as legal-ranker and remember it in <home>/ranker.json."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
 
@@ -174,15 +198,33 @@ def train_ranker_cmd(
         _fail("--trials must be at least 1")
     try:
         with _Bar(quiet=False) as bar:
-            report = train_ranker(settings, benchmark, ("contractnli", "maud"),
-                                  {"maud": maud_docs, "contractnli": contractnli_docs}, trials, embedder, seed=seed,
-                                  progress=bar)
+            report = train_ranker(
+                settings,
+                benchmark,
+                ("contractnli", "maud"),
+                {"maud": maud_docs, "contractnli": contractnli_docs},
+                trials,
+                embedder,
+                seed=seed,
+                progress=bar,
+            )
     except (BenchmarkError, ValueError) as exc:
         _fail(str(exc))
-    typer.echo(json.dumps({"registered": "legal-ranker", "version": report.version,
-                           "chunk_words": settings.chunk_words, "overlap_words": settings.chunk_overlap_words,
-                           "valid_objective": report.valid_score, "best_params": report.best_params,
-                           "train_queries": report.train_queries, "train_documents": report.sampled}, indent=2))
+    typer.echo(
+        json.dumps(
+            {
+                "registered": "legal-ranker",
+                "version": report.version,
+                "chunk_words": settings.chunk_words,
+                "overlap_words": settings.chunk_overlap_words,
+                "valid_objective": report.valid_score,
+                "best_params": report.best_params,
+                "train_queries": report.train_queries,
+                "train_documents": report.sampled,
+            },
+            indent=2,
+        )
+    )
 
 
 @eval_app.command("tune-fusion")
@@ -197,15 +239,16 @@ def tune_fusion_cmd(
 ) -> None:
     """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;
     prints the default's and the best objective (macro (P@1 + R@32) / 2)."""
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import tune_fusion
 
     settings = settings_of(ctx)
     try:
         with _Bar(quiet=False) as bar:
-            report = tune_fusion(settings, benchmark, trials, {"maud": maud_docs, "contractnli": contractnli_docs},
-                                 embedder, seed, bar)
+            report = tune_fusion(
+                settings, benchmark, trials, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, bar
+            )
     except (BenchmarkError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(json.dumps(report, indent=2))

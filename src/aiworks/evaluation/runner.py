@@ -35,8 +35,15 @@ class EvalResult:
         }
 
 
-def evaluate(search: Callable[[str, int], list[Span]], queries: Sequence[Query], ks: Sequence[int], subset: str,
-             chunks: int, index_seconds: float, progress: Callable[[int], None] | None = None) -> EvalResult:
+def evaluate(
+    search: Callable[[str, int], list[Span]],
+    queries: Sequence[Query],
+    ks: Sequence[int],
+    subset: str,
+    chunks: int,
+    index_seconds: float,
+    progress: Callable[[int], None] | None = None,
+) -> EvalResult:
     """Run every query once at max(ks), score the top-k prefix at each k; per-dataset means, ALL = macro mean."""
     kmax = max(ks)
     per: dict[str, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
@@ -60,5 +67,12 @@ def evaluate(search: Callable[[str, int], list[Span]], queries: Sequence[Query],
         m: {str(k): float(np.mean([d[m][str(k)] for d in datasets.values()])) if datasets else 0.0 for k in ks}
         for m in ("precision", "recall")
     }
-    return EvalResult(subset, datasets, macro, chunks, index_seconds,
-                      float(np.median(latencies)) if latencies else 0.0, {"note": MERGE_NOTE})
+    return EvalResult(
+        subset,
+        datasets,
+        macro,
+        chunks,
+        index_seconds,
+        float(np.median(latencies)) if latencies else 0.0,
+        {"note": MERGE_NOTE},
+    )

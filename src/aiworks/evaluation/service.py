@@ -51,9 +51,15 @@ def workspace_for(prefix: str, settings: Settings, embedder_name: str) -> str:
     return f"{prefix}-{tag}-{settings.chunk_words}-{settings.chunk_overlap_words}"[:64]
 
 
-def ingest_corpus(settings: Settings, root: Path, files: Sequence[str], workspace_prefix: str,
-                  embedder_spec: str | None = None, fresh: bool = False,
-                  progress: Progress | None = None) -> Corpus:
+def ingest_corpus(
+    settings: Settings,
+    root: Path,
+    files: Sequence[str],
+    workspace_prefix: str,
+    embedder_spec: str | None = None,
+    fresh: bool = False,
+    progress: Progress | None = None,
+) -> Corpus:
     """Ingest ``files`` (relative to corpus/) with the assistant's own ingestion; unchanged files are kept."""
     from aiworks.providers.cache import cached
     from aiworks.providers.embedders import load_embedder
@@ -88,13 +94,16 @@ def searcher(corpus: Corpus, cite: bool) -> Callable[[str, int], list[Span]]:
 
     def spans(question: str, k: int) -> list[Span]:
         retrieval = assistant.search(question, k)
-        out = [Span(corpus.file_of.get(h.chunk.document_id, h.chunk.document_id), h.chunk.start, h.chunk.end)
-               for h in retrieval.hits]
+        out = [
+            Span(corpus.file_of.get(h.chunk.document_id, h.chunk.document_id), h.chunk.start, h.chunk.end)
+            for h in retrieval.hits
+        ]
         if cite:
             top = retrieval.hits[: assistant.settings.top_k]
             drafted = assistant.answerer.answer(question.strip(), top, retrieval.query_vector)
-            out = [Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end)
-                   for c in drafted.citations] + out
+            out = [
+                Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end) for c in drafted.citations
+            ] + out
         return out
 
     return spans
@@ -102,17 +111,26 @@ def searcher(corpus: Corpus, cite: bool) -> Callable[[str, int], list[Span]]:
 
 def as_files(corpus: Corpus, hits: list[Hit]) -> list[Hit]:
     """Hits whose ``document_id`` is the benchmark file (what training labels and exemplars are keyed by)."""
-    return [replace(h, chunk=replace(h.chunk, document_id=corpus.file_of.get(h.chunk.document_id,
-                                                                            h.chunk.document_id)))
-            for h in hits]
+    return [
+        replace(h, chunk=replace(h.chunk, document_id=corpus.file_of.get(h.chunk.document_id, h.chunk.document_id)))
+        for h in hits
+    ]
 
 
-def run(corpus: Corpus, queries: Sequence[Query], ks: Sequence[int], subset: str,
-        progress: Progress | None = None) -> dict[str, EvalResult]:
+def run(
+    corpus: Corpus, queries: Sequence[Query], ks: Sequence[int], subset: str, progress: Progress | None = None
+) -> dict[str, EvalResult]:
     out = {}
     for name, cite in (("retrieved", False), ("cited", True)):
-        out[name] = evaluate(searcher(corpus, cite), queries, ks, subset, corpus.chunks, corpus.seconds,
-                             progress=(lambda d, n=name: progress(n, d, len(queries))) if progress else None)
+        out[name] = evaluate(
+            searcher(corpus, cite),
+            queries,
+            ks,
+            subset,
+            corpus.chunks,
+            corpus.seconds,
+            progress=(lambda d, n=name: progress(n, d, len(queries))) if progress else None,
+        )
     return out
 
 

@@ -45,8 +45,13 @@ class RankData:
     queries: list[Query]
 
 
-def build_rank_data(search: Callable[[str, int], list[Hit]], queries: Sequence[Query], memory: ExemplarMemory,
-                    candidates: int, progress: Callable[[int], None] | None = None) -> RankData:
+def build_rank_data(
+    search: Callable[[str, int], list[Hit]],
+    queries: Sequence[Query],
+    memory: ExemplarMemory,
+    candidates: int,
+    progress: Callable[[int], None] | None = None,
+) -> RankData:
     Xs, ys, groups, kept = [], [], [], []
     for i, q in enumerate(queries):
         hits = search(q.text, candidates)

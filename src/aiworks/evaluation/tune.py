@@ -53,8 +53,15 @@ def sample_documents(queries: Sequence[Query], per_dataset: dict[str, int], seed
     return [q for q in queries if q.file in keep]
 
 
-def training_corpus(settings: Settings, root: Path, datasets: tuple[str, ...], per_dataset_docs: dict[str, int],
-                    embedder_spec: str | None, seed: int, progress: Progress | None = None):
+def training_corpus(
+    settings: Settings,
+    root: Path,
+    datasets: tuple[str, ...],
+    per_dataset_docs: dict[str, int],
+    embedder_spec: str | None,
+    seed: int,
+    progress: Progress | None = None,
+):
     all_train = training_queries(root, datasets)
     if not all_train:
         raise ValueError("no document-disjoint training queries for these datasets (PrivacyQA has none)")
@@ -74,13 +81,21 @@ def score(corpus: Corpus, queries: Sequence[Query]) -> float:
     return objective_value(evaluate(searcher(corpus, cite=False), queries, [1, 32], "train", corpus.chunks, 0.0))
 
 
-def tune_fusion(settings: Settings, root: Path, trials: int, per_dataset_docs: dict[str, int],
-                embedder_spec: str | None = None, seed: int = 0, progress: Progress | None = None) -> dict:
+def tune_fusion(
+    settings: Settings,
+    root: Path,
+    trials: int,
+    per_dataset_docs: dict[str, int],
+    embedder_spec: str | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict:
     """Optuna over the retriever's fusion: dense share, candidates per list, RRF constant (no ranker)."""
     from aiworks.lifecycle import tuning
 
-    corpus, queries, _ = training_corpus(settings, root, ("contractnli", "maud"), per_dataset_docs, embedder_spec,
-                                         seed, progress)
+    corpus, queries, _ = training_corpus(
+        settings, root, ("contractnli", "maud"), per_dataset_docs, embedder_spec, seed, progress
+    )
     retriever = corpus.assistant.retriever
     base = (retriever.dense_weight, retriever.candidates, retriever.rrf_k)
     default = score(corpus, queries)
@@ -91,19 +106,33 @@ def tune_fusion(settings: Settings, root: Path, trials: int, per_dataset_docs: d
         retriever.rrf_k = trial.suggest_categorical("rrf_k", [10, 30, 60])
         return score(corpus, queries)
 
-    study = tuning.tune(settings, EXPERIMENT, objective, n_trials=trials, seed=seed, study_name="fusion-tuning",
-                        progress=(lambda d, n, v: progress("tuning fusion", d, n)) if progress else None)
+    study = tuning.tune(
+        settings,
+        EXPERIMENT,
+        objective,
+        n_trials=trials,
+        seed=seed,
+        study_name="fusion-tuning",
+        progress=(lambda stage, fraction: progress("tuning fusion", round(fraction * trials), trials))
+        if progress
+        else None,
+    )
     retriever.dense_weight, retriever.candidates, retriever.rrf_k = base
-    return {"default": {"dense_weight": base[0], "candidates": base[1], "rrf_k": base[2], "objective": default},
-            "best": dict(study.best_params) | {"objective": float(study.best_value)},
-            "train_queries": len(queries), "train_documents": len({q.file for q in queries})}
+    return {
+        "default": {"dense_weight": base[0], "candidates": base[1], "rrf_k": base[2], "objective": default},
+        "best": dict(study.best_params) | {"objective": float(study.best_value)},
+        "train_queries": len(queries),
+        "train_documents": len({q.file for q in queries}),
+    }
 
 
-def _fit(corpus: Corpus, queries: Sequence[Query], memory: ExemplarMemory, candidates: int,
-         params: dict) -> LearnedRanker:
+def _fit(
+    corpus: Corpus, queries: Sequence[Query], memory: ExemplarMemory, candidates: int, params: dict
+) -> LearnedRanker:
     corpus.assistant.ranker = PassThroughRanker()
-    data = build_rank_data(lambda text, k: as_files(corpus, corpus.assistant.search(text, k).hits), queries,
-                           memory, candidates)
+    data = build_rank_data(
+        lambda text, k: as_files(corpus, corpus.assistant.search(text, k).hits), queries, memory, candidates
+    )
     ranker = LearnedRanker(**params).fit(data.X, data.y, data.groups, memory)
     ranker.candidate_pool = candidates
     return ranker
@@ -117,15 +146,27 @@ def _validate(corpus: Corpus, ranker: LearnedRanker, queries: Sequence[Query]) -
         corpus.assistant.ranker = PassThroughRanker()
 
 
-def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], per_dataset_docs: dict[str, int],
-                 trials: int, embedder_spec: str | None, seed: int = 0, register: bool = True,
-                 progress: Progress | None = None) -> TrainReport:
+def train_ranker(
+    settings: Settings,
+    root: Path,
+    datasets: tuple[str, ...],
+    per_dataset_docs: dict[str, int],
+    trials: int,
+    embedder_spec: str | None,
+    seed: int = 0,
+    register: bool = True,
+    progress: Progress | None = None,
+) -> TrainReport:
     """Train + tune on the product path's candidates; the chunking travels with the model (``pipeline_``)."""
     from aiworks.lifecycle import registry, tracking, tuning
 
-    corpus, queries, all_train = training_corpus(settings, root, datasets, per_dataset_docs, embedder_spec, seed,
-                                                 progress)
-    read = lambda f: read_document(root, f)
+    corpus, queries, all_train = training_corpus(
+        settings, root, datasets, per_dataset_docs, embedder_spec, seed, progress
+    )
+
+    def read(f):
+        return read_document(root, f)
+
     fit_q, valid_q = split_by_document(queries, 0.3, seed)
     valid_docs = {q.file for q in valid_q}
     # Exemplars may come from every training document (text only, cheap) except the validation ones.
@@ -133,21 +174,36 @@ def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], per_
 
     def objective(trial) -> float:
         candidates = trial.suggest_categorical("candidates", [50, 100, 200])
-        params = {"objective": trial.suggest_categorical("objective", ["rank:ndcg", "rank:pairwise"]),
-                  "n_estimators": trial.suggest_int("n_estimators", 100, 500, step=100),
-                  "max_depth": trial.suggest_int("max_depth", 3, 8),
-                  "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
-                  "min_child_weight": trial.suggest_float("min_child_weight", 0.5, 10, log=True)}
+        params = {
+            "objective": trial.suggest_categorical("objective", ["rank:ndcg", "rank:pairwise"]),
+            "n_estimators": trial.suggest_int("n_estimators", 100, 500, step=100),
+            "max_depth": trial.suggest_int("max_depth", 3, 8),
+            "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
+            "min_child_weight": trial.suggest_float("min_child_weight", 0.5, 10, log=True),
+        }
         return _validate(corpus, _fit(corpus, fit_q, tune_memory, candidates, params), valid_q)
 
-    study = tuning.tune(settings, EXPERIMENT, objective, n_trials=trials, seed=seed, study_name="legal-ranker-tuning",
-                        progress=(lambda d, n, v: progress("tuning", d, n)) if progress else None)
+    study = tuning.tune(
+        settings,
+        EXPERIMENT,
+        objective,
+        n_trials=trials,
+        seed=seed,
+        study_name="legal-ranker-tuning",
+        progress=(lambda stage, fraction: progress("tuning", round(fraction * trials), trials)) if progress else None,
+    )
     best = dict(study.best_params)
     candidates = int(best.pop("candidates"))
     memory = ExemplarMemory().fit(exemplars_of(all_train, read))
     cw, ow = settings.chunk_words, settings.chunk_overlap_words
-    params = {"train_queries": len(queries), "train_documents": len({q.file for q in queries}), "chunk_words": cw,
-              "overlap_words": ow, "candidates": candidates, "embedder": corpus.assistant.embedder.name} | best
+    params = {
+        "train_queries": len(queries),
+        "train_documents": len({q.file for q in queries}),
+        "chunk_words": cw,
+        "overlap_words": ow,
+        "candidates": candidates,
+        "embedder": corpus.assistant.embedder.name,
+    } | best
     with tracking.run(settings, EXPERIMENT, run_name="legal-ranker-fit", params=params) as run_id:
         ranker = _fit(corpus, queries, memory, candidates, best)
         ranker.pipeline_ = {"chunk_words": cw, "overlap_words": ow, "candidates": candidates}
@@ -156,5 +212,11 @@ def train_ranker(settings: Settings, root: Path, datasets: tuple[str, ...], per_
     if version is not None:
         remember(settings, MODEL_NAME, version, cw, ow)
     sampled = {d: len({q.file for q in queries if q.dataset == d}) for d in datasets}
-    return TrainReport(version, {"candidates": candidates} | best, float(study.best_value), len(queries),
-                       len({q.file for q in queries}), sampled)
+    return TrainReport(
+        version,
+        {"candidates": candidates} | best,
+        float(study.best_value),
+        len(queries),
+        len({q.file for q in queries}),
+        sampled,
+    )

@@ -65,8 +65,9 @@ class JobOutcome:
 
 @runtime_checkable
 class JobQueue(Protocol):
-    def enqueue(self, workspace: str, filename: str, sha256: str, staged_path: str,
-                ingest_name: str | None = None) -> JobRecord:
+    def enqueue(
+        self, workspace: str, filename: str, sha256: str, staged_path: str, ingest_name: str | None = None
+    ) -> JobRecord:
         """Durably record an accepted upload as a queued job (committed when this returns)."""
         ...
 
@@ -75,8 +76,9 @@ class JobQueue(Protocol):
         None when nothing is queued. Two claimers never get the same job."""
         ...
 
-    def heartbeat(self, job_id: str, worker: str, lease_s: float, progress: float | None = None,
-                  stage: str | None = None) -> bool:
+    def heartbeat(
+        self, job_id: str, worker: str, lease_s: float, progress: float | None = None, stage: str | None = None
+    ) -> bool:
         """Extend the lease (and record progress). False: the job is no longer this worker's — stop."""
         ...
 

@@ -52,12 +52,14 @@ class PgJobQueue:
         return rows[0] if rows else None
 
     # ------------------------------------------------------------ protocol
-    def enqueue(self, workspace: str, filename: str, sha256: str, staged_path: str,
-                ingest_name: str | None = None) -> JobRecord:
+    def enqueue(
+        self, workspace: str, filename: str, sha256: str, staged_path: str, ingest_name: str | None = None
+    ) -> JobRecord:
         return self._first(  # type: ignore[return-value]
             f"INSERT INTO {self.table} (id, workspace, filename, ingest_name, sha256, staged_path, status, created_at) "
             f"VALUES (%s, %s, %s, %s, %s, %s, 'queued', {_NOW}) RETURNING {', '.join(_COLUMNS)}",
-            (secrets.token_hex(8), workspace, filename, ingest_name or filename, sha256, str(staged_path)))
+            (secrets.token_hex(8), workspace, filename, ingest_name or filename, sha256, str(staged_path)),
+        )
 
     def claim(self, worker: str, lease_s: float, workspaces: list[str] | None = None) -> JobRecord | None:
         if workspaces is not None and not workspaces:
@@ -67,33 +69,48 @@ class PgJobQueue:
             f"UPDATE {self.table} SET status = 'running', worker = %(w)s, lease_until = {_NOW} + %(lease)s, "
             f"attempts = attempts + 1, stage = 'starting' WHERE id = (SELECT id FROM {self.table} WHERE {where} "
             f"ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {', '.join(_COLUMNS)}",
-            {"w": worker, "lease": float(lease_s), "ws": list(workspaces or [])})
+            {"w": worker, "lease": float(lease_s), "ws": list(workspaces or [])},
+        )
 
     def _update_held(self, job_id: str, worker: str, sets: str, args: dict) -> bool:
         with pg.transaction(self.url, join=False) as conn:
-            cur = conn.execute(f"UPDATE {self.table} SET {sets} WHERE id = %(id)s AND worker = %(w)s "
-                               "AND status = 'running'", {**args, "id": job_id, "w": worker})
+            cur = conn.execute(
+                f"UPDATE {self.table} SET {sets} WHERE id = %(id)s AND worker = %(w)s AND status = 'running'",
+                {**args, "id": job_id, "w": worker},
+            )
             return cur.rowcount == 1
 
-    def heartbeat(self, job_id: str, worker: str, lease_s: float, progress: float | None = None,
-                  stage: str | None = None) -> bool:
+    def heartbeat(
+        self, job_id: str, worker: str, lease_s: float, progress: float | None = None, stage: str | None = None
+    ) -> bool:
         p = None if progress is None else min(1.0, max(0.0, float(progress)))
-        return self._update_held(job_id, worker, f"lease_until = {_NOW} + %(lease)s, "
-                                 "progress = GREATEST(progress, COALESCE(%(p)s, progress)), "
-                                 "stage = COALESCE(%(stage)s, stage)",
-                                 {"lease": float(lease_s), "p": p, "stage": stage})
+        return self._update_held(
+            job_id,
+            worker,
+            f"lease_until = {_NOW} + %(lease)s, "
+            "progress = GREATEST(progress, COALESCE(%(p)s, progress)), "
+            "stage = COALESCE(%(stage)s, stage)",
+            {"lease": float(lease_s), "p": p, "stage": stage},
+        )
 
     def finish(self, job_id: str, worker: str, outcome: JobOutcome) -> bool:
-        return self._update_held(job_id, worker, "status = 'done', progress = 1.0, stage = 'done', result = %(r)s, "
-                                 "document_id = %(d)s, pages = %(pages)s, chunks = %(chunks)s, error = NULL, "
-                                 f"lease_until = NULL, finished_at = {_NOW}",
-                                 {"r": outcome.result, "d": outcome.document_id, "pages": int(outcome.pages),
-                                  "chunks": int(outcome.chunks)})
+        return self._update_held(
+            job_id,
+            worker,
+            "status = 'done', progress = 1.0, stage = 'done', result = %(r)s, "
+            "document_id = %(d)s, pages = %(pages)s, chunks = %(chunks)s, error = NULL, "
+            f"lease_until = NULL, finished_at = {_NOW}",
+            {"r": outcome.result, "d": outcome.document_id, "pages": int(outcome.pages), "chunks": int(outcome.chunks)},
+        )
 
     def fail(self, job_id: str, worker: str, reason: str) -> bool:
-        return self._update_held(job_id, worker, "status = 'error', stage = 'error', result = 'error', "
-                                 f"error = %(e)s, lease_until = NULL, finished_at = {_NOW}",
-                                 {"e": reason or "ingestion failed"})
+        return self._update_held(
+            job_id,
+            worker,
+            "status = 'error', stage = 'error', result = 'error', "
+            f"error = %(e)s, lease_until = NULL, finished_at = {_NOW}",
+            {"e": reason or "ingestion failed"},
+        )
 
     def get(self, job_id: str) -> JobRecord | None:
         return self._first(f"{self._select} WHERE id = %s", (job_id,))
@@ -103,12 +120,17 @@ class PgJobQueue:
         return rows[::-1]
 
     def pending_hash(self, workspace: str, sha256: str) -> JobRecord | None:
-        return self._first(f"{self._select} WHERE workspace = %s AND sha256 = %s AND status IN ('queued', 'running') "
-                           "ORDER BY seq LIMIT 1", (workspace, sha256))
+        return self._first(
+            f"{self._select} WHERE workspace = %s AND sha256 = %s AND status IN ('queued', 'running') "
+            "ORDER BY seq LIMIT 1",
+            (workspace, sha256),
+        )
 
     def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[JobRecord]:
-        gave_up = ("'the worker stopped (crashed or killed) ' || attempts || ' times while ingesting this file; "
-                   "it was not retried again'")
+        gave_up = (
+            "'the worker stopped (crashed or killed) ' || attempts || ' times while ingesting this file; "
+            "it was not retried again'"
+        )
         return self._rows(
             f"UPDATE {self.table} SET status = CASE WHEN attempts >= %(m)s THEN 'error' ELSE 'queued' END, "
             f"stage = CASE WHEN attempts >= %(m)s THEN 'error' ELSE 'queued' END, "
@@ -116,7 +138,9 @@ class PgJobQueue:
             f"error = CASE WHEN attempts >= %(m)s THEN {gave_up} ELSE error END, "
             f"finished_at = CASE WHEN attempts >= %(m)s THEN {_NOW} ELSE NULL END, lease_until = NULL "
             f"WHERE id IN (SELECT id FROM {self.table} WHERE status = 'running' AND lease_until < {_NOW} "
-            f"FOR UPDATE SKIP LOCKED) RETURNING {', '.join(_COLUMNS)}", {"m": int(max_attempts)})
+            f"FOR UPDATE SKIP LOCKED) RETURNING {', '.join(_COLUMNS)}",
+            {"m": int(max_attempts)},
+        )
 
     def close(self) -> None:  # connections belong to the process's pool (aiworks.pg)
         return None

@@ -81,15 +81,17 @@ class SqliteJobQueue:
         return JobRecord(*row) if row else None
 
     # ------------------------------------------------------------ protocol
-    def enqueue(self, workspace: str, filename: str, sha256: str, staged_path: str,
-                ingest_name: str | None = None) -> JobRecord:
+    def enqueue(
+        self, workspace: str, filename: str, sha256: str, staged_path: str, ingest_name: str | None = None
+    ) -> JobRecord:
         job_id = secrets.token_hex(8)
         with self._write() as con:
             seq = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs").fetchone()[0]
-            con.execute("INSERT INTO jobs (id, workspace, filename, ingest_name, sha256, staged_path, status, "
-                        "created_at, seq) VALUES (?,?,?,?,?,?,'queued',?,?)",
-                        (job_id, workspace, filename, ingest_name or filename, sha256, str(staged_path),
-                         self._clock(), seq))
+            con.execute(
+                "INSERT INTO jobs (id, workspace, filename, ingest_name, sha256, staged_path, status, "
+                "created_at, seq) VALUES (?,?,?,?,?,?,'queued',?,?)",
+                (job_id, workspace, filename, ingest_name or filename, sha256, str(staged_path), self._clock(), seq),
+            )
             return self._one(con, job_id)  # type: ignore[return-value]
 
     def claim(self, worker: str, lease_s: float, workspaces: list[str] | None = None) -> JobRecord | None:
@@ -103,34 +105,46 @@ class SqliteJobQueue:
             row = con.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY seq LIMIT 1", args).fetchone()
             if row is None:
                 return None
-            con.execute("UPDATE jobs SET status = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, "
-                        "stage = 'starting' WHERE id = ?", (worker, self._clock() + lease_s, row[0]))
+            con.execute(
+                "UPDATE jobs SET status = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, "
+                "stage = 'starting' WHERE id = ?",
+                (worker, self._clock() + lease_s, row[0]),
+            )
             return self._one(con, row[0])
 
     def _update_held(self, job_id: str, worker: str, sets: str, args: tuple) -> bool:
         with self._write() as con:
-            cur = con.execute(f"UPDATE jobs SET {sets} WHERE id = ? AND worker = ? AND status = 'running'",
-                              (*args, job_id, worker))
+            cur = con.execute(
+                f"UPDATE jobs SET {sets} WHERE id = ? AND worker = ? AND status = 'running'", (*args, job_id, worker)
+            )
             return cur.rowcount == 1
 
-    def heartbeat(self, job_id: str, worker: str, lease_s: float, progress: float | None = None,
-                  stage: str | None = None) -> bool:
+    def heartbeat(
+        self, job_id: str, worker: str, lease_s: float, progress: float | None = None, stage: str | None = None
+    ) -> bool:
         return self._update_held(
-            job_id, worker,
+            job_id,
+            worker,
             "lease_until = ?, progress = MAX(progress, COALESCE(?, progress)), stage = COALESCE(?, stage)",
-            (self._clock() + lease_s, None if progress is None else min(1.0, max(0.0, float(progress))), stage))
+            (self._clock() + lease_s, None if progress is None else min(1.0, max(0.0, float(progress))), stage),
+        )
 
     def finish(self, job_id: str, worker: str, outcome: JobOutcome) -> bool:
         return self._update_held(
-            job_id, worker,
+            job_id,
+            worker,
             "status = 'done', progress = 1.0, stage = 'done', result = ?, document_id = ?, pages = ?, chunks = ?, "
             "error = NULL, lease_until = NULL, finished_at = ?",
-            (outcome.result, outcome.document_id, int(outcome.pages), int(outcome.chunks), self._clock()))
+            (outcome.result, outcome.document_id, int(outcome.pages), int(outcome.chunks), self._clock()),
+        )
 
     def fail(self, job_id: str, worker: str, reason: str) -> bool:
         return self._update_held(
-            job_id, worker, "status = 'error', stage = 'error', result = 'error', error = ?, lease_until = NULL, "
-            "finished_at = ?", (reason or "ingestion failed", self._clock()))
+            job_id,
+            worker,
+            "status = 'error', stage = 'error', result = 'error', error = ?, lease_until = NULL, finished_at = ?",
+            (reason or "ingestion failed", self._clock()),
+        )
 
     def get(self, job_id: str) -> JobRecord | None:
         found = self._read(f"{_SELECT} WHERE id = ?", (job_id,))
@@ -139,22 +153,26 @@ class SqliteJobQueue:
     def list(self, workspace: str, limit: int = 2000) -> list[JobRecord]:
         con = self._connect()
         try:
-            rows = con.execute(f"{_SELECT} WHERE workspace = ? ORDER BY seq DESC LIMIT ?",
-                               (workspace, limit)).fetchall()
+            rows = con.execute(
+                f"{_SELECT} WHERE workspace = ? ORDER BY seq DESC LIMIT ?", (workspace, limit)
+            ).fetchall()
         finally:
             con.close()
         return [JobRecord(*r) for r in reversed(rows)]
 
     def pending_hash(self, workspace: str, sha256: str) -> JobRecord | None:
-        found = self._read(f"{_SELECT} WHERE workspace = ? AND sha256 = ? AND status IN ('queued', 'running') "
-                           "ORDER BY seq LIMIT 1", (workspace, sha256))
+        found = self._read(
+            f"{_SELECT} WHERE workspace = ? AND sha256 = ? AND status IN ('queued', 'running') ORDER BY seq LIMIT 1",
+            (workspace, sha256),
+        )
         return found[0] if found else None
 
     def requeue_expired(self, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> list[JobRecord]:
         now = self._clock()
         with self._write() as con:
-            ids = [r[0] for r in con.execute("SELECT id FROM jobs WHERE status = 'running' AND lease_until < ?",
-                                             (now,))]
+            ids = [
+                r[0] for r in con.execute("SELECT id FROM jobs WHERE status = 'running' AND lease_until < ?", (now,))
+            ]
             for job_id in ids:
                 con.execute(
                     "UPDATE jobs SET "
@@ -164,7 +182,9 @@ class SqliteJobQueue:
                     "error = CASE WHEN attempts >= ? THEN 'the worker stopped (crashed or killed) ' || attempts || "
                     "' times while ingesting this file; it was not retried again' ELSE error END, "
                     "finished_at = CASE WHEN attempts >= ? THEN ? ELSE NULL END, lease_until = NULL "
-                    "WHERE id = ?", (max_attempts,) * 5 + (now, job_id))
+                    "WHERE id = ?",
+                    (max_attempts,) * 5 + (now, job_id),
+                )
             return [j for j in (self._one(con, i) for i in ids) if j is not None]
 
     def close(self) -> None:  # connections are per call: nothing held

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -113,11 +113,13 @@ def build_reference(columns: Mapping[str, np.ndarray], bins: int = 10) -> Refere
             # all in a header-less corpus) still reports drift when it starts varying.
             lo, hi = float(v.min()), float(np.nextafter(v.max(), np.inf))
             edges = np.unique(np.r_[lo, np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1]), hi]).tolist()
-        profile.columns[name] = ColumnReference(edges, _bin_shares(v, edges).tolist(), float(v.mean()) if len(v) else 0.0)
+        profile.columns[name] = ColumnReference(
+            edges, _bin_shares(v, edges).tolist(), float(v.mean()) if len(v) else 0.0
+        )
     return profile
 
 
-def psi(expected: np.ndarray, actual: np.ndarray) -> float:
+def psi(expected: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray) -> float:
     e = np.maximum(np.asarray(expected, dtype=float), _EPS)
     a = np.maximum(np.asarray(actual, dtype=float), _EPS)
     return float(np.sum((a - e) * np.log(a / e)))
@@ -149,12 +151,22 @@ class DriftReport:
         return self.enough_data and any(c.status == "drift" for c in self.columns)
 
     def as_json(self) -> dict:
-        return {"drift": self.drift, "enough_data": self.enough_data, "n_observed": self.n_observed,
-                "n_reference": self.n_reference, "columns": [asdict(c) for c in self.columns]}
+        return {
+            "drift": self.drift,
+            "enough_data": self.enough_data,
+            "n_observed": self.n_observed,
+            "n_reference": self.n_reference,
+            "columns": [asdict(c) for c in self.columns],
+        }
 
 
-def drift_report(reference: ReferenceProfile, observed: Mapping[str, np.ndarray], min_samples: int = 100,
-                 warn: float = PSI_WARN, alert: float = PSI_ALERT) -> DriftReport:
+def drift_report(
+    reference: ReferenceProfile,
+    observed: Mapping[str, np.ndarray],
+    min_samples: int = 100,
+    warn: float = PSI_WARN,
+    alert: float = PSI_ALERT,
+) -> DriftReport:
     rows = []
     n_obs = 0
     for name, ref in reference.columns.items():

@@ -12,6 +12,7 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from aiworks.lifecycle.tracking import _mlflow
 from aiworks.settings import Settings
@@ -79,7 +80,13 @@ def resolve(settings: Settings, uri: str) -> tuple[str, int]:
     return name, max(int(v.version) for v in versions)
 
 
-def load(settings: Settings, uri: str) -> object:
+def run_id_of(settings: Settings, name: str, version: int) -> str | None:
+    """The MLflow run a registered model version was trained in."""
+    return _client(settings).get_model_version(name, str(version)).run_id or None
+
+
+def load(settings: Settings, uri: str) -> Any:
+    """The registered object (unpickled: its type is whatever was registered; callers check what they need)."""
     name, version = resolve(settings, uri)
     return _load_version(settings.tracking_uri, name, version)
 
@@ -100,7 +107,7 @@ def _download(tracking_uri: str, name: str, version: int) -> Path:
 
 
 @lru_cache(maxsize=8)
-def _load_version(tracking_uri: str, name: str, version: int) -> object:
+def _load_version(tracking_uri: str, name: str, version: int) -> Any:
     import joblib
 
     return joblib.load(_download(tracking_uri, name, version) / "model.joblib")

@@ -38,7 +38,7 @@ def _experiment_id(mlflow, settings: Settings, name: str) -> str:
     if found is not None:
         return found.experiment_id
     # Artifacts go next to the store (not ./mlruns in whatever directory the user happens to be in).
-    location = (settings.artifacts_dir / name).resolve().as_uri()
+    location: str | None = (settings.artifacts_dir / name).resolve().as_uri()
     if settings.mlflow_tracking_uri and not settings.mlflow_tracking_uri.startswith(("sqlite:", "file:")):
         location = None  # a tracking server decides where artifacts go
     return mlflow.create_experiment(name, artifact_location=location)

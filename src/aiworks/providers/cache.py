@@ -100,7 +100,6 @@ class CachedEmbedder:
         return out
 
 
-
 class CachedSpanEmbedder(CachedEmbedder):
     """For embedders with native late chunking (``embed_with_spans``): those vectors are cached too. Kept a
     separate class so that ingestion, which asks ``hasattr(embedder, "embed_with_spans")``, takes the same
@@ -116,8 +115,9 @@ class CachedSpanEmbedder(CachedEmbedder):
         self.misses += len(todo)
         if todo:
             vecs, span_vecs = embed_with_spans(self.inner, [texts[i] for i in todo], [spans[i] for i in todo])
-            items = {keys[i]: np.vstack([vecs[j : j + 1], span_vecs[j].reshape(-1, self.dim)])
-                     for j, i in enumerate(todo)}
+            items = {
+                keys[i]: np.vstack([vecs[j : j + 1], span_vecs[j].reshape(-1, self.dim)]) for j, i in enumerate(todo)
+            }
             self.cache.put_many(items)
             found.update(items)
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)

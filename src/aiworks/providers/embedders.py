@@ -48,7 +48,7 @@ def embed_with_spans(embedder: Embedder, texts: list[str], spans: list[Spans]) -
     flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
     out, i = [], 0
     for sp in spans:
-        out.append(flat[i:i + len(sp)])
+        out.append(flat[i : i + len(sp)])
         i += len(sp)
     return embedder.embed(texts), out
 
@@ -157,7 +157,7 @@ class MiniLMEmbedder:
         with self._model() as model:
             prep = getattr(model, "preprocess", None) or model.tokenize
             for b in range(0, len(order), self.batch_size):
-                idx = order[b:b + self.batch_size]
+                idx = order[b : b + self.batch_size]
                 with torch.inference_mode():
                     features = model(prep([texts[i] for i in idx]))
                 out[idx] = features["sentence_embedding"].float().numpy()
@@ -187,10 +187,11 @@ class MiniLMEmbedder:
         with self._model() as model:
             prep = getattr(model, "preprocess", None) or model.tokenize
             for b in range(0, len(order), self.batch_size):
-                idx = order[b:b + self.batch_size]
+                idx = order[b : b + self.batch_size]
                 batch = [texts[i] for i in idx]
-                offsets = model.tokenizer(batch, return_offsets_mapping=True, truncation=True, padding=True,
-                                          max_length=model.max_seq_length)["offset_mapping"]
+                offsets = model.tokenizer(
+                    batch, return_offsets_mapping=True, truncation=True, padding=True, max_length=model.max_seq_length
+                )["offset_mapping"]
                 with torch.inference_mode():
                     out = model(prep(batch))
                 tokens = out["token_embeddings"].float().numpy()
@@ -205,7 +206,7 @@ class MiniLMEmbedder:
                         else:
                             missing.append((i, j))
         if missing:
-            extra = self.embed([texts[i][spans[i][j][0]:spans[i][j][1]] for i, j in missing])
+            extra = self.embed([texts[i][spans[i][j][0] : spans[i][j][1]] for i, j in missing])
             for (i, j), v in zip(missing, extra):
                 span_vectors[i][j] = v
         return _normalise(vectors), [_normalise(v) if len(v) else v for v in span_vectors]

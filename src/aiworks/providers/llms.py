@@ -138,8 +138,9 @@ def _model(arg: str | None, settings: Settings, kind: str) -> str:
 @LLMS.register("openai-compatible")
 def _openai(arg: str | None, settings: Settings) -> LLM:
     base = settings.llm_base_url or "https://api.openai.com/v1"
-    return OpenAICompatibleLLM(base, _model(arg, settings, "openai-compatible"), settings.llm_api_key,
-                               settings.llm_timeout_s)
+    return OpenAICompatibleLLM(
+        base, _model(arg, settings, "openai-compatible"), settings.llm_api_key, settings.llm_timeout_s
+    )
 
 
 @LLMS.register("anthropic")

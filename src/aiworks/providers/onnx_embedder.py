@@ -54,7 +54,8 @@ def model_file(variant: str = "fp32", directory: Path | None = None) -> Path:
         raise ModelNotExported(
             f"the ONNX export of {MODEL_NAME} ({variant}) is missing at {path}; create it with "
             f"`python -m aiworks.providers.onnx_export` (`make install` runs it), or point AIWORKS_MODELS_DIR "
-            f"at a folder that holds it")
+            f"at a folder that holds it"
+        )
     return path
 
 
@@ -103,8 +104,13 @@ class OnnxMiniLMEmbedder:
     dim = 384
     max_tokens = MAX_TOKENS
 
-    def __init__(self, variant: str = "fp32", batch_size: int | None = None, threads: int | None = None,
-                 directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        variant: str = "fp32",
+        batch_size: int | None = None,
+        threads: int | None = None,
+        directory: Path | None = None,
+    ) -> None:
         self.variant = variant
         self.path = model_file(variant, directory)  # fail here, with the fix, rather than at the first query
         # int8 runs one text per call: dynamic quantisation scales activations per input tensor, so in a batch
@@ -136,7 +142,7 @@ class OnnxMiniLMEmbedder:
         encodings = tok.encode_batch(texts, add_special_tokens=True)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for b in range(0, len(order), self.batch_size):
-            idx = order[b:b + self.batch_size]
+            idx = order[b : b + self.batch_size]
             batch = [encodings[i] for i in idx]
             tokens, mask = self._forward(batch)
             yield idx, batch, tokens, mask
@@ -172,7 +178,7 @@ class OnnxMiniLMEmbedder:
                         else:
                             missing.append((i, j))
         if missing:
-            extra = self.embed([texts[i][spans[i][j][0]:spans[i][j][1]] for i, j in missing])
+            extra = self.embed([texts[i][spans[i][j][0] : spans[i][j][1]] for i, j in missing])
             for (i, j), v in zip(missing, extra):
                 span_vectors[i][j] = v
         return _normalise(vectors), [_normalise(v) if len(v) else v for v in span_vectors]

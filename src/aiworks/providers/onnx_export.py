@@ -25,17 +25,21 @@ import numpy as np
 from aiworks.providers import onnx_embedder as ox
 
 MIN_COSINE = 0.9999
-_CLAUSE = ("The Receiving Party shall hold the Confidential Information in strict confidence and shall not "
-           "disclose it to any third party without the prior written consent of the Disclosing Party. ")
+_CLAUSE = (
+    "The Receiving Party shall hold the Confidential Information in strict confidence and shall not "
+    "disclose it to any third party without the prior written consent of the Disclosing Party. "
+)
 PROBES = [
     "What is the notice period for termination?",
     "governing law",
     "Either party may terminate this Agreement upon thirty (30) days' written notice. Fees paid are non-refundable.",
     "Tier: Enterprise | Annual fee (USD): 48,000",
     "16. Governing Law and Disputes. This Agreement is governed by the laws of the State of New York.",
-    ("The Licensee shall indemnify, defend and hold harmless the Licensor from any claim arising out of the "
-     "Licensee's use of the Software in breach of Section 4.2 (Restrictions)."),
-    _CLAUSE * 3,   # ~140 tokens: longer than the shipped tokenizer.json's 128-token truncation
+    (
+        "The Licensee shall indemnify, defend and hold harmless the Licensor from any claim arising out of the "
+        "Licensee's use of the Software in breach of Section 4.2 (Restrictions)."
+    ),
+    _CLAUSE * 3,  # ~140 tokens: longer than the shipped tokenizer.json's 128-token truncation
     _CLAUSE * 12,  # past 256 tokens: truncated; its later sentences are embedded on their own
     "Ünïcödé — “quoted” text, émigré café; 第1条 秘密保持",
     "x",
@@ -73,16 +77,24 @@ def _export_fp32(src: Path, dest: Path) -> None:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     ids = torch.ones(2, 16, dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with torch.inference_mode():
         # the TorchScript exporter: one self-contained file, no onnxscript dependency
-        torch.onnx.export(TokenEmbeddings(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(dest),
-                          input_names=names, output_names=["token_embeddings"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["token_embeddings"]})
+        torch.onnx.export(
+            TokenEmbeddings(model),
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(dest),
+            input_names=names,
+            output_names=["token_embeddings"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["token_embeddings"]},
+        )
 
 
 def _quantise_int8(fp32: Path, dest: Path) -> None:
@@ -99,9 +111,13 @@ def _compare(reference, candidate) -> dict:
     sent_cos = np.concatenate([(a * b).sum(axis=1) for a, b in zip(ref_s, got_s)])
     alone = np.stack([candidate.embed([t])[0] for t in PROBES])
     batch_cos = (alone * got_v).sum(axis=1)  # a text alone vs in the probe batch: 1.0 means no batch dependence
-    return {"chunk_cos_min": float(chunk_cos.min()), "chunk_cos_mean": float(chunk_cos.mean()),
-            "sentence_cos_min": float(sent_cos.min()), "sentence_cos_mean": float(sent_cos.mean()),
-            "alone_vs_batch_cos_min": float(batch_cos.min())}
+    return {
+        "chunk_cos_min": float(chunk_cos.min()),
+        "chunk_cos_mean": float(chunk_cos.mean()),
+        "sentence_cos_min": float(sent_cos.min()),
+        "sentence_cos_mean": float(sent_cos.mean()),
+        "alone_vs_batch_cos_min": float(batch_cos.min()),
+    }
 
 
 def export(force: bool = False, int8: bool = True, out=sys.stdout) -> dict:
@@ -112,8 +128,13 @@ def export(force: bool = False, int8: bool = True, out=sys.stdout) -> dict:
     weights = _sha256(src / "model.safetensors")
     dest = ox.export_dir()
     old = ox.manifest()
-    if not force and old.get("weights_sha256") == weights and old.get("fp32_check", {}).get("passed") \
-            and (dest / ox.VARIANTS["fp32"]).exists() and (not int8 or (dest / ox.VARIANTS["int8"]).exists()):
+    if (
+        not force
+        and old.get("weights_sha256") == weights
+        and old.get("fp32_check", {}).get("passed")
+        and (dest / ox.VARIANTS["fp32"]).exists()
+        and (not int8 or (dest / ox.VARIANTS["int8"]).exists())
+    ):
         print(f"ONNX export up to date at {dest}", file=out)
         return old
     t0 = time.perf_counter()
@@ -131,14 +152,24 @@ def export(force: bool = False, int8: bool = True, out=sys.stdout) -> dict:
         if q8:  # why int8 runs one text per call: batched, a text's vector depends on its neighbours
             batched = _compare(torch_emb, ox.OnnxMiniLMEmbedder("int8", 32, threads=2, directory=tmp))
             q8["batched_alone_vs_batch_cos_min"] = batched["alone_vs_batch_cos_min"]
-        info = {"model": ox.MODEL_NAME, "source": str(src), "weights_sha256": weights,
-                "max_tokens": ox.MAX_TOKENS, "probes": len(PROBES), "min_cosine": MIN_COSINE,
-                "fp32_check": fp32, "int8_drift": q8, "export_seconds": round(time.perf_counter() - t0, 1)}
+        info = {
+            "model": ox.MODEL_NAME,
+            "source": str(src),
+            "weights_sha256": weights,
+            "max_tokens": ox.MAX_TOKENS,
+            "probes": len(PROBES),
+            "min_cosine": MIN_COSINE,
+            "fp32_check": fp32,
+            "int8_drift": q8,
+            "export_seconds": round(time.perf_counter() - t0, 1),
+        }
         (tmp / "manifest.json").write_text(json.dumps(info, indent=2) + "\n")
         if not fp32["passed"]:
-            raise SystemExit(f"ONNX export check FAILED: fp32 ONNX vs PyTorch cosine min chunk "
-                             f"{fp32['chunk_cos_min']:.6f}, sentence {fp32['sentence_cos_min']:.6f} "
-                             f"(need >= {MIN_COSINE}); the export was not installed")
+            raise SystemExit(
+                f"ONNX export check FAILED: fp32 ONNX vs PyTorch cosine min chunk "
+                f"{fp32['chunk_cos_min']:.6f}, sentence {fp32['sentence_cos_min']:.6f} "
+                f"(need >= {MIN_COSINE}); the export was not installed"
+            )
         if dest.exists():
             shutil.rmtree(dest)
         tmp.chmod(0o755)  # mkdtemp made it private
@@ -147,12 +178,18 @@ def export(force: bool = False, int8: bool = True, out=sys.stdout) -> dict:
         if tmp.exists():
             shutil.rmtree(tmp)
     ox._SESSIONS.clear()
-    print(f"exported {ox.MODEL_NAME} to {dest} in {info['export_seconds']} s; fp32 vs PyTorch cosine min "
-          f"{fp32['chunk_cos_min']:.7f} (chunks) {fp32['sentence_cos_min']:.7f} (sentences)", file=out)
+    print(
+        f"exported {ox.MODEL_NAME} to {dest} in {info['export_seconds']} s; fp32 vs PyTorch cosine min "
+        f"{fp32['chunk_cos_min']:.7f} (chunks) {fp32['sentence_cos_min']:.7f} (sentences)",
+        file=out,
+    )
     if q8:
-        print(f"int8 drift: chunk cosine mean {q8['chunk_cos_mean']:.4f} min {q8['chunk_cos_min']:.4f}; "
-              f"alone vs in a batch min {q8['alone_vs_batch_cos_min']:.4f} (batched runs: "
-              f"{q8['batched_alone_vs_batch_cos_min']:.4f})", file=out)
+        print(
+            f"int8 drift: chunk cosine mean {q8['chunk_cos_mean']:.4f} min {q8['chunk_cos_min']:.4f}; "
+            f"alone vs in a batch min {q8['alone_vs_batch_cos_min']:.4f} (batched runs: "
+            f"{q8['batched_alone_vs_batch_cos_min']:.4f})",
+            file=out,
+        )
     return info
 
 

@@ -42,7 +42,9 @@ class Registry(Generic[T]):
         self.what = what
         self._factories: dict[str, Callable[[str | None, Settings], T]] = {}
 
-    def register(self, kind: str) -> Callable[[Callable[[str | None, Settings], T]], Callable[[str | None, Settings], T]]:
+    def register(
+        self, kind: str
+    ) -> Callable[[Callable[[str | None, Settings], T]], Callable[[str | None, Settings], T]]:
         def deco(factory: Callable[[str | None, Settings], T]) -> Callable[[str | None, Settings], T]:
             self._factories[kind.lower()] = factory
             return factory

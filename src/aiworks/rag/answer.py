@@ -63,6 +63,7 @@ ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for 
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
 CONTEXT_WEIGHT = 0.5  # a question term found only in a prose sentence's heading counts half
 
+
 @dataclass
 class Candidate:
     hit: Hit
@@ -95,9 +96,16 @@ SentenceLookup = Callable[[str], "tuple[np.ndarray, ...] | None"]
 
 
 class ExtractiveAnswerer:
-    def __init__(self, embedder: Embedder, threshold: float | None = None, max_sentences: int = 2,
-                 max_candidates: int = 16, margin: float = 0.08, sentences: SentenceLookup | None = None,
-                 max_missing: float | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        threshold: float | None = None,
+        max_sentences: int = 2,
+        max_candidates: int = 16,
+        margin: float = 0.08,
+        sentences: SentenceLookup | None = None,
+        max_missing: float | None = None,
+    ) -> None:
         self.embedder = embedder
         self.sentences = sentences
         family = getattr(embedder, "name", "minilm").split(":")[0]
@@ -119,12 +127,20 @@ class ExtractiveAnswerer:
             spans, vecs = known[0], known[1]
             ctxs = known[2] if len(known) > 2 else None
             inside = np.nonzero((spans[:, 0] >= c.start) & (spans[:, 1] <= c.end))[0]
-            return [(int(spans[j, 0]) - c.start, int(spans[j, 1]) - c.start, vecs[j],
-                     str(ctxs[j]) if ctxs is not None else c.context) for j in inside]
+            return [
+                (
+                    int(spans[j, 0]) - c.start,
+                    int(spans[j, 1]) - c.start,
+                    vecs[j],
+                    str(ctxs[j]) if ctxs is not None else c.context,
+                )
+                for j in inside
+            ]
         return [(s, e, None, c.context) for s, e, _ in sentence_spans(c.text)]
 
-    def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None,
-                   naming: set[str] = frozenset()) -> list[Candidate]:
+    def candidates(
+        self, question: str, hits: list[Hit], qvec: np.ndarray | None = None, naming: set[str] = frozenset()
+    ) -> list[Candidate]:
         """All answerable sentences of the hits (no headings, furniture or header rows), scored; best first.
         ``naming``: question words that name the document ("the lease"), not what the sentence must say."""
         seen, cands = set(), []
@@ -144,8 +160,11 @@ class ExtractiveAnswerer:
                 context = [chunk_context, heading]
                 cells = table_cells(text) if "\n" not in text else None
                 if cells is not None:
-                    first_row = prev_row_end is None or "\n" in c.text[prev_row_end:s].strip("\n") or \
-                        c.text[prev_row_end:s].count("\n") > 1
+                    first_row = (
+                        prev_row_end is None
+                        or "\n" in c.text[prev_row_end:s].strip("\n")
+                        or c.text[prev_row_end:s].count("\n") > 1
+                    )
                     prev_row_end = e
                     if first_row and looks_like_header(cells) and not chunk_context:
                         header = text
@@ -159,16 +178,18 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 if vec is not None and not (cells is not None and header):
                     stored[len(cands)] = vec  # (a trimmed heading was embedded with its sentence: fine as context)
-                cands.append(Candidate(hit, rank, c.start + s2, c.start + e, c.text[s2:e],
-                                       " ".join(x for x in context if x)))
+                cands.append(
+                    Candidate(hit, rank, c.start + s2, c.start + e, c.text[s2:e], " ".join(x for x in context if x))
+                )
         if not cands:
             return []
         q_terms = set(terms(question)) - set(naming)
         own = [set(terms(x.text)) for x in cands]
         ctx = [set(terms(x.context)) for x in cands]
         n = len(cands)
-        weights = {t: math.log((n + 1) / (0.5 + sum(t in a or t in b for a, b in zip(own, ctx)))) + 1.0
-                   for t in q_terms}
+        weights = {
+            t: math.log((n + 1) / (0.5 + sum(t in a or t in b for a, b in zip(own, ctx)))) + 1.0 for t in q_terms
+        }
         total = sum(weights.values()) or 1.0
         for cand, a, b in zip(cands, own, ctx):
             # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000") at full
@@ -206,8 +227,9 @@ class ExtractiveAnswerer:
                 self._word_vectors[w] = np.asarray(v, dtype=np.float32)
         return np.stack([self._word_vectors[w] for w in items])
 
-    def absent(self, question: str, hits: list[Hit], naming: set[str],
-               cands: list[Candidate]) -> tuple[list[str], list[tuple[str, float]]]:
+    def absent(
+        self, question: str, hits: list[Hit], naming: set[str], cands: list[Candidate]
+    ) -> tuple[list[str], list[tuple[str, float]]]:
         """The question's key terms, and those absent from the evidence with the similarity of the closest
         evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
         keys = key_terms(question, naming)
@@ -218,8 +240,9 @@ class ExtractiveAnswerer:
             return list(keys), [(t, 0.0) for t, _ in missing]
         pool = sorted(w for w in have if len(w) > 2 and not w[0].isdigit())
         sims = self._vectors([w for _, w in missing]) @ self._vectors(pool).T if pool else None
-        return list(keys), [(t, round(float(sims[i].max()), 3) if sims is not None else 0.0)
-                            for i, (t, _) in enumerate(missing)]
+        return list(keys), [
+            (t, round(float(sims[i].max()), 3) if sims is not None else 0.0) for i, (t, _) in enumerate(missing)
+        ]
 
     def diagnose(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> dict:
         """The quantities the abstention rule looks at (for calibration)."""
@@ -227,9 +250,14 @@ class ExtractiveAnswerer:
         cands = self.candidates(question, focused, qvec, naming)
         keys, missing = self.absent(question, focused, naming, cands)
         absent = [t for t, sim in missing if sim < self.word_sim]
-        return {"best": cands[0].score if cands else 0.0, "keys": keys, "missing": missing,
-                "missing_share": len(absent) / len(keys) if keys else 0.0, "candidates": cands,
-                "naming": sorted(naming)}
+        return {
+            "best": cands[0].score if cands else 0.0,
+            "keys": keys,
+            "missing": missing,
+            "missing_share": len(absent) / len(keys) if keys else 0.0,
+            "candidates": cands,
+            "naming": sorted(naming),
+        }
 
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
         d = self.diagnose(question, hits, qvec)
@@ -245,9 +273,18 @@ class ExtractiveAnswerer:
         chosen = [c for c in cands if c.score >= max(self.threshold, best - self.margin)][: self.max_sentences]
         citations, parts = [], []
         for key, c in enumerate(chosen, start=1):
-            citations.append(Citation(key=key, document=c.hit.document_name, document_id=c.hit.chunk.document_id,
-                                      page=c.hit.chunk.page, start=c.start, end=c.end, quote=c.text,
-                                      score=round(c.score, 4)))
+            citations.append(
+                Citation(
+                    key=key,
+                    document=c.hit.document_name,
+                    document_id=c.hit.chunk.document_id,
+                    page=c.hit.chunk.page,
+                    start=c.start,
+                    end=c.end,
+                    quote=c.text,
+                    score=round(c.score, 4),
+                )
+            )
             parts.append(f"{' '.join(c.text.split())} [{key}]")
         return Drafted(" ".join(parts), citations, False)
 
@@ -288,9 +325,18 @@ class GenerativeAnswerer:
         citations = []
         for old, new in renumber.items():
             h = hits[old - 1]
-            citations.append(Citation(key=new, document=h.document_name, document_id=h.chunk.document_id,
-                                      page=h.chunk.page, start=h.chunk.start, end=h.chunk.end, quote=h.chunk.text,
-                                      score=round(h.score, 6)))
+            citations.append(
+                Citation(
+                    key=new,
+                    document=h.document_name,
+                    document_id=h.chunk.document_id,
+                    page=h.chunk.page,
+                    start=h.chunk.start,
+                    end=h.chunk.end,
+                    quote=h.chunk.text,
+                    score=round(h.score, 6),
+                )
+            )
         return Drafted(render(guarded.claims, renumber), citations, False)
 
 

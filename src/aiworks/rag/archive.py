@@ -77,8 +77,9 @@ def entry_count(source: Path | bytes | BinaryIO) -> int:
     return int(end[zipfile._ECD_ENTRIES_TOTAL])
 
 
-def check_archive(source: Path | bytes | BinaryIO, limits: ArchiveLimits = DEFAULT_LIMITS,
-                  verify: bool = False) -> ArchiveStats:
+def check_archive(
+    source: Path | bytes | BinaryIO, limits: ArchiveLimits = DEFAULT_LIMITS, verify: bool = False
+) -> ArchiveStats:
     """Raise ``ParseError("unsafe", ...)`` if the zip (a path, its bytes or a seekable file) would expand past
     ``limits``; else its stats. Reads only the directory, unless ``verify``: then every member is also inflated
     once, streaming, to prove its data matches the directory (bounded memory; ``corrupt`` if it does not)."""
@@ -100,8 +101,9 @@ def check_archive(source: Path | bytes | BinaryIO, limits: ArchiveLimits = DEFAU
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     largest_xml = max((i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels"))), default=0)
-    worst = max((i.file_size / max(1, i.compress_size) for i in infos if i.file_size > limits.ratio_floor_bytes),
-                default=0.0)
+    worst = max(
+        (i.file_size / max(1, i.compress_size) for i in infos if i.file_size > limits.ratio_floor_bytes), default=0.0
+    )
     return ArchiveStats(len(infos), total, packed, largest_xml, worst)
 
 
@@ -112,8 +114,11 @@ def _verify_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
                 while member.read(MB):  # read(n) inflates at most n bytes; stops at the declared size + CRC
                     pass
         except Exception as exc:  # BadZipFile (CRC/size), zlib.error, EOFError: all mean corrupt
-            raise ParseError("corrupt", f"member {info.filename!r} does not match the archive directory "
-                                        f"({type(exc).__name__}: {str(exc)[:120]})") from exc
+            raise ParseError(
+                "corrupt",
+                f"member {info.filename!r} does not match the archive directory "
+                f"({type(exc).__name__}: {str(exc)[:120]})",
+            ) from exc
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
@@ -124,10 +129,14 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> Non
         raise _refuse(f"it would expand to {total / MB:,.0f} MB (limit {limits.max_total_bytes // MB} MB)")
     for info in infos:
         if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > limits.max_xml_bytes:
-            raise _refuse(f"member {info.filename!r} would expand to {info.file_size / MB:,.0f} MB "
-                          f"(limit {limits.max_xml_bytes // MB} MB per XML part)")
+            raise _refuse(
+                f"member {info.filename!r} would expand to {info.file_size / MB:,.0f} MB "
+                f"(limit {limits.max_xml_bytes // MB} MB per XML part)"
+            )
         if info.file_size > limits.ratio_floor_bytes:
             ratio = info.file_size / max(1, info.compress_size)
             if ratio > limits.max_ratio:
-                raise _refuse(f"member {info.filename!r} expands {ratio:,.0f}x "
-                              f"({info.compress_size:,} -> {info.file_size:,} bytes; limit {limits.max_ratio:.0f}x)")
+                raise _refuse(
+                    f"member {info.filename!r} expands {ratio:,.0f}x "
+                    f"({info.compress_size:,} -> {info.file_size:,} bytes; limit {limits.max_ratio:.0f}x)"
+                )

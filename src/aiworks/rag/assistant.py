@@ -55,8 +55,9 @@ def _parse_worker():
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            _WORKER = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=die_with_parent, initargs=(os.getpid(),))
+            _WORKER = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
+            )
             # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
             atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
         return _WORKER
@@ -75,8 +76,15 @@ def _remote_parse(*args):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, workspace: str | None = None, *, embedder: Embedder | None = None,
-                 llm: LLM | None = None, reindex: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workspace: str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        llm: LLM | None = None,
+        reindex: bool = False,
+    ) -> None:
         """``reindex``: open a workspace built by another embedder, only to re-embed it (``reindex()``)."""
         self.settings = settings
         self.workspace = workspace or settings.workspace
@@ -87,10 +95,12 @@ class Assistant:
         self.llm = llm or load_llm(settings)
         self.catalog, self.store = open_backends(settings, self.workspace, self.root, self.embedder.dim)
         if not reindex:  # never query or extend vectors of another embedder
-            bind_embedder(self.catalog, self.workspace, self.embedder.name, embedder_space(self.embedder),
-                          self.embedder.dim)
-        self.indexer = Indexer(self.root, self.store, self.embedder, self.catalog,
-                               settings.chunk_words, settings.chunk_overlap_words)
+            bind_embedder(
+                self.catalog, self.workspace, self.embedder.name, embedder_space(self.embedder), self.embedder.dim
+            )
+        self.indexer = Indexer(
+            self.root, self.store, self.embedder, self.catalog, settings.chunk_words, settings.chunk_overlap_words
+        )
         self.retriever = HybridRetriever(self.store, self.embedder)
         self.router = WorkspaceRouter(self.catalog.all, self._opening)
         self.warnings: list[str] = []  # said with every answer (e.g. a refused ranker)
@@ -158,8 +168,9 @@ class Assistant:
         group: list[tuple[int, Prepared]] = []
 
         def flush() -> None:
-            for (j, _), report in zip(group, self.indexer.commit_many([p for _, p in group],
-                                                                      [sub(j) for j, _ in group])):
+            for (j, _), report in zip(
+                group, self.indexer.commit_many([p for _, p in group], [sub(j) for j, _ in group])
+            ):
                 slots[j] = report
             group.clear()
 
@@ -168,9 +179,10 @@ class Assistant:
             for i, path in enumerate(files):
                 for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
                     if j < len(files) and j not in futures:
-                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse,
-                                                  force)
-                prepared = futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i), force=force)
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse, force)
+                prepared = (
+                    futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i), force=force)
+                )
                 if isinstance(prepared, FileReport):
                     slots[i] = prepared
                 else:
@@ -197,8 +209,12 @@ class Assistant:
                 shutil.copyfile(self.original_file(d.id), paths[-1])
             reports = self.ingest(paths, progress, force=True)
         if all(r.status in ("ingested", "replaced") for r in reports):
-            self.catalog.set_meta(embedder=self.embedder.name, embedder_space=embedder_space(self.embedder),
-                                  dim=str(self.embedder.dim), state="ready")
+            self.catalog.set_meta(
+                embedder=self.embedder.name,
+                embedder_space=embedder_space(self.embedder),
+                dim=str(self.embedder.dim),
+                state="ready",
+            )
         return reports
 
     def ingest_file(self, path: Path, name: str | None = None, progress: Progress | None = None) -> FileReport:
@@ -223,8 +239,9 @@ class Assistant:
         route = self.router.route(question)
         ids = self.resolve_documents(document_ids) if document_ids else route.document_ids
         # a few documents are each searched (none crowds the others out); many are one filtered search
-        retrieval = self.retriever.search(route.query, candidate_pool(self.ranker, k), ids or None,
-                                          each=len(ids) <= MAX_ROUTED)
+        retrieval = self.retriever.search(
+            route.query, candidate_pool(self.ranker, k), ids or None, each=len(ids) <= MAX_ROUTED
+        )
         retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
         retrieval.routed = list(ids)
         return retrieval
@@ -237,9 +254,13 @@ class Assistant:
         t1 = time.perf_counter()
         drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
         t2 = time.perf_counter()
-        answer = Answer(question=question, answer=drafted.answer, abstained=drafted.abstained,
-                        citations=drafted.citations,
-                        timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)})
+        answer = Answer(
+            question=question,
+            answer=drafted.answer,
+            abstained=drafted.abstained,
+            citations=drafted.citations,
+            timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)},
+        )
         answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
         return answer
 
@@ -259,8 +280,10 @@ class Assistant:
                 out.append(hit)
         if unknown:
             known = ", ".join(d.name for d in docs[:20]) or "none"
-            raise ValueError(f"unknown document(s) {', '.join(map(repr, unknown))} in workspace "
-                             f"{self.workspace!r}; known documents: {known}")
+            raise ValueError(
+                f"unknown document(s) {', '.join(map(repr, unknown))} in workspace "
+                f"{self.workspace!r}; known documents: {known}"
+            )
         return out
 
     def _opening(self, document_id: str, chars: int = 2000) -> str:
@@ -335,8 +358,10 @@ class Assistant:
                         break
                 else:
                     lines.append([x0, top, x1, bottom])
-            out.extend(HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
-                       for a, b, c, d in lines)
+            out.extend(
+                HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
+                for a, b, c, d in lines
+            )
         return out
 
 
@@ -350,6 +375,11 @@ def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[FileReport]
         if other is path:
             kept.append(path)
         elif other.resolve() != path.resolve():  # the same file named twice is simply ingested once
-            clashes.append(FileReport(path=str(path), status="error",
-                                      error=f"same file name as {other}: documents are identified by name; rename one"))
+            clashes.append(
+                FileReport(
+                    path=str(path),
+                    status="error",
+                    error=f"same file name as {other}: documents are identified by name; rename one",
+                )
+            )
     return kept, clashes

@@ -88,8 +88,10 @@ class Catalog:
 
     @staticmethod
     def put(con: sqlite3.Connection, info: DocumentInfo, version_dir: str) -> None:
-        con.execute(f"INSERT OR REPLACE INTO documents ({_FIELDS}, version_dir) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (*astuple(info), version_dir))
+        con.execute(
+            f"INSERT OR REPLACE INTO documents ({_FIELDS}, version_dir) VALUES (?,?,?,?,?,?,?,?,?)",
+            (*astuple(info), version_dir),
+        )
 
     @staticmethod
     def drop(con: sqlite3.Connection, document_id: str) -> None:
@@ -99,15 +101,18 @@ class Catalog:
     @staticmethod
     def put_warnings(con: sqlite3.Connection, document_id: str, warnings: list[DocWarning]) -> None:
         con.execute("DELETE FROM warnings WHERE document_id = ?", (document_id,))
-        con.executemany("INSERT INTO warnings (document_id, seq, kind, message, page) VALUES (?,?,?,?,?)",
-                        [(document_id, i, w.kind, w.message, w.page) for i, w in enumerate(warnings)])
+        con.executemany(
+            "INSERT INTO warnings (document_id, seq, kind, message, page) VALUES (?,?,?,?,?)",
+            [(document_id, i, w.kind, w.message, w.page) for i, w in enumerate(warnings)],
+        )
 
     def warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored warnings per document id (all documents when ``document_ids`` is None)."""
         con = self._connect()
         try:
-            rows = con.execute("SELECT document_id, kind, message, page FROM warnings ORDER BY document_id, seq"
-                               ).fetchall()
+            rows = con.execute(
+                "SELECT document_id, kind, message, page FROM warnings ORDER BY document_id, seq"
+            ).fetchall()
         finally:
             con.close()
         out: dict[str, list[DocWarning]] = {}
@@ -178,17 +183,23 @@ def bind_embedder(catalog: Catalog | DocumentCatalog, workspace: str, name: str,
     meta = catalog.meta()
     have = catalog.count()
     same_dim = meta.get("dim", str(dim)) == str(dim)
-    fix = ((f"re-embed it with `aiworks --workspace {workspace} reindex --embedder {name}` (from the stored "
-            f"originals), " if same_dim else f"its vectors are {meta.get('dim')}-d, so ") +
-           "ingest the files into a new workspace, or use the embedder it was built with (AIWORKS_EMBEDDER)")
+    fix = (
+        f"re-embed it with `aiworks --workspace {workspace} reindex --embedder {name}` (from the stored originals), "
+        if same_dim
+        else f"its vectors are {meta.get('dim')}-d, so "
+    ) + "ingest the files into a new workspace, or use the embedder it was built with (AIWORKS_EMBEDDER)"
     if meta.get("state") == REINDEXING and have:
-        raise EmbedderMismatch(f"workspace {workspace!r} has an interrupted re-embed to "
-                               f"{meta.get('reindex_to')!r} (its vectors are mixed); finish it: `aiworks --workspace "
-                               f"{workspace} reindex --embedder {meta.get('reindex_to')}`")
+        raise EmbedderMismatch(
+            f"workspace {workspace!r} has an interrupted re-embed to "
+            f"{meta.get('reindex_to')!r} (its vectors are mixed); finish it: `aiworks --workspace "
+            f"{workspace} reindex --embedder {meta.get('reindex_to')}`"
+        )
     if not have or "embedder_space" not in meta and str(dim) == meta.get("dim", str(dim)):
         if (meta.get("embedder_space"), meta.get("embedder")) != (space, name):
             catalog.set_meta(embedder=name, embedder_space=space, dim=str(dim), state="ready")
         return
     if meta.get("embedder_space") != space:
-        raise EmbedderMismatch(f"workspace {workspace!r} was built with embedder {meta.get('embedder')!r}, "
-                               f"whose vectors differ from {name!r}'s: {fix}")
+        raise EmbedderMismatch(
+            f"workspace {workspace!r} was built with embedder {meta.get('embedder')!r}, "
+            f"whose vectors differ from {name!r}'s: {fix}"
+        )

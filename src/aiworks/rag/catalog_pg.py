@@ -25,11 +25,14 @@ class PgCatalog:
             yield conn
 
     def put(self, con, info: DocumentInfo, version_dir: str) -> None:
-        con.execute(f"INSERT INTO aiworks_documents (workspace, {_FIELDS}, version_dir) "
-                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (workspace, id) DO UPDATE SET "
-                    "name = excluded.name, sha256 = excluded.sha256, kind = excluded.kind, pages = excluded.pages, "
-                    "chunks = excluded.chunks, chars = excluded.chars, ingested_at = excluded.ingested_at, "
-                    "version_dir = excluded.version_dir", (self.workspace, *astuple(info), version_dir))
+        con.execute(
+            f"INSERT INTO aiworks_documents (workspace, {_FIELDS}, version_dir) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (workspace, id) DO UPDATE SET "
+            "name = excluded.name, sha256 = excluded.sha256, kind = excluded.kind, pages = excluded.pages, "
+            "chunks = excluded.chunks, chars = excluded.chars, ingested_at = excluded.ingested_at, "
+            "version_dir = excluded.version_dir",
+            (self.workspace, *astuple(info), version_dir),
+        )
 
     def drop(self, con, document_id: str) -> None:
         con.execute("DELETE FROM aiworks_documents WHERE workspace = %s AND id = %s", (self.workspace, document_id))
@@ -48,6 +51,7 @@ class PgCatalog:
 
     def all(self) -> list[DocumentInfo]:
         with pg.transaction(self.url) as conn:
-            rows = conn.execute(f"SELECT {_FIELDS} FROM aiworks_documents WHERE workspace = %s ORDER BY name, id",
-                                (self.workspace,)).fetchall()
+            rows = conn.execute(
+                f"SELECT {_FIELDS} FROM aiworks_documents WHERE workspace = %s ORDER BY name, id", (self.workspace,)
+            ).fetchall()
         return [DocumentInfo(*r) for r in rows]

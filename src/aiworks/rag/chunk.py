@@ -21,12 +21,59 @@ _SENTENCE_END = re.compile(r"[.!?;][\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Z0-9])
 _WORD = re.compile(r"\S+")
 # A period after these does not end a sentence (legal text is full of them).
 _ABBREVIATIONS = {
-    "inc", "ltd", "llc", "co", "corp", "no", "nos", "sec", "secs", "art", "para", "cl", "st", "mr", "mrs", "ms",
-    "dr", "prof", "vs", "v", "e.g", "i.e", "etc", "u.s", "u.k", "approx", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "pp", "p", "plc", "gmbh", "s.a", "n.a", "cf", "al",
+    "inc",
+    "ltd",
+    "llc",
+    "co",
+    "corp",
+    "no",
+    "nos",
+    "sec",
+    "secs",
+    "art",
+    "para",
+    "cl",
+    "st",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "vs",
+    "v",
+    "e.g",
+    "i.e",
+    "etc",
+    "u.s",
+    "u.k",
+    "approx",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "fig",
+    "pp",
+    "p",
+    "plc",
+    "gmbh",
+    "s.a",
+    "n.a",
+    "cf",
+    "al",
 }
-_NUMBERED = re.compile(r"^(?:(?:section|article|clause|schedule|exhibit|annex|appendix|part)\s+)?"
-                       r"(\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.)(?:\s+[-\u2013\u2014:]?\s*|$)", re.IGNORECASE)
+_NUMBERED = re.compile(
+    r"^(?:(?:section|article|clause|schedule|exhibit|annex|appendix|part)\s+)?"
+    r"(\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-Z]\.)(?:\s+[-\u2013\u2014:]?\s*|$)",
+    re.IGNORECASE,
+)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+\S")
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "-", "&"}
 
@@ -43,11 +90,10 @@ def is_heading(text: str) -> bool:
     if line[-1] in ",;" or (line[-1] in ".:" and not _NUMBERED.fullmatch(line + " ")):
         return False
     m = _NUMBERED.match(line)
-    rest = line[m.end():] if m else line
+    rest = line[m.end() :] if m else line
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", rest)]
     if not words:
-        return bool(m) and bool(re.match(r"(?i)(section|article|clause|schedule|exhibit|annex|appendix|part)\b",
-                                         line))
+        return bool(m) and bool(re.match(r"(?i)(section|article|clause|schedule|exhibit|annex|appendix|part)\b", line))
     if all(w.isupper() for w in words if len(w) > 1) and any(len(w) > 1 for w in words):
         return True  # ALL CAPS
     significant = [w for w in words if w.lower() not in _SMALL]
@@ -212,8 +258,14 @@ class _Sections:
         return "\n".join(p for p in (" > ".join(h for _, h, _ in self.stack), extra) if p)
 
 
-def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 120,
-               overlap_words: int = 20, boilerplate: list[tuple[int, int]] | None = None) -> list[Chunk]:
+def chunk_text(
+    text: str,
+    pages: list[Page],
+    document_id: str,
+    max_words: int = 120,
+    overlap_words: int = 20,
+    boilerplate: list[tuple[int, int]] | None = None,
+) -> list[Chunk]:
     """Chunks of the text outside ``boilerplate``: prose sentences packed by ``_pack`` with the heading path
     as context (a heading always starts a chunk; headings with no prose after them on their page are left to
     the context of what follows), and one chunk per table data row with its column headers as context."""
@@ -222,8 +274,11 @@ def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 
     chunks: list[Chunk] = []
     sections = _Sections()
     header: list[str] | None = None  # column headers of the table being read (kept across a page break)
-    regions = [(page, lo, hi) for page in pages or [Page(1, 0, len(text))]
-               for lo, hi in _regions(page, sorted(boilerplate or []))]
+    regions = [
+        (page, lo, hi)
+        for page in pages or [Page(1, 0, len(text))]
+        for lo, hi in _regions(page, sorted(boilerplate or []))
+    ]
     prose: list[tuple[int, int, bool, int, bool]] = []  # start, end, starts paragraph, words, heading
     page = Page(1, 0, len(text))
 
@@ -236,7 +291,6 @@ def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 
         prose.clear()
 
     for r, (page, lo, hi) in enumerate(regions):  # flush() reads the current ``page``
-
         spans = sentence_spans(text, lo, hi)
         for n, (s, e, para) in enumerate(spans):
             unit = text[s:e]
@@ -245,8 +299,8 @@ def chunk_text(text: str, pages: list[Page], document_id: str, max_words: int = 
                 flush()
                 if tables.is_rule(row):
                     continue
-                if n == 0 or not tables.cells(text[spans[n - 1][0]:spans[n - 1][1]]):  # a table's first row
-                    nxt = tables.cells(text[spans[n + 1][0]:spans[n + 1][1]]) if n + 1 < len(spans) else None
+                if n == 0 or not tables.cells(text[spans[n - 1][0] : spans[n - 1][1]]):  # a table's first row
+                    nxt = tables.cells(text[spans[n + 1][0] : spans[n + 1][1]]) if n + 1 < len(spans) else None
                     if nxt and (tables.is_rule(nxt) or tables.looks_like_header(row)):
                         header = row  # the header row: only ever context of the rows below it
                         continue

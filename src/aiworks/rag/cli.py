@@ -13,7 +13,7 @@ docs_app = typer.Typer(help="What is indexed in the workspace.", no_args_is_help
 
 
 def _assistant(ctx: typer.Context, workspace: str | None = None, vectors: bool = True):
-    from aiworks.cli import settings_of
+    from aiworks.cli_support import settings_of
     from aiworks.rag.assistant import Assistant
 
     try:
@@ -28,8 +28,15 @@ def _ingest_with_progress(assistant, paths: list[Path], quiet: bool = False):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), console=Console(stderr=True), disable=quiet, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=quiet,
+        transient=False,
+    ) as bar:
         task = bar.add_task("ingesting", total=1.0)
 
         def progress(msg: str, frac: float) -> None:
@@ -48,8 +55,14 @@ def _print_reports(reports) -> None:
         table.add_column(col, overflow="fold")  # never cut a file name or an error message
     colours = {"ingested": "green", "replaced": "cyan", "unchanged": "dim", "error": "red"}
     for r in reports:
-        table.add_row(Path(r.path).name, f"[{colours[r.status]}]{r.status}[/]", str(r.pages), str(r.chunks),
-                      f"{r.seconds:.2f}", r.error or r.document_id or "")
+        table.add_row(
+            Path(r.path).name,
+            f"[{colours[r.status]}]{r.status}[/]",
+            str(r.pages),
+            str(r.chunks),
+            f"{r.seconds:.2f}",
+            r.error or r.document_id or "",
+        )
     console = Console()
     console.print(table)
     for r in reports:  # OCR'd / low-confidence pages, guessed encodings, ...: things to check in that file
@@ -69,8 +82,10 @@ def _print_answer(answer) -> None:
         console.print("\n[bold]Sources[/]")
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            console.print(f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "
-                          f"(score {c.score:.3f})\n     [dim]\"{escape(quote[:300])}\"[/]")
+            console.print(
+                f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "
+                f'(score {c.score:.3f})\n     [dim]"{escape(quote[:300])}"[/]'
+            )
     t = answer.timings_ms
     console.print(f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms[/]")
 
@@ -83,8 +98,12 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         paths: List[Path] = typer.Argument(..., help="Files or folders (PDF, DOCX, TXT, MD)"),
         as_json: bool = typer.Option(False, "--json", help="Print the per-file reports as JSON"),
-        ray: str = typer.Option(None, "--ray", envvar="AIWORKS_RAY_ADDRESS",
-                                help="Parse and embed on Ray: 'local' (a Ray on 127.0.0.1) or a cluster address"),
+        ray: str = typer.Option(
+            None,
+            "--ray",
+            envvar="AIWORKS_RAY_ADDRESS",
+            help="Parse and embed on Ray: 'local' (a Ray on 127.0.0.1) or a cluster address",
+        ),
     ) -> None:
         """Index documents into the workspace (unchanged files are skipped, changed ones replaced)."""
         missing = [str(p) for p in paths if not Path(p).exists()]
@@ -98,7 +117,9 @@ def register(app: typer.Typer) -> None:
             reports = _ingest_with_progress(assistant, found, quiet=as_json)
         from aiworks.rag.types import FileReport
 
-        reports = [FileReport(path=m, status="error", error="not found: no such file or folder") for m in missing] + reports
+        reports = [
+            FileReport(path=m, status="error", error="not found: no such file or folder") for m in missing
+        ] + reports
         if as_json:
             typer.echo(json.dumps([asdict(r) for r in reports], indent=2))
         else:
@@ -114,8 +135,9 @@ def register(app: typer.Typer) -> None:
         question: str = typer.Argument(..., help="Your question, in quotes"),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
         k: Optional[int] = typer.Option(None, "--k", min=1, max=100, help="Passages to retrieve"),
-        doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only search this document (name or id from "
-                                                "`aiworks docs list`); repeat for several"),
+        doc: Optional[List[str]] = typer.Option(
+            None, "--doc", help="Only search this document (name or id from `aiworks docs list`); repeat for several"
+        ),
     ) -> None:
         """Answer a question from the indexed documents, citing the exact passages."""
         assistant = _assistant(ctx)
@@ -132,11 +154,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def reindex(
         ctx: typer.Context,
-        embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedder spec (default: AIWORKS_EMBEDDER "
-                                               "or the settings' default)"),
+        embedder: Optional[str] = typer.Option(
+            None, "--embedder", help="Embedder spec (default: AIWORKS_EMBEDDER or the settings' default)"
+        ),
     ) -> None:
         """Re-embed every document of the workspace with another embedder (from the stored originals)."""
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
         from aiworks.rag.assistant import Assistant
 
         settings = settings_of(ctx)
@@ -155,8 +178,12 @@ def register(app: typer.Typer) -> None:
             reports = assistant.reindex(lambda msg, frac: bar.update(task, completed=frac, description=msg[:40]))
         _print_reports(reports)
         if any(r.status == "error" for r in reports):
-            typer.secho("error: some documents failed; the workspace stays marked as mid-re-embed. Remove them "
-                        "(`aiworks docs rm ID`) or fix them, then run reindex again", fg="red", err=True)
+            typer.secho(
+                "error: some documents failed; the workspace stays marked as mid-re-embed. Remove them "
+                "(`aiworks docs rm ID`) or fix them, then run reindex again",
+                fg="red",
+                err=True,
+            )
             raise typer.Exit(1)
         typer.echo(f"re-embedded {len(reports)} document(s) with {assistant.embedder.name}")
 
@@ -192,7 +219,7 @@ def register(app: typer.Typer) -> None:
         """Generate sample contracts, ingest them into workspace "demo" and ask questions about them."""
         from rich.console import Console
 
-        from aiworks.cli import settings_of
+        from aiworks.cli_support import settings_of
         from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_sample_contracts
 
         console = Console()

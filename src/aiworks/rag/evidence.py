@@ -20,8 +20,27 @@ he she his her we our you your i me my any all some can could shall should will 
 about under over into out up down per each such other more most much many please tell me give"""
 _STOP = set(_STOP_WORDS.split())
 # File-name words that do not identify a document.
-_NAME_NOISE = {"agreement", "contract", "pdf", "docx", "doc", "txt", "md", "scan", "scanned", "copy", "final", "draft",
-               "signed", "executed", "version", "document", "file", "new", "old"}
+_NAME_NOISE = {
+    "agreement",
+    "contract",
+    "pdf",
+    "docx",
+    "doc",
+    "txt",
+    "md",
+    "scan",
+    "scanned",
+    "copy",
+    "final",
+    "draft",
+    "signed",
+    "executed",
+    "version",
+    "document",
+    "file",
+    "new",
+    "old",
+}
 
 
 def stem(tok: str) -> str:
@@ -57,7 +76,9 @@ def terms(text: str) -> list[str]:
     return [stem(tok) for tok in words(text)]
 
 
-FURNITURE = re.compile(r"(?i)^[-\u2013 ]*(page\s*)?\d+(\s*(of|/)\s*\d+)?[-\u2013 ]*$|^.{0,60}\bpage\s+\d+(\s+of\s+\d+)?$")
+FURNITURE = re.compile(
+    r"(?i)^[-\u2013 ]*(page\s*)?\d+(\s*(of|/)\s*\d+)?[-\u2013 ]*$|^.{0,60}\bpage\s+\d+(\s+of\s+\d+)?$"
+)
 
 
 def not_an_answer(text: str) -> bool:

@@ -18,13 +18,15 @@ from aiworks.rag.types import Page
 ZONE = 3
 MIN_SHARE = 0.4
 _DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(r"(?i)^[\s\-\u2013\u2014\[\(]*(page|p\.|pg\.?|seite|página|page no\.?)?\s*"
-                          r"(\d+|[ivxlc]+)(\s*(of|/|von|de)\s*\d+)?[\s\-\u2013\u2014\]\)]*$")
+_PAGE_NUMBER = re.compile(
+    r"(?i)^[\s\-\u2013\u2014\[\(]*(page|p\.|pg\.?|seite|página|page no\.?)?\s*"
+    r"(\d+|[ivxlc]+)(\s*(of|/|von|de)\s*\d+)?[\s\-\u2013\u2014\]\)]*$"
+)
 
 
 def _lines(text: str, page: Page) -> list[tuple[int, int]]:
     out, pos = [], page.start
-    for line in text[page.start:page.end].split("\n"):
+    for line in text[page.start : page.end].split("\n"):
         s, e = pos, pos + len(line)
         while s < e and text[s].isspace():
             s += 1

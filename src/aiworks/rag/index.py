@@ -86,8 +86,15 @@ def _report(path: Path, started: float, **kw) -> FileReport:
 
 
 class Indexer:
-    def __init__(self, root: Path, store: VectorStore, embedder: Embedder, catalog: DocumentCatalog,
-                 chunk_words: int = 120, overlap_words: int = 20) -> None:
+    def __init__(
+        self,
+        root: Path,
+        store: VectorStore,
+        embedder: Embedder,
+        catalog: DocumentCatalog,
+        chunk_words: int = 120,
+        overlap_words: int = 20,
+    ) -> None:
         self.root = Path(root)
         self.store = store
         self.embedder = embedder
@@ -102,8 +109,14 @@ class Indexer:
         prepared = self.prepare(path, name, progress)
         return prepared if isinstance(prepared, FileReport) else self.commit(prepared, progress)
 
-    def prepare(self, path: Path, name: str | None = None, progress: Progress | None = None,
-                parse: Callable | None = None, force: bool = False) -> Prepared | FileReport:
+    def prepare(
+        self,
+        path: Path,
+        name: str | None = None,
+        progress: Progress | None = None,
+        parse: Callable | None = None,
+        force: bool = False,
+    ) -> Prepared | FileReport:
         """Hash, parse and chunk (no writes). Returns the final report for unchanged or unreadable files.
         ``parse`` (default: in-process ``parse_and_chunk``) lets a batch run parsing in a worker process."""
         started = time.perf_counter()
@@ -119,26 +132,30 @@ class Indexer:
         document_id = document_id_for(name)
         existing = self.catalog.get(document_id)
         if existing is not None and existing.sha256 == sha and not force:
-            return _report(path, started, status="unchanged", document_id=document_id, pages=existing.pages,
-                           chunks=existing.chunks)
+            return _report(
+                path, started, status="unchanged", document_id=document_id, pages=existing.pages, chunks=existing.chunks
+            )
         if progress:
             progress(f"{name}: parsing", 0.0)
         try:
-            doc, layout, chunks, prefix = (parse or parse_and_chunk)(path, name, document_id, self.chunk_words,
-                                                                    self.overlap_words)
+            doc, layout, chunks, prefix = (parse or parse_and_chunk)(
+                path, name, document_id, self.chunk_words, self.overlap_words
+            )
         except ParseError as exc:
             return _report(path, started, status="error", error=str(exc))
         except Exception as exc:  # a crashed parse worker must not stop the batch
             return _report(path, started, status="error", error=f"failed: {type(exc).__name__}: {exc}")
-        return Prepared(path, name, started, document_id, existing, doc, layout, chunks, prefix,
-                        time.perf_counter() - started)
+        return Prepared(
+            path, name, started, document_id, existing, doc, layout, chunks, prefix, time.perf_counter() - started
+        )
 
     def commit(self, p: Prepared, progress: Progress | None = None) -> FileReport:
         """Embed and write one prepared document (see the module docstring for the write order)."""
         return self.commit_many([p], [progress])[0]
 
-    def commit_many(self, group: list[Prepared], progress: list[Progress | None] | None = None,
-                    embedded: list | None = None) -> list[FileReport]:
+    def commit_many(
+        self, group: list[Prepared], progress: list[Progress | None] | None = None, embedded: list | None = None
+    ) -> list[FileReport]:
         """Embed several documents in shared batches and write them in ONE store commit + catalog transaction
         (per-file commits cost ~0.1 s each, a tenth of embedding a 2-page file). If the group fails, each
         document is retried alone, so one bad document never takes the others down."""
@@ -153,9 +170,18 @@ class Indexer:
             for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
                 note(f"{p.name}: storing", 0.9)
                 staged.append(self._stage(p, sentences))
-                infos.append(DocumentInfo(id=p.document_id, name=p.name, sha256=p.doc.sha256, kind=p.doc.kind,
-                                          pages=len(p.doc.pages), chunks=len(p.chunks), chars=len(p.doc.text),
-                                          ingested_at=datetime.now(UTC).isoformat(timespec="seconds")))
+                infos.append(
+                    DocumentInfo(
+                        id=p.document_id,
+                        name=p.name,
+                        sha256=p.doc.sha256,
+                        kind=p.doc.kind,
+                        pages=len(p.doc.pages),
+                        chunks=len(p.chunks),
+                        chars=len(p.doc.text),
+                        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    )
+                )
             with self.catalog.transaction() as con:
                 put_warnings = getattr(self.catalog, "put_warnings", None)  # a backend may not store them yet
                 for p, info, version in zip(group, infos, staged):
@@ -170,8 +196,14 @@ class Indexer:
             if len(group) > 1:
                 return [self.commit_many([p], [note])[0] for p, note in zip(group, notes)]
             p = group[0]
-            return [_report(p.path, time.perf_counter() - p.prepare_s, status="error",
-                            error=f"failed: {type(exc).__name__}: {exc}")]
+            return [
+                _report(
+                    p.path,
+                    time.perf_counter() - p.prepare_s,
+                    status="error",
+                    error=f"failed: {type(exc).__name__}: {exc}",
+                )
+            ]
         reports = []
         share = (time.perf_counter() - t0) / max(1, sum(len(p.chunks) for p in group))
         for p, note, version in zip(group, notes, staged):
@@ -180,10 +212,17 @@ class Indexer:
                     shutil.rmtree(old, ignore_errors=True)
             note(f"{p.name}: done", 1.0)
             # seconds = this file's parse time + its share (by chunks) of the group's embed/store time
-            reports.append(FileReport(path=str(p.path), status="replaced" if p.existing else "ingested",
-                                      document_id=p.document_id, pages=len(p.doc.pages), chunks=len(p.chunks),
-                                      seconds=round(p.prepare_s + share * len(p.chunks), 3),
-                                      warnings=tuple(p.doc.warnings)))
+            reports.append(
+                FileReport(
+                    path=str(p.path),
+                    status="replaced" if p.existing else "ingested",
+                    document_id=p.document_id,
+                    pages=len(p.doc.pages),
+                    chunks=len(p.chunks),
+                    seconds=round(p.prepare_s + share * len(p.chunks), 3),
+                    warnings=tuple(p.doc.warnings),
+                )
+            )
         return reports
 
     def _replace(self, docs: list) -> None:
@@ -205,9 +244,12 @@ class Indexer:
             (staging / "text.txt").write_bytes(p.doc.text.encode("utf-8"))
             np.savez(staging / "sentences.npz", **sentences)
             if p.layout is not None:
-                np.savez_compressed(staging / "layout.npz", boxes=p.layout.boxes,
-                                    page_sizes=np.asarray(p.layout.page_sizes, dtype=np.float32).reshape(-1, 2),
-                                    page_spans=np.asarray([(g.start, g.end) for g in p.doc.pages], dtype=np.int64))
+                np.savez_compressed(
+                    staging / "layout.npz",
+                    boxes=p.layout.boxes,
+                    page_sizes=np.asarray(p.layout.page_sizes, dtype=np.float32).reshape(-1, 2),
+                    page_spans=np.asarray([(g.start, g.end) for g in p.doc.pages], dtype=np.int64),
+                )
             shutil.rmtree(version, ignore_errors=True)
             staging.rename(version)
         finally:
@@ -241,18 +283,28 @@ class Indexer:
         for d, p in enumerate(group):
             rows = np.nonzero(owner_arr == d)[0]
             spans = [np.zeros((0, 2), np.int64)] + [
-                np.asarray([(c.start + s - heads[r], c.start + e - heads[r]) for s, e in local[r]],
-                           dtype=np.int64).reshape(-1, 2)
-                for c, r in zip(p.chunks, rows)]
+                np.asarray(
+                    [(c.start + s - heads[r], c.start + e - heads[r]) for s, e in local[r]], dtype=np.int64
+                ).reshape(-1, 2)
+                for c, r in zip(p.chunks, rows)
+            ]
             all_spans = np.vstack(spans)
             all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
             # the chunk context (heading path, table column headers) of each sentence: what a table row means
             all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
             # overlapping chunks repeat sentences: keep one vector per sentence, in document order
             _, first = np.unique(all_spans[:, 0], return_index=True)
-            out.append((vectors[rows], {"spans": all_spans[first], "vectors": all_vecs[first].astype(np.float32),
-                                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_)},
-                        [texts[r] for r in rows]))
+            out.append(
+                (
+                    vectors[rows],
+                    {
+                        "spans": all_spans[first],
+                        "vectors": all_vecs[first].astype(np.float32),
+                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_),
+                    },
+                    [texts[r] for r in rows],
+                )
+            )
         return out
 
     def remove(self, document_id: str) -> bool:
@@ -273,7 +325,7 @@ def _embed_in_context(embedder: Embedder, texts: list[str], spans: list, context
     flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
     out, i = [], 0
     for sp in spans:
-        out.append(flat[i:i + len(sp)])
+        out.append(flat[i : i + len(sp)])
         i += len(sp)
     return embedder.embed(texts), out
 
@@ -283,8 +335,13 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+            )
         else:
             out.append(p)
     return out

@@ -25,24 +25,57 @@ from aiworks.rag.types import DocWarning, Hit, ParsedDocument
 
 _GAP = r"[^.!?\n]{0,60}?"
 _AI = r"(?:ai|a\.i\.|llm|language model|assistant|chat ?bot|chatgpt|gpt-?\d\w*|claude|gemini|copilot|model)"
-PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
-    ("ignore instructions", (rf"\b(?:ignore|disregard|forget|override|bypass|skip)\b{_GAP}\b(?:previous|prior|above|"
-                            rf"earlier|preceding|foregoing|all|any|your|the system'?s?|other)\b{_GAP}"
-                            rf"\b(?:instructions?|prompts?|directions|directives|guidelines|system message)\b")),
-    ("reveal instructions", (rf"\b(?:reveal|print|show|repeat|output|disclose|leak|tell me)\b{_GAP}"
-                            rf"\b(?:system prompt|hidden (?:instructions?|prompt)|your (?:instructions|prompt|rules|"
-                            rf"guidelines)|initial prompt)\b")),
-    ("role marker", (r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|"
-                    r"</?(?:system|assistant|instructions?)>|#{2,}\s*(?:instruction|system)\b")),
-    ("addresses an AI", (rf"\b(?:you are (?:now )?(?:an?|the) {_AI}|as an {_AI}\b|(?:dear|note to|attention|hey),? "
-                        rf"(?:the )?{_AI}s?\b|if you are an? {_AI}|to any {_AI}s?\b|{_AI}s?{_GAP}\b(?:must|should|"
-                        rf"shall|will) (?:answer|respond|reply|say|state|output|ignore|tell))")),
-    ("answer override", (r"\b(?:answer|respond|reply)\b[^.!?\n]{0,25}?\b(?:only|exactly|always|instead)\b"
-                        r"[^.!?\n]{0,15}?(?:with|:)?\s*['\"“‘]")),
-    ("new instructions", (r"\b(?:new|updated|real|actual|secret) (?:instructions?|system prompt)\s*:|\bfrom now on,? "
-                         r"(?:you|always|only|respond|answer)\b|\bpretend (?:to be|you are)\b|\bjailbreak\b|"
-                         r"\bdo anything now\b")),
-]]
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (name, re.compile(rx, re.IGNORECASE))
+    for name, rx in [
+        (
+            "ignore instructions",
+            (
+                rf"\b(?:ignore|disregard|forget|override|bypass|skip)\b{_GAP}\b(?:previous|prior|above|"
+                rf"earlier|preceding|foregoing|all|any|your|the system'?s?|other)\b{_GAP}"
+                rf"\b(?:instructions?|prompts?|directions|directives|guidelines|system message)\b"
+            ),
+        ),
+        (
+            "reveal instructions",
+            (
+                rf"\b(?:reveal|print|show|repeat|output|disclose|leak|tell me)\b{_GAP}"
+                rf"\b(?:system prompt|hidden (?:instructions?|prompt)|your (?:instructions|prompt|rules|"
+                rf"guidelines)|initial prompt)\b"
+            ),
+        ),
+        (
+            "role marker",
+            (
+                r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|"
+                r"</?(?:system|assistant|instructions?)>|#{2,}\s*(?:instruction|system)\b"
+            ),
+        ),
+        (
+            "addresses an AI",
+            (
+                rf"\b(?:you are (?:now )?(?:an?|the) {_AI}|as an {_AI}\b|(?:dear|note to|attention|hey),? "
+                rf"(?:the )?{_AI}s?\b|if you are an? {_AI}|to any {_AI}s?\b|{_AI}s?{_GAP}\b(?:must|should|"
+                rf"shall|will) (?:answer|respond|reply|say|state|output|ignore|tell))"
+            ),
+        ),
+        (
+            "answer override",
+            (
+                r"\b(?:answer|respond|reply)\b[^.!?\n]{0,25}?\b(?:only|exactly|always|instead)\b"
+                r"[^.!?\n]{0,15}?(?:with|:)?\s*['\"“‘]"
+            ),
+        ),
+        (
+            "new instructions",
+            (
+                r"\b(?:new|updated|real|actual|secret) (?:instructions?|system prompt)\s*:|\bfrom now on,? "
+                r"(?:you|always|only|respond|answer)\b|\bpretend (?:to be|you are)\b|\bjailbreak\b|"
+                r"\bdo anything now\b"
+            ),
+        ),
+    ]
+]
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+['\"”’)]*|\n|$)")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
@@ -83,8 +116,11 @@ def _docx_hidden_runs(path: Path) -> list[str]:
             continue
         p = props.group(1)
         size = re.search(r'<w:sz w:val="(\d+)"', p)
-        if (re.search(r'<w:color w:val="(?:FFFFFF|FFF|white)"', p, re.IGNORECASE) or "<w:vanish/>" in p
-                or (size and int(size.group(1)) <= 2)):
+        if (
+            re.search(r'<w:color w:val="(?:FFFFFF|FFF|white)"', p, re.IGNORECASE)
+            or "<w:vanish/>" in p
+            or (size and int(size.group(1)) <= 2)
+        ):
             text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", run.group()))
             if text.strip():
                 hidden.append(text)
@@ -96,16 +132,24 @@ def scan(doc: ParsedDocument, path: Path | None = None) -> list[DocWarning]:
     warnings = []
     for start, end, found in injected_spans(doc.text):
         excerpt = " ".join(doc.text[start:end].split())[:160]
-        warnings.append(DocWarning("injection", f"passage addresses an AI system ({', '.join(found)}): "
-                                                f"\"{excerpt}\"; it is never used as an answer",
-                                   doc.page_at(start)))
+        warnings.append(
+            DocWarning(
+                "injection",
+                f'passage addresses an AI system ({", ".join(found)}): "{excerpt}"; it is never used as an answer',
+                doc.page_at(start),
+            )
+        )
     if path is not None and doc.kind == "docx":
         for text in _docx_hidden_runs(Path(path)):
             where = doc.text.find(text.strip())
             if len(text.split()) >= 3:
-                warnings.append(DocWarning("injection", f"hidden text (white, invisible or tiny) in the document: "
-                                                        f"\"{' '.join(text.split())[:160]}\"",
-                                           doc.page_at(where) if where >= 0 else None))
+                warnings.append(
+                    DocWarning(
+                        "injection",
+                        f'hidden text (white, invisible or tiny) in the document: "{" ".join(text.split())[:160]}"',
+                        doc.page_at(where) if where >= 0 else None,
+                    )
+                )
     return warnings
 
 

@@ -23,14 +23,28 @@ from aiworks.rag.types import Hit
 # The retriever contributes only its *order* (rank), not its raw score: fused scores differ between the
 # evaluation's first stage and the assistant's, ranks mean the same thing in both.
 FEATURES = (
-    "rank", "inv_rank", "q_cos", "q_overlap", "proto", "proto_rank", "q_match", "proto_x_match", "length",
-    "log_start", "rel_start", "prev_inv_rank", "next_inv_rank", "prev_proto", "next_proto", "prev_q_cos",
+    "rank",
+    "inv_rank",
+    "q_cos",
+    "q_overlap",
+    "proto",
+    "proto_rank",
+    "q_match",
+    "proto_x_match",
+    "length",
+    "log_start",
+    "rel_start",
+    "prev_inv_rank",
+    "next_inv_rank",
+    "prev_proto",
+    "next_proto",
+    "prev_q_cos",
     "next_q_cos",
 )
 
 
 def question_part(query: str) -> str:
-    """"Consider <document>; <question>" → "<question>" (the part that says what passage is wanted)."""
+    """ "Consider <document>; <question>" → "<question>" (the part that says what passage is wanted)."""
     return query.partition(";")[2].strip() if document_part(query) != query else query
 
 
@@ -47,8 +61,9 @@ class ExemplarMemory:
     def fit(self, exemplars: Sequence[Exemplar]) -> "ExemplarMemory":
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.vectorizer_ = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
-                                           sublinear_tf=True, min_df=1)
+        self.vectorizer_ = TfidfVectorizer(
+            tokenizer=tokenize, lowercase=False, token_pattern=None, sublinear_tf=True, min_df=1
+        )
         self.vectorizer_.fit([e.passage for e in exemplars] + [e.question for e in exemplars])
         by_q: dict[str, list[Exemplar]] = defaultdict(list)
         for e in exemplars:
@@ -100,7 +115,9 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return r
 
 
-def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_document: str | None = None) -> np.ndarray:
+def features(
+    memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_document: str | None = None
+) -> np.ndarray:
     """(len(hits), len(FEATURES)) float32 matrix; hits are in retriever order."""
     n = len(hits)
     if n == 0:
@@ -129,9 +146,22 @@ def features(memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_do
 
     inv_rank = 1.0 / (1.0 + rank)
     cols = [
-        rank, inv_rank, q_cos, overlap, proto, _ranks(proto), np.full(n, match), proto * match,
-        np.array([len(t) for t in texts], dtype=np.float64), np.log1p(start), start / max(end_max, 1),
-        pick(inv_rank, prev), pick(inv_rank, nxt), pick(proto, prev), pick(proto, nxt), pick(q_cos, prev),
+        rank,
+        inv_rank,
+        q_cos,
+        overlap,
+        proto,
+        _ranks(proto),
+        np.full(n, match),
+        proto * match,
+        np.array([len(t) for t in texts], dtype=np.float64),
+        np.log1p(start),
+        start / max(end_max, 1),
+        pick(inv_rank, prev),
+        pick(inv_rank, nxt),
+        pick(proto, prev),
+        pick(proto, nxt),
+        pick(q_cos, prev),
         pick(q_cos, nxt),
     ]
     return np.column_stack(cols).astype(np.float32)
@@ -144,9 +174,17 @@ class LearnedRanker:
     # deep in the retriever's list, which it cannot do if it only ever sees the final top-k.
     candidate_pool = 100
 
-    def __init__(self, objective: str = "rank:ndcg", n_estimators: int = 300, max_depth: int = 6,
-                 learning_rate: float = 0.05, min_child_weight: float = 1.0, subsample: float = 0.8,
-                 min_match: float = 0.5, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        objective: str = "rank:ndcg",
+        n_estimators: int = 300,
+        max_depth: int = 6,
+        learning_rate: float = 0.05,
+        min_child_weight: float = 1.0,
+        subsample: float = 0.8,
+        min_match: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
         self.objective = objective
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -164,9 +202,15 @@ class LearnedRanker:
         from xgboost import XGBRanker
 
         self.model_ = XGBRanker(
-            objective=self.objective, n_estimators=self.n_estimators, max_depth=self.max_depth,
-            learning_rate=self.learning_rate, min_child_weight=self.min_child_weight, subsample=self.subsample,
-            random_state=self.random_state, n_jobs=2, tree_method="hist",
+            objective=self.objective,
+            n_estimators=self.n_estimators,
+            max_depth=self.max_depth,
+            learning_rate=self.learning_rate,
+            min_child_weight=self.min_child_weight,
+            subsample=self.subsample,
+            random_state=self.random_state,
+            n_jobs=2,
+            tree_method="hist",
         )
         self.model_.fit(X, y, group=list(groups))
         self.memory_ = memory

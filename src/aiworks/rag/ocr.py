@@ -39,8 +39,14 @@ def ocr_page(page, dpi: int = DPI, lang: str = "eng") -> tuple[TextBuilder, floa
     image.save(buf, format="PPM")  # uncompressed: encoding a PNG of an A4 page at 300 dpi costs ~0.3 s
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        run = subprocess.run([binary() or "tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "tsv"],
-                             input=buf.getvalue(), capture_output=True, timeout=TIMEOUT_S, env=env, check=False)
+        run = subprocess.run(
+            [binary() or "tesseract", "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "tsv"],
+            input=buf.getvalue(),
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            env=env,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise ParseError("scanned", f"OCR of a page took more than {TIMEOUT_S} s") from exc
     if run.returncode != 0:
@@ -72,4 +78,3 @@ def words_to_text(tsv: str, scale: float) -> tuple[TextBuilder, float]:
         conf_sum += conf * len(word)
         chars += len(word)
     return out, (conf_sum / chars if chars else 0.0)
-

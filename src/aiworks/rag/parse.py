@@ -29,8 +29,10 @@ __all__ = ["SUPPORTED", "Layout", "ParseError", "decode_text", "detect_kind", "p
 def detect_kind(path: Path) -> str:
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
-        raise ParseError("unsupported", f"unsupported file type {path.suffix or '(none)'!r}; "
-                                        f"supported: {', '.join(sorted(SUPPORTED))}")
+        raise ParseError(
+            "unsupported",
+            f"unsupported file type {path.suffix or '(none)'!r}; supported: {', '.join(sorted(SUPPORTED))}",
+        )
     return kind
 
 
@@ -61,9 +63,15 @@ def parse_with_layout(path: Path, name: str | None = None) -> tuple[ParsedDocume
     text, page_spans = _join(pages)
     if not text.strip():
         raise ParseError("empty", "no text found in the file")
-    doc = ParsedDocument(name=name or path.name, text=text, pages=page_spans,
-                         sha256=hashlib.sha256(data).hexdigest(), kind=kind,
-                         boilerplate=find_boilerplate(text, page_spans), warnings=warnings)
+    doc = ParsedDocument(
+        name=name or path.name,
+        text=text,
+        pages=page_spans,
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=kind,
+        boilerplate=find_boilerplate(text, page_spans),
+        warnings=warnings,
+    )
     return doc, layout
 
 
@@ -90,8 +98,13 @@ def decode_text(data: bytes) -> tuple[str, DocWarning | None]:
     silently; anything else is detected with charset-normalizer and reported as a guessed ``encoding`` warning.
     Raises ``ParseError("unsupported", BINARY_MESSAGE)`` for content that is no text in any encoding. The CLI
     and the HTTP upload check (``api/uploads.py``) both call this, so they accept the same files."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
@@ -121,8 +134,9 @@ def decode_text(data: bytes) -> tuple[str, DocWarning | None]:
     text = str(chosen)
     if not _mostly_text(text):
         raise ParseError("unsupported", BINARY_MESSAGE)
-    return text, DocWarning("encoding", f"not UTF-8: decoded as {chosen.encoding} (detected; check accented or "
-                                        f"non-Latin characters)")
+    return text, DocWarning(
+        "encoding", f"not UTF-8: decoded as {chosen.encoding} (detected; check accented or non-Latin characters)"
+    )
 
 
 # ---------------------------------------------------------------- DOCX
@@ -142,8 +156,9 @@ def _docx_text(path: Path, data: bytes) -> str:
         blocks: list[str] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
-                rows = [" | ".join(" ".join(cell.text.replace("|", "/").split()) for cell in row.cells)
-                        for row in item.rows]
+                rows = [
+                    " | ".join(" ".join(cell.text.replace("|", "/").split()) for cell in row.cells) for row in item.rows
+                ]
                 blocks.append("\n".join(rows))
             elif item.text.strip():
                 blocks.append(item.text.strip())

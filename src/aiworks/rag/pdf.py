@@ -72,8 +72,9 @@ def pdf_pages(path: Path) -> tuple[list[str], Layout, list[DocWarning]]:
             plumber.close()
     if not texts or not any(t.strip() for t in texts):
         if has_images and not tesseract:
-            raise ParseError("scanned", f"the PDF has no text layer (scanned images?) and OCR needs Tesseract: "
-                                        f"{ocr.INSTALL_HINT}")
+            raise ParseError(
+                "scanned", f"the PDF has no text layer (scanned images?) and OCR needs Tesseract: {ocr.INSTALL_HINT}"
+            )
         if has_images:
             raise ParseError("scanned", "the PDF has no text layer and OCR found no text in its images")
         raise ParseError("empty", "the PDF contains no text")
@@ -85,14 +86,31 @@ def _ocr_warnings(scanned: list[int], confidence: dict[int, float], tesseract: b
     if not scanned:
         return []
     if not tesseract:
-        return [DocWarning("ocr", f"page {p} has no text layer and was not OCR'd (Tesseract is missing: "
-                                  f"{ocr.INSTALL_HINT})", page=p) for p in scanned]
+        return [
+            DocWarning(
+                "ocr",
+                f"page {p} has no text layer and was not OCR'd (Tesseract is missing: {ocr.INSTALL_HINT})",
+                page=p,
+            )
+            for p in scanned
+        ]
     pages = ", ".join(f"{p} ({confidence[p]:.0f}%)" for p in scanned)
-    out = [DocWarning("ocr", f"{len(scanned)} page(s) without a text layer were OCR'd, confidence per page: "
-                             f"{pages}; quotes from them may contain recognition errors")]
-    out += [DocWarning("low-confidence-ocr", f"page {p}: OCR confidence {c:.0f}% (under {LOW_CONFIDENCE:.0f}%); "
-                                             f"its text may be wrong or missing", page=p)
-            for p, c in sorted(confidence.items()) if c < LOW_CONFIDENCE]
+    out = [
+        DocWarning(
+            "ocr",
+            f"{len(scanned)} page(s) without a text layer were OCR'd, confidence per page: "
+            f"{pages}; quotes from them may contain recognition errors",
+        )
+    ]
+    out += [
+        DocWarning(
+            "low-confidence-ocr",
+            f"page {p}: OCR confidence {c:.0f}% (under {LOW_CONFIDENCE:.0f}%); its text may be wrong or missing",
+            page=p,
+        )
+        for p, c in sorted(confidence.items())
+        if c < LOW_CONFIDENCE
+    ]
     return out
 
 
@@ -170,8 +188,11 @@ def _borderless_tables(blocks: list[tuple]) -> list[tuple]:
 
     def continues(i: int) -> bool:  # line i is a row of the same table as line i - 1
         a, b = segs[i - 1], segs[i]
-        return (len(a) == len(b) >= 3 and blocks[i][1] - blocks[i - 1][2] < 1.5 * line_h
-                and all(x[2] <= y[3] and y[2] <= x[3] for x, y in zip(a, b)))
+        return (
+            len(a) == len(b) >= 3
+            and blocks[i][1] - blocks[i - 1][2] < 1.5 * line_h
+            and all(x[2] <= y[3] and y[2] <= x[3] for x, y in zip(a, b))
+        )
 
     out, i = list(blocks), 0
     while i < len(blocks):
@@ -202,8 +223,11 @@ def _emit_lines(blocks: list[tuple]) -> TextBuilder:
     prev = None
     for kind, top, bottom, payload in blocks:
         if prev is not None:
-            para = "table" in (kind, prev[0]) or (kind == "table-row") != (prev[0] == "table-row") or (
-                kind != "table-row" and top - prev[2] > 0.9 * line_h)
+            para = (
+                "table" in (kind, prev[0])
+                or (kind == "table-row") != (prev[0] == "table-row")
+                or (kind != "table-row" and top - prev[2] > 0.9 * line_h)
+            )
             out.add("\n\n" if para else "\n")
         if kind in ("line", "table-row"):
             for ch, box in payload:

@@ -56,8 +56,11 @@ def remember(settings: Settings, name: str, version: int, chunk_words: int, over
     path = marker_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"uri": f"models:/{name}/{version}", "chunk_words": chunk_words,
-                               "overlap_words": overlap_words}, indent=2))
+    tmp.write_text(
+        json.dumps(
+            {"uri": f"models:/{name}/{version}", "chunk_words": chunk_words, "overlap_words": overlap_words}, indent=2
+        )
+    )
     tmp.replace(path)
 
 
@@ -80,8 +83,10 @@ def load_ranker(settings: Settings, chunk_words: int | None = None, overlap_word
     reg = registration(settings)
     if reg is None:
         return PassThroughRanker()
-    want = (settings.chunk_words if chunk_words is None else chunk_words,
-            settings.chunk_overlap_words if overlap_words is None else overlap_words)
+    want = (
+        settings.chunk_words if chunk_words is None else chunk_words,
+        settings.chunk_overlap_words if overlap_words is None else overlap_words,
+    )
     if (reg.chunk_words, reg.overlap_words) != want:
         raise RankerMismatch(_mismatch(reg.chunk_words, reg.overlap_words, *want))
     from aiworks.rag.ltr import load_registered
@@ -97,5 +102,7 @@ def load_ranker(settings: Settings, chunk_words: int | None = None, overlap_word
 
 
 def _mismatch(cw, ow, want_cw, want_ow) -> str:
-    return (f"registered ranker ignored: it was trained on {cw}-word chunks (overlap {ow}) but this workspace "
-            f"chunks at {want_cw} (overlap {want_ow}); retrain it with `aiworks eval train-ranker` on this chunking")
+    return (
+        f"registered ranker ignored: it was trained on {cw}-word chunks (overlap {ow}) but this workspace "
+        f"chunks at {want_cw} (overlap {want_ow}); retrain it with `aiworks eval train-ranker` on this chunking"
+    )

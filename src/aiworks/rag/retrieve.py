@@ -30,8 +30,7 @@ def rrf(lists: list[list[Hit]], k: int, rrf_k: int = RRF_K, weights: list[float]
             scores[key] = scores.get(key, 0.0) + w / (rrf_k + rank + 1)
             first.setdefault(key, hit)
     order = sorted(scores, key=lambda key: (-scores[key], key))
-    return [Hit(chunk=first[key].chunk, document_name=first[key].document_name, score=scores[key])
-            for key in order[:k]]
+    return [Hit(chunk=first[key].chunk, document_name=first[key].document_name, score=scores[key]) for key in order[:k]]
 
 
 @dataclass
@@ -51,8 +50,14 @@ def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
 
 
 class HybridRetriever:
-    def __init__(self, store: VectorStore, embedder: Embedder, candidates: int = 30, dense_weight: float = 0.5,
-                 rrf_k: int = RRF_K) -> None:
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        candidates: int = 30,
+        dense_weight: float = 0.5,
+        rrf_k: int = RRF_K,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates  # per list, before fusion
@@ -73,8 +78,9 @@ class HybridRetriever:
         hits = lists[0] if len(lists) == 1 else interleave(lists, k)
         return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
 
-    def _fused(self, query: str, qvec: np.ndarray, k: int, document_ids: list[str] | None,
-               timings: dict[str, float]) -> list[Hit]:
+    def _fused(
+        self, query: str, qvec: np.ndarray, k: int, document_ids: list[str] | None, timings: dict[str, float]
+    ) -> list[Hit]:
         n = max(self.candidates, k)
         t1 = time.perf_counter()
         dense = self.store.vector_search(qvec, n, document_ids)

@@ -21,7 +21,7 @@ def document_part(question: str) -> str:
     """The part of a question that names the document: "Consider <description>; <question>" → description."""
     head, sep, _ = question.partition(";")
     if sep and head.strip().lower().startswith("consider"):
-        return head.strip()[len("consider"):]
+        return head.strip()[len("consider") :]
     return question
 
 

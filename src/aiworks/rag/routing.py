@@ -25,7 +25,79 @@ RARE = 10  # a naming term occurs in at most 1/RARE of the documents' profiles (
 MAX_ROUTED = 4  # more "named" documents than this means the question names none in particular
 KEEP_SHARE = 0.75  # documents whose name matches at least this share of the best match are named too
 _GENERIC = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "is", "are", "was", "be", "do", "does", "did", "what", "which", "who", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "as", "if", "any", "all", "can", "could", "shall", "should", "will", "would", "may", "must", "not", "no", "about", "under", "into", "each", "such", "other", "document", "documents", "agreement", "agreements", "contract", "contracts", "say", "says", "said", "clause", "section", "party", "parties", "tell", "me", "between", "consider"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "be",
+        "do",
+        "does",
+        "did",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "why",
+        "how",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "as",
+        "if",
+        "any",
+        "all",
+        "can",
+        "could",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "may",
+        "must",
+        "not",
+        "no",
+        "about",
+        "under",
+        "into",
+        "each",
+        "such",
+        "other",
+        "document",
+        "documents",
+        "agreement",
+        "agreements",
+        "contract",
+        "contracts",
+        "say",
+        "says",
+        "said",
+        "clause",
+        "section",
+        "party",
+        "parties",
+        "tell",
+        "me",
+        "between",
+        "consider",
+    ]
 )
 
 
@@ -52,9 +124,7 @@ class WorkspaceRouter:
         self._opening = opening
         self.opening_chars = opening_chars
         self._lock = threading.Lock()
-        self._built: tuple | None = (
-            None  # (version, ids, name token sets, profile token sets, df)
-        )
+        self._built: tuple | None = None  # (version, ids, name token sets, profile token sets, df)
 
     def _state(self):
         docs = self._documents()
@@ -78,9 +148,7 @@ class WorkspaceRouter:
 
     def route(self, question: str) -> RouteDecision:
         part = document_part(question)
-        search_text = (
-            question.partition(";")[2].strip() if part != question else question
-        )
+        search_text = question.partition(";")[2].strip() if part != question else question
         _, ids, names, profiles, df = self._state()
         if ids is None:
             return RouteDecision([], search_text)
@@ -93,7 +161,9 @@ class WorkspaceRouter:
         terms = {
             t
             for t in tokenize(part)
-            if t not in _GENERIC and len(t) > 1 and 0 < df.get(t, 0)
+            if t not in _GENERIC
+            and len(t) > 1
+            and 0 < df.get(t, 0)
             and (df[t] <= rare or 0 < name_df.get(t, 0) <= rare)
         }
         idf = {t: math.log(1 + n / df[t]) for t in terms}
@@ -101,11 +171,7 @@ class WorkspaceRouter:
         #    a term shared by several names ("the NDA" with two NDAs) picks all of them
         named = np.array([sum(idf[t] for t in terms & names[i]) for i in range(n)])
         if named.max(initial=0.0) > 0:
-            picked = [
-                i
-                for i in np.argsort(-named, kind="stable")
-                if named[i] >= KEEP_SHARE * named.max()
-            ]
+            picked = [i for i in np.argsort(-named, kind="stable") if named[i] >= KEEP_SHARE * named.max()]
         else:
             # 2. openings (title, parties): only terms no other document's profile has, at least two of them
             unique = {t for t in terms if df[t] == 1}

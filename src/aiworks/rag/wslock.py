@@ -154,7 +154,7 @@ def reconcile(catalog, store, docs_root: Path) -> dict[str, int]:
     if Path(docs_root).is_dir():
         for folder in Path(docs_root).iterdir():
             keep = listed.get(folder.name)
-            for version in (folder.iterdir() if folder.is_dir() else []):
+            for version in folder.iterdir() if folder.is_dir() else []:
                 if version.name != keep:
                     shutil.rmtree(version, ignore_errors=True)
                     removed += 1

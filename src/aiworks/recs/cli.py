@@ -7,8 +7,14 @@ from pathlib import Path
 
 import typer
 
+from aiworks.cli_support import fail as _fail
+from aiworks.cli_support import settings_of, tracked_line
+from aiworks.progress import progress_bar
+
 DATA = Path("../shared/bench/recsys/ml-100k")
-recs_app = typer.Typer(help="Movie recommender (MovieLens 100K): several model families on one protocol.", no_args_is_help=True)
+recs_app = typer.Typer(
+    help="Movie recommender (MovieLens 100K): several model families on one protocol.", no_args_is_help=True
+)
 
 DataOpt = typer.Option(DATA, "--data", help="MovieLens 100K folder (u.data, u.item); never copied")
 SeedOpt = typer.Option(42, "--seed", help="Split seed (per-user stratified 75/25)")
@@ -20,17 +26,6 @@ JsonOpt = typer.Option(False, "--json", help="Machine-readable output")
 def register(app: typer.Typer) -> None:
     """Add this job's commands (or a sub-Typer) to the root app."""
     app.add_typer(recs_app, name="recs")
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _settings(ctx: typer.Context):
-    from aiworks.cli import settings_of
-
-    return settings_of(ctx)
 
 
 def _check_model(name: str) -> None:
@@ -59,17 +54,29 @@ def _fit_eval(settings, ratings, name: str, seed: int, k: int, threshold: float,
 
     params = params_for(settings, name)
     split = make_split(ratings, seed=seed, threshold=threshold)
-    with tracking.run(settings, experiment, run_name=f"{name}-seed{seed}", params={"model": name, "seed": seed, "k": k, "threshold": threshold, **params}):
+    with tracking.run(
+        settings,
+        experiment,
+        run_name=f"{name}-seed{seed}",
+        params={"model": name, "seed": seed, "k": k, "threshold": threshold, **params},
+    ) as run_id:
         result = evaluate(make_model(name, **params), split, k, name=name)
         metrics = {k_: v for k_, v in result.metrics.as_dict().items() if k_ != "k"}
         tracking.log_metrics(metrics | {"fit_seconds": result.fit_seconds, "predict_seconds": result.predict_seconds})
-    return result
+    return result, run_id
+
+
+def _summary(result, run_id: str) -> dict:
+    """The --json record of one evaluated family (fields are only ever added)."""
+    return result.summary() | {"hit_rate": result.metrics.hit_rate, "fit_seconds": result.fit_seconds, "run_id": run_id}
 
 
 @recs_app.command()
 def evaluate(
     ctx: typer.Context,
-    model: str = typer.Option("ease", "--model", help="pop, itemknn, ease, als, bpr, sasrec, multvae, timepop, blend, rerank"),
+    model: str = typer.Option(
+        "ease", "--model", help="pop, itemknn, ease, als, bpr, sasrec, multvae, timepop, blend, rerank"
+    ),
     data: Path = DataOpt,
     k: int = KOpt,
     seed: int = SeedOpt,
@@ -79,9 +86,11 @@ def evaluate(
     """Fit one family on the training split and score it on the held-out split (full ranking)."""
     _check_model(model)
     ratings = _load(data)
-    result = _fit_eval(_settings(ctx), ratings, model, seed, k, threshold, "recs-evaluate")
+    with progress_bar(f"fitting {model}", as_json) as progress:
+        progress(f"fitting and scoring {model}", 0.0)
+        result, run_id = _fit_eval(settings_of(ctx), ratings, model, seed, k, threshold, "recs-evaluate")
     if as_json:
-        typer.echo(json.dumps(result.summary()))
+        typer.echo(json.dumps(_summary(result, run_id)))
         return
     m = result.metrics
     typer.echo(
@@ -89,6 +98,7 @@ def evaluate(
         f"MAP@{k}={m.map:.4f} HR@{k}={m.hit_rate:.4f} coverage={m.coverage:.3f} users={m.users} "
         f"(fit {result.fit_seconds:.1f}s)"
     )
+    typer.echo(tracked_line(run_id))
 
 
 @recs_app.command()
@@ -98,36 +108,41 @@ def compare(
     k: int = KOpt,
     seed: int = SeedOpt,
     threshold: float = ThrOpt,
-    models: str = typer.Option("pop,itemknn,ease,als,bpr,sasrec,multvae,blend,rerank", "--models", help="Comma-separated families"),
+    models: str = typer.Option(
+        "pop,itemknn,ease,als,bpr,sasrec,multvae,blend,rerank", "--models", help="Comma-separated families"
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Every family on the identical split: one table, one MLflow run each (experiment recs-compare)."""
     from rich.console import Console
-    from rich.progress import Progress
     from rich.table import Table
 
     names = [m.strip() for m in models.split(",") if m.strip()]
     for name in names:
         _check_model(name)
     ratings = _load(data)
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     results = []
-    with Progress(transient=True, disable=as_json) as bar:
-        task = bar.add_task("fitting", total=len(names))
-        for name in names:
-            bar.update(task, description=f"fitting {name}")
+    with progress_bar("fitting", as_json) as progress:
+        for i, name in enumerate(names):
+            progress(f"fitting {name} ({i + 1}/{len(names)})", i / len(names))
             results.append(_fit_eval(settings, ratings, name, seed, k, threshold, "recs-compare"))
-            bar.advance(task)
     if as_json:
-        typer.echo(json.dumps([r.summary() | {"hit_rate": r.metrics.hit_rate, "fit_seconds": r.fit_seconds} for r in results]))
+        typer.echo(json.dumps([_summary(r, run_id) for r, run_id in results]))
         return
     table = Table(title=f"{data.name}: stratified 75/25 seed {seed}, top-{k}, seen removed, full ranking")
     for col in ("model", f"P@{k}", f"R@{k}", f"NDCG@{k}", f"MAP@{k}", f"HR@{k}", "coverage", "fit s"):
         table.add_column(col)
-    for r in results:
+    for r, _ in results:
         m = r.metrics
-        table.add_row(r.model, *(f"{v:.4f}" for v in (m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage)), f"{r.fit_seconds:.1f}")
+        table.add_row(
+            r.model,
+            *(f"{v:.4f}" for v in (m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage)),
+            f"{r.fit_seconds:.1f}",
+        )
     Console().print(table)
+    for r, run_id in results:
+        typer.echo(f"{r.model}: " + tracked_line(run_id))
 
 
 @recs_app.command()
@@ -143,8 +158,6 @@ def tune(
     as_json: bool = JsonOpt,
 ) -> None:
     """Optuna search on a validation split carved from the training split only; saves the best params."""
-    from rich.progress import Progress
-
     from aiworks.lifecycle.tuning import tune as run_tuning
     from aiworks.recs import tuning
     from aiworks.recs.data import make_split, validation_split
@@ -152,7 +165,7 @@ def tune(
     _check_model(model)
     if metric not in ("precision", "recall", "ndcg", "map"):
         _fail("--metric must be precision, recall, ndcg or map")
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     ratings = _load(data)
     split = make_split(ratings, seed=seed, threshold=threshold)
     val = validation_split(ratings, split.train, seed=seed)
@@ -161,17 +174,23 @@ def tune(
         objective = tuning.blend_objective(members, val, k, metric)
     else:
         objective = tuning.model_objective(model, val, k, metric)
-    with Progress(transient=True, disable=as_json) as bar:
-        task = bar.add_task(f"tuning {model}", total=trials)
-        study = run_tuning(settings, "recs-tune", objective, trials, seed=seed, study_name=f"{model}-seed{seed}",
-                           progress=lambda done, total, value: bar.update(task, completed=done))
+    with progress_bar(f"tuning {model}", as_json) as progress:
+        study = run_tuning(
+            settings, "recs-tune", objective, trials, seed=seed, study_name=f"{model}-seed{seed}", progress=progress
+        )
+    run_id = study.user_attrs.get("mlflow_run_id")
     best = study.best_params
     params = tuning.blend_params(members, best) if model == "blend" else {**tuning.DEFAULT_PARAMS[model], **best}
     path = tuning.save_params(settings, model, params)
     if as_json:
-        typer.echo(json.dumps({"model": model, "metric": metric, "validation": study.best_value, "params": params}))
+        typer.echo(
+            json.dumps(
+                {"model": model, "metric": metric, "validation": study.best_value, "params": params, "run_id": run_id}
+            )
+        )
     else:
         typer.echo(f"best validation {metric}@{k} = {study.best_value:.4f} with {params}\nsaved to {path}")
+        typer.echo(tracked_line(run_id))
 
 
 @recs_app.command()
@@ -180,24 +199,46 @@ def train(
     model: str = typer.Option("blend", "--model", help="Family to serve"),
     data: Path = DataOpt,
     threshold: float = ThrOpt,
+    as_json: bool = JsonOpt,
 ) -> None:
     """Fit the served model on every interaction and register it (models:/recs/latest)."""
     from aiworks.lifecycle import registry, tracking
     from aiworks.recs.data import to_interactions
     from aiworks.recs.models import make_model
-    from aiworks.recs.service import REGISTERED_NAME, ServedRecommender
+    from aiworks.recs.serving import REGISTERED_NAME, ServedRecommender
     from aiworks.recs.tuning import params_for
 
     _check_model(model)
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     ratings = _load(data)
     params = params_for(settings, model)
     interactions = to_interactions(ratings.frame, ratings, threshold)
-    with tracking.run(settings, "recs-train", run_name=f"serve-{model}", params={"model": model, **params}) as run_id:
+    with (
+        progress_bar(f"fitting {model}", as_json) as progress,
+        tracking.run(settings, "recs-train", run_name=f"serve-{model}", params={"model": model, **params}) as run_id,
+    ):
+        progress(f"fitting {model} on {interactions.matrix.nnz} interactions", 0.0)
         fitted = make_model(model, **params).fit(interactions)
+        progress("precomputing served lists", 0.8)
         served = ServedRecommender(fitted, ratings.titles, model, params)
-        version = registry.register(settings, REGISTERED_NAME, served, run_id, metadata={"model": model, "params": params})
+        progress("registering", 0.95)
+        version = registry.register(
+            settings, REGISTERED_NAME, served, run_id, metadata={"model": model, "params": params}
+        )
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "model": model,
+                    "interactions": int(interactions.matrix.nnz),
+                    "run_id": run_id,
+                    "registered": {"name": REGISTERED_NAME, "version": version, "run_id": run_id},
+                }
+            )
+        )
+        return
     typer.echo(f"registered {REGISTERED_NAME} version {version} ({model}, {interactions.matrix.nnz} interactions)")
+    typer.echo(tracked_line(run_id, REGISTERED_NAME, version))
 
 
 @recs_app.command()
@@ -208,10 +249,10 @@ def recommend(
     as_json: bool = JsonOpt,
 ) -> None:
     """Top-n titles for a user from the registered model, with why (their most similar seen items)."""
-    from aiworks.recs.service import UnknownId, load_served
+    from aiworks.recs.serving import UnknownId, load_served
 
     try:
-        served = load_served(_settings(ctx))
+        served = load_served(settings_of(ctx))
     except LookupError as exc:
         _fail(str(exc))
     try:
@@ -219,8 +260,19 @@ def recommend(
     except UnknownId as exc:
         _fail(str(exc))
     if as_json:
-        typer.echo(json.dumps({"user": result.user_id, "source": result.source, "model": served.model_name,
-                               "items": [{"item": r.item_id, "title": r.title, "score": r.score, "because": r.because} for r in result.items]}))
+        typer.echo(
+            json.dumps(
+                {
+                    "user": result.user_id,
+                    "source": result.source,
+                    "model": served.model_name,
+                    "items": [
+                        {"item": r.item_id, "title": r.title, "score": r.score, "because": r.because}
+                        for r in result.items
+                    ],
+                }
+            )
+        )
         return
     typer.echo(f"user {user} ({result.source}, {served.model_name}):")
     for i, r in enumerate(result.items, 1):

@@ -145,8 +145,14 @@ def carve(interactions: Interactions, ratio: float = 0.75, seed: int = 0) -> tup
             x.eliminate_zeros()
             return x
 
-        return Interactions(sub(m), sub(interactions.timestamps), interactions.user_ids, interactions.item_ids,
-                            sub(interactions.values), interactions.side)
+        return Interactions(
+            sub(m),
+            sub(interactions.timestamps),
+            interactions.user_ids,
+            interactions.item_ids,
+            sub(interactions.values),
+            interactions.side,
+        )
 
     return part(keep), part(~keep)
 
@@ -167,7 +173,7 @@ def stratified_split(frame: pd.DataFrame, ratio: float = 0.75, seed: int = 42) -
 
 
 @dataclass
-class Split:
+class InteractionSplit:
     """One train/test split over a shared catalogue."""
 
     train: Interactions
@@ -176,13 +182,15 @@ class Split:
     seed: int
 
 
-def make_split(ratings: Ratings, seed: int = 42, ratio: float = 0.75, threshold: float = 0.0) -> Split:
+def make_split(ratings: Ratings, seed: int = 42, ratio: float = 0.75, threshold: float = 0.0) -> InteractionSplit:
     """Split explicit ratings, then binarise both parts with the same threshold."""
     train_df, test_df = stratified_split(ratings.frame, ratio, seed)
-    return Split(to_interactions(train_df, ratings, threshold), to_interactions(test_df, ratings, threshold), ratings, seed)
+    return InteractionSplit(
+        to_interactions(train_df, ratings, threshold), to_interactions(test_df, ratings, threshold), ratings, seed
+    )
 
 
-def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: float = 0.75) -> Split:
+def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: float = 0.75) -> InteractionSplit:
     """Carve a validation split out of *training* interactions only (tuning never sees the test part)."""
     coo = train.matrix.tocoo()
     frame = pd.DataFrame(
@@ -194,4 +202,4 @@ def validation_split(ratings: Ratings, train: Interactions, seed: int, ratio: fl
         }
     )
     fit_df, val_df = stratified_split(frame, ratio, seed + 1000)
-    return Split(to_interactions(fit_df, ratings), to_interactions(val_df, ratings), ratings, seed)
+    return InteractionSplit(to_interactions(fit_df, ratings), to_interactions(val_df, ratings), ratings, seed)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aiworks.recs.data import Split
+from aiworks.recs.data import InteractionSplit
 from aiworks.recs.metrics import RankingMetrics, ranking_metrics
 from aiworks.recs.models.base import BaseRecommender
 
 
 @dataclass(frozen=True)
-class EvalResult:
+class RankingEvaluation:
     model: str
     seed: int
     metrics: RankingMetrics
@@ -35,7 +35,7 @@ class EvalResult:
         }
 
 
-def score_model(model: BaseRecommender, split: Split, k: int = 10, batch: int = 256) -> RankingMetrics:
+def score_model(model: BaseRecommender, split: InteractionSplit, k: int = 10, batch: int = 256) -> RankingMetrics:
     """Metrics of an already fitted model on ``split.test`` (users without test items are skipped)."""
     users = np.flatnonzero(np.diff(split.test.matrix.indptr) > 0)
     recommended = np.full((split.test.n_users, k), -1, dtype=np.int64)
@@ -46,10 +46,12 @@ def score_model(model: BaseRecommender, split: Split, k: int = 10, batch: int = 
     return ranking_metrics(recommended, split.test.matrix, k, catalogue_size=in_train)
 
 
-def evaluate(model: BaseRecommender, split: Split, k: int = 10, name: str | None = None) -> EvalResult:
+def evaluate(
+    model: BaseRecommender, split: InteractionSplit, k: int = 10, name: str | None = None
+) -> RankingEvaluation:
     t0 = time.perf_counter()
     model.fit(split.train)
     t1 = time.perf_counter()
     metrics = score_model(model, split, k)
     t2 = time.perf_counter()
-    return EvalResult(name or model.name, split.seed, metrics, t1 - t0, t2 - t1)
+    return RankingEvaluation(name or model.name, split.seed, metrics, t1 - t0, t2 - t1)

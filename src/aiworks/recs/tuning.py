@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from aiworks.recs.data import Split
+from aiworks.recs.data import InteractionSplit
 from aiworks.recs.evaluate import score_model
 from aiworks.recs.models import make_model
 from aiworks.recs.models.base import top_n
-from aiworks.recs.models.blend import _zscore
+from aiworks.numeric import zscore_rows
 from aiworks.recs.metrics import ranking_metrics
 from aiworks.settings import Settings
 
@@ -111,7 +111,6 @@ def blend_members(settings: Settings | None = None) -> dict[str, dict[str, Any]]
     return {m: {**base(m), **BLEND_OVERRIDES.get(m, {})} for m in BLEND_MEMBERS}
 
 
-
 def save_params(settings: Settings, name: str, params: dict[str, Any]) -> Path:
     path = params_file(settings, name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +118,7 @@ def save_params(settings: Settings, name: str, params: dict[str, Any]) -> Path:
     return path
 
 
-def model_objective(name: str, val: Split, k: int = 10, metric: str = "precision") -> Callable:
+def model_objective(name: str, val: InteractionSplit, k: int = 10, metric: str = "precision") -> Callable:
     def objective(trial) -> float:
         model = make_model(name, **_space(name, trial)).fit(val.train)
         return getattr(score_model(model, val, k), metric)
@@ -127,11 +126,13 @@ def model_objective(name: str, val: Split, k: int = 10, metric: str = "precision
     return objective
 
 
-def blend_objective(members: dict[str, dict], val: Split, k: int = 10, metric: str = "precision") -> Callable:
+def blend_objective(
+    members: dict[str, dict], val: InteractionSplit, k: int = 10, metric: str = "precision"
+) -> Callable:
     """Weights only: members are fitted once and their z-scored validation scores cached, so trials are cheap."""
     users = np.flatnonzero(np.diff(val.test.matrix.indptr) > 0)
     cached = {
-        name: _zscore(np.asarray(make_model(name, **params).fit(val.train).score_rows(users), dtype=np.float32))
+        name: zscore_rows(np.asarray(make_model(name, **params).fit(val.train).score_rows(users), dtype=np.float32))
         for name, params in members.items()
     }
     seen = val.train.matrix[users].toarray() > 0

@@ -64,7 +64,9 @@ def _spamassassin(path: Path) -> Iterator[tuple[Email, int]]:
         yield parse_email(raw, id=f"{group}/{parts[-1].split('.')[0]}", source=group), int(group.startswith("spam"))
 
 
-def _enron(path: Path, subsets: Iterable[str] | None = None, drop_spam_of: Iterable[str] = ()) -> Iterator[tuple[Email, int]]:
+def _enron(
+    path: Path, subsets: Iterable[str] | None = None, drop_spam_of: Iterable[str] = ()
+) -> Iterator[tuple[Email, int]]:
     keep = set(subsets) if subsets else None
     drop = set(drop_spam_of)
     for name, raw in _iter_tar(path):
@@ -76,11 +78,13 @@ def _enron(path: Path, subsets: Iterable[str] | None = None, drop_spam_of: Itera
             continue
         text = raw.decode("utf-8", errors="replace")
         first, _, body = text.partition("\n")
-        subject = first[len("Subject:"):].strip() if first.startswith("Subject:") else ""
+        subject = first[len("Subject:") :].strip() if first.startswith("Subject:") else ""
         body = body if subject or first.startswith("Subject:") else text
         m = ENRON_DATE.search(parts[-1])
-        yield from_subject_body(subject, body, id=f"{subset}/{parts[-1]}", source=subset,
-                                date=m.group(1) if m else ""), label
+        yield (
+            from_subject_body(subject, body, id=f"{subset}/{parts[-1]}", source=subset, date=m.group(1) if m else ""),
+            label,
+        )
 
 
 def _sms(path: Path) -> Iterator[tuple[Email, int]]:
@@ -122,15 +126,24 @@ def deduplicate(items: Iterable[tuple[Email, int]], name: str) -> Corpus:
         emails.append(e)
         labels.append(y)
     keep = [i for i, e in enumerate(emails) if content_key(e) not in conflicted] if conflicted else range(len(emails))
-    return Corpus(name, [emails[i] for i in keep], np.array([labels[i] for i in keep], dtype=int),
-                  n_duplicates_dropped=dropped + len(emails) - len(keep), n_malformed=malformed)
+    return Corpus(
+        name,
+        [emails[i] for i in keep],
+        np.array([labels[i] for i in keep], dtype=int),
+        n_duplicates_dropped=dropped + len(emails) - len(keep),
+        n_malformed=malformed,
+    )
 
 
 def load_corpus(path: Path, **enron_kw) -> Corpus:
     """Load and deduplicate the corpus at ``path`` (see module docstring for layouts)."""
     kind, target = _resolve(path)
-    items = {"spamassassin": lambda: _spamassassin(target), "enron": lambda: _enron(target, **enron_kw),
-             "sms": lambda: _sms(target), "folders": lambda: _folders(target)}[kind]()
+    items = {
+        "spamassassin": lambda: _spamassassin(target),
+        "enron": lambda: _enron(target, **enron_kw),
+        "sms": lambda: _sms(target),
+        "folders": lambda: _folders(target),
+    }[kind]()
     corpus = deduplicate(items, name=kind if kind != "folders" else Path(path).name)
     if len(corpus) == 0 or len(set(corpus.labels.tolist())) < 2:
         raise DataError(f"{path}: need both ham and spam messages, found {len(corpus)} messages")
@@ -143,10 +156,21 @@ def make_split(corpus: Corpus, seed: int = 0, test_size: float = 0.2) -> Split:
     idx = np.arange(len(corpus))
     tr, te = train_test_split(idx, test_size=test_size, stratify=corpus.labels, random_state=seed)
     ids = corpus.ids
-    return Split(corpus.name, seed, [ids[i] for i in sorted(tr)], [ids[i] for i in sorted(te)],
-                 stats={"n": len(corpus), "n_train": len(tr), "n_test": len(te),
-                        "spam_train": int(corpus.labels[tr].sum()), "spam_test": int(corpus.labels[te].sum()),
-                        "duplicates_dropped": corpus.n_duplicates_dropped, "malformed": corpus.n_malformed})
+    return Split(
+        corpus.name,
+        seed,
+        [ids[i] for i in sorted(tr)],
+        [ids[i] for i in sorted(te)],
+        stats={
+            "n": len(corpus),
+            "n_train": len(tr),
+            "n_test": len(te),
+            "spam_train": int(corpus.labels[tr].sum()),
+            "spam_test": int(corpus.labels[te].sum()),
+            "duplicates_dropped": corpus.n_duplicates_dropped,
+            "malformed": corpus.n_malformed,
+        },
+    )
 
 
 def time_split(corpus: Corpus, test_size: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
@@ -183,6 +207,15 @@ def load_or_make_split(settings: Settings, corpus: Corpus, seed: int = 0) -> tup
             return split, np.array([pos[i] for i in split.train_ids]), np.array([pos[i] for i in split.test_ids])
     split = make_split(corpus, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"corpus": split.corpus, "seed": split.seed, "stats": split.stats,
-                                "train_ids": split.train_ids, "test_ids": split.test_ids}))
+    path.write_text(
+        json.dumps(
+            {
+                "corpus": split.corpus,
+                "seed": split.seed,
+                "stats": split.stats,
+                "train_ids": split.train_ids,
+                "test_ids": split.test_ids,
+            }
+        )
+    )
     return split, np.array([pos[i] for i in split.train_ids]), np.array([pos[i] for i in split.test_ids])

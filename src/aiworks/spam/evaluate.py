@@ -11,10 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.metrics import (accuracy_score, average_precision_score, confusion_matrix, f1_score,
-                             matthews_corrcoef, precision_score, recall_score)
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    confusion_matrix,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
 from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
 
 from aiworks.spam.models import spam_scores
 from aiworks.spam.types import Email
@@ -51,16 +58,24 @@ def oracle_recall_at_fpr(y: np.ndarray, scores: np.ndarray, fpr: float = TARGET_
 
 def classification_metrics(y: np.ndarray, scores: np.ndarray, threshold: float = 0.5) -> dict[str, float]:
     pred = (np.asarray(scores) >= threshold).astype(int)
-    return {"accuracy": float(accuracy_score(y, pred)),
-            "precision": float(precision_score(y, pred, zero_division=0)),
-            "recall": float(recall_score(y, pred, zero_division=0)),
-            "f1": float(f1_score(y, pred, zero_division=0)),
-            "mcc": float(matthews_corrcoef(y, pred)),
-            "pr_auc": float(average_precision_score(y, scores))}
+    return {
+        "accuracy": float(accuracy_score(y, pred)),
+        "precision": float(precision_score(y, pred, zero_division=0)),
+        "recall": float(recall_score(y, pred, zero_division=0)),
+        "f1": float(f1_score(y, pred, zero_division=0)),
+        "mcc": float(matthews_corrcoef(y, pred)),
+        "pr_auc": float(average_precision_score(y, scores)),
+    }
 
 
-def oof_scores(make_model: Callable[[], object], emails: Sequence[Email], y: np.ndarray, folds: int, seed: int,
-               on_fold: Callable[[], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def oof_scores(
+    make_model: Callable[[], Pipeline],
+    emails: Sequence[Email],
+    y: np.ndarray,
+    folds: int,
+    seed: int,
+    on_fold: Callable[[], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold scores and fold ids for every message."""
     scores = np.zeros(len(y))
     fold_of = np.zeros(len(y), dtype=int)
@@ -73,8 +88,14 @@ def oof_scores(make_model: Callable[[], object], emails: Sequence[Email], y: np.
     return scores, fold_of
 
 
-def fit_with_strict_threshold(make_model: Callable[[], object], emails: Sequence[Email], y: np.ndarray,
-                              inner_folds: int, seed: int, on_fold: Callable[[], None] | None = None):
+def fit_with_strict_threshold(
+    make_model: Callable[[], Pipeline],
+    emails: Sequence[Email],
+    y: np.ndarray,
+    inner_folds: int,
+    seed: int,
+    on_fold: Callable[[], None] | None = None,
+):
     """Fit on all of ``emails`` and choose the 0.1%-FPR threshold from inner out-of-fold ham scores."""
     inner, _ = oof_scores(make_model, emails, y, inner_folds, seed, on_fold)
     model = make_model().fit(list(emails), y)
@@ -93,13 +114,24 @@ class CVResult:
     scores: np.ndarray
 
     def as_json(self) -> dict:
-        return {"recall_at_fpr_0.001": self.recall_at_fpr, "folds": self.folds, "ham_fpr": self.ham_fpr,
-                "oracle_recall_at_fpr_0.001": self.oracle_recall_at_fpr, **{f"oof_{k}": v for k, v in self.metrics.items()}}
+        return {
+            "recall_at_fpr_0.001": self.recall_at_fpr,
+            "folds": self.folds,
+            "ham_fpr": self.ham_fpr,
+            "oracle_recall_at_fpr_0.001": self.oracle_recall_at_fpr,
+            **{f"oof_{k}": v for k, v in self.metrics.items()},
+        }
 
 
-def cross_validate(make_model: Callable[[], object], emails: Sequence[Email], y: np.ndarray, folds: int = 5,
-                   inner_folds: int = INNER_FOLDS, seed: int = 0,
-                   on_fold: Callable[[], None] | None = None) -> CVResult:
+def cross_validate(
+    make_model: Callable[[], Pipeline],
+    emails: Sequence[Email],
+    y: np.ndarray,
+    folds: int = 5,
+    inner_folds: int = INNER_FOLDS,
+    seed: int = 0,
+    on_fold: Callable[[], None] | None = None,
+) -> CVResult:
     """Nested CV: outer folds give pooled OOF scores; inner folds pick each outer fold's threshold."""
     y = np.asarray(y)
     scores = np.zeros(len(y))
@@ -108,8 +140,14 @@ def cross_validate(make_model: Callable[[], object], emails: Sequence[Email], y:
         model, t, _ = fit_with_strict_threshold(make_model, [emails[i] for i in tr], y[tr], inner_folds, seed, on_fold)
         scores[te] = spam_scores(model, [emails[i] for i in te])
         flagged[te] = scores[te] > t
-    return CVResult(folds, float(flagged[y == 1].mean()), float(flagged[y == 0].mean()),
-                    oracle_recall_at_fpr(y, scores), classification_metrics(y, scores), scores)
+    return CVResult(
+        folds,
+        float(flagged[y == 1].mean()),
+        float(flagged[y == 0].mean()),
+        oracle_recall_at_fpr(y, scores),
+        classification_metrics(y, scores),
+        scores,
+    )
 
 
 def inner_cv_steps(folds: int, inner_folds: int) -> int:
@@ -152,8 +190,15 @@ def save_plots(y: np.ndarray, scores: np.ndarray, out_dir: Path, threshold: floa
     ax.imshow(cm, cmap="Blues")
     for (i, j), v in np.ndenumerate(cm):
         ax.text(j, i, str(v), ha="center", va="center")
-    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=["ham", "spam"], yticklabels=["ham", "spam"],
-           xlabel="predicted", ylabel="true", title=f"confusion @ {threshold:.3g}")
+    ax.set(
+        xticks=[0, 1],
+        yticks=[0, 1],
+        xticklabels=["ham", "spam"],
+        yticklabels=["ham", "spam"],
+        xlabel="predicted",
+        ylabel="true",
+        title=f"confusion @ {threshold:.3g}",
+    )
     _save(fig, "confusion_matrix.png")
     frac, mean = calibration_curve(y, np.clip(scores, 0, 1), n_bins=10, strategy="quantile")
     fig, ax = plt.subplots(figsize=(4.5, 4))

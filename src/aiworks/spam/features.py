@@ -25,15 +25,37 @@ from aiworks.spam.types import Email
 
 # Key structure features also monitored for drift (see lifecycle.monitoring); order = column order.
 STRUCTURE_FEATURES = (
-    "log_body_chars", "n_urls", "n_url_domains", "ip_urls", "html_ratio", "html_only", "n_attachments",
-    "risky_attachment", "subject_caps_ratio", "subject_exclaims", "body_caps_ratio", "money_signs",
-    "from_replyto_mismatch", "n_headers", "n_defects", "has_unsubscribe",
+    "log_body_chars",
+    "n_urls",
+    "n_url_domains",
+    "ip_urls",
+    "html_ratio",
+    "html_only",
+    "n_attachments",
+    "risky_attachment",
+    "subject_caps_ratio",
+    "subject_exclaims",
+    "body_caps_ratio",
+    "money_signs",
+    "from_replyto_mismatch",
+    "n_headers",
+    "n_defects",
+    "has_unsubscribe",
 )
 MONITORED_FEATURES = ("log_body_chars", "n_urls", "html_ratio", "subject_caps_ratio", "n_headers")
 RISKY_EXT = re.compile(r":(exe|scr|pif|bat|com|vbs|js|zip|rar|hta|cpl|jar)$")
 IP_URL = re.compile(r"^(?:https?://)?\d{1,3}(?:\.\d{1,3}){3}")
-HEADER_FACTS = ("x-mailer", "user-agent", "content-type", "precedence", "importance", "x-priority",
-                "x-msmail-priority", "mime-version", "content-transfer-encoding")
+HEADER_FACTS = (
+    "x-mailer",
+    "user-agent",
+    "content-type",
+    "precedence",
+    "importance",
+    "x-priority",
+    "x-msmail-priority",
+    "mime-version",
+    "content-transfer-encoding",
+)
 BODY_CHARS_FOR_CHARGRAMS = 1000  # char n-grams over the whole of a 100 kB body cost time, not accuracy
 BODY_CHARS_FOR_WORDS = 20_000
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -50,8 +72,8 @@ def _caps_ratio(text: str) -> float:
         raw = text.encode("ascii")
         letters = len(raw.translate(None, _NOT_LETTER))
         return len(raw.translate(None, _NOT_UPPER)) / letters if letters else 0.0
-    letters = [c for c in text if c.isalpha()]
-    return sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
+    alpha = [c for c in text if c.isalpha()]
+    return sum(map(str.isupper, alpha)) / len(alpha) if alpha else 0.0
 
 
 def _url_domain(url: str) -> str:
@@ -127,7 +149,9 @@ class FieldText(BaseEstimator, TransformerMixin):
         # "zzdoc" is a constant token so an all-empty training corpus still has a vocabulary (no crash).
         if self.field == "short":
             return [f"zzdoc {e.subject}\n{e.body[:BODY_CHARS_FOR_CHARGRAMS]}" for e in X]
-        return [f"zzdoc {e.subject}\n{e.subject}\n{e.body[:BODY_CHARS_FOR_WORDS]}" for e in X]  # subject twice: worth more
+        return [
+            f"zzdoc {e.subject}\n{e.subject}\n{e.body[:BODY_CHARS_FOR_WORDS]}" for e in X
+        ]  # subject twice: worth more
 
 
 class StructureFeatures(BaseEstimator, TransformerMixin):
@@ -144,26 +168,99 @@ class StructureFeatures(BaseEstimator, TransformerMixin):
         return np.array(STRUCTURE_FEATURES, dtype=object)
 
 
-def build_features(char_ngrams: bool = True, max_word_features: int = 100_000, max_char_features: int = 100_000,
-                   min_df: int = 2, rich_headers: bool = False, sender_history: bool = False) -> FeatureUnion:
+def build_features(
+    char_ngrams: bool = True,
+    max_word_features: int = 100_000,
+    max_char_features: int = 100_000,
+    min_df: int = 2,
+    rich_headers: bool = False,
+    sender_history: bool = False,
+) -> FeatureUnion:
     """The shared feature union; model families may switch char n-grams off for speed and rich header tokens on
     (they cost ~0.2 ms per message, so the fast served linear model leaves them off by default), and add the
     sender history of :mod:`aiworks.spam.reputation` (learnt from the training labels, leave-one-out)."""
     views: list[tuple[str, object]] = [
-        ("word", Pipeline([("field", FieldText("text")), ("tfidf", TfidfVectorizer(
-            lowercase=True, token_pattern=r"(?u)\b\w[\w'$.-]*\w\b|[$!]", ngram_range=(1, 2), min_df=min_df,
-            max_features=max_word_features, sublinear_tf=True, dtype=np.float32))])),
-        ("headers", Pipeline([("field", FieldText("headers")), ("tfidf", TfidfVectorizer(
-            lowercase=False, token_pattern=r"\S+", min_df=min_df, sublinear_tf=True, dtype=np.float32))])),
+        (
+            "word",
+            Pipeline(
+                [
+                    ("field", FieldText("text")),
+                    (
+                        "tfidf",
+                        TfidfVectorizer(
+                            lowercase=True,
+                            token_pattern=r"(?u)\b\w[\w'$.-]*\w\b|[$!]",
+                            ngram_range=(1, 2),
+                            min_df=min_df,
+                            max_features=max_word_features,
+                            sublinear_tf=True,
+                            dtype=np.float32,
+                        ),
+                    ),
+                ]
+            ),
+        ),
+        (
+            "headers",
+            Pipeline(
+                [
+                    ("field", FieldText("headers")),
+                    (
+                        "tfidf",
+                        TfidfVectorizer(
+                            lowercase=False, token_pattern=r"\S+", min_df=min_df, sublinear_tf=True, dtype=np.float32
+                        ),
+                    ),
+                ]
+            ),
+        ),
         ("structure", Pipeline([("raw", StructureFeatures()), ("scale", MaxAbsScaler())])),
     ]
     if rich_headers:
-        views.insert(2, ("header_tokens", Pipeline([("field", FieldText("header_tokens")), ("tfidf", TfidfVectorizer(
-            lowercase=False, token_pattern=r"\S+", min_df=min_df, sublinear_tf=True, dtype=np.float32))])))
+        views.insert(
+            2,
+            (
+                "header_tokens",
+                Pipeline(
+                    [
+                        ("field", FieldText("header_tokens")),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                lowercase=False,
+                                token_pattern=r"\S+",
+                                min_df=min_df,
+                                sublinear_tf=True,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+        )
     if sender_history:
         views.append(("sender_history", SenderHistory()))
     if char_ngrams:
-        views.insert(1, ("char", Pipeline([("field", FieldText("short")), ("tfidf", TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_features=max_char_features,
-            sublinear_tf=True, dtype=np.float32))])))
+        views.insert(
+            1,
+            (
+                "char",
+                Pipeline(
+                    [
+                        ("field", FieldText("short")),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="char_wb",
+                                ngram_range=(3, 5),
+                                min_df=min_df,
+                                max_features=max_char_features,
+                                sublinear_tf=True,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+        )
     return FeatureUnion(views)

@@ -29,10 +29,14 @@ from aiworks.spam.types import Email
 COLLECTOR_HOST = re.compile(
     r"(?:^|[.@\s(\[])(?:localhost|jalapeno|jmason\.org|zzzzason\.org|slashnull\.org|netnoteinc\.com|taint\.org"
     r"|webnote\.net|easydns\.com|pro-ns\.net|midrange\.com|ssz\.com|minder\.net|lerctr\.org|ruhr-uni-bochum\.de"
-    r"|kluge\.net)(?:$|[\s>)\];:,])|\b(?:jm|zzzz\w*|yyyy\w*|xxxx\w*)@", re.I)
-RECIPIENT_HEADER = re.compile(r"^(?:to|cc|bcc|apparently-to|x-apparently-to|x-original-to|x-originally-to|"
-                              r"envelope-to|resent-.*|x-resent-.*|x-.*-to|x-mdaemon-deliver-to|x-mime-autoconverted|"
-                              r"received|subject)$")
+    r"|kluge\.net)(?:$|[\s>)\];:,])|\b(?:jm|zzzz\w*|yyyy\w*|xxxx\w*)@",
+    re.I,
+)
+RECIPIENT_HEADER = re.compile(
+    r"^(?:to|cc|bcc|apparently-to|x-apparently-to|x-original-to|x-originally-to|"
+    r"envelope-to|resent-.*|x-resent-.*|x-.*-to|x-mdaemon-deliver-to|x-mime-autoconverted|"
+    r"received|subject)$"
+)
 SPECIAL = {"date", "message-id"}
 VALUE_TOKEN = re.compile(r"[a-z][a-z0-9_.-]{1,24}|\d+")
 BY_HOST = re.compile(r"\bby\s+([\w.-]+)", re.I)
@@ -107,7 +111,7 @@ def received_tokens(received: list[str]) -> list[str]:
     if not received:
         return ["rcvd_none"]
     boundary = trust_boundary(received)
-    below = received[boundary + 1:]
+    below = received[boundary + 1 :]
     toks = [f"rcvd_ext_hops={min(len(below), 6)}"] + _hop_tokens(received[boundary], "edge_")
     for hop in below:
         toks += _hop_tokens(hop, "hop_")
@@ -130,9 +134,11 @@ def _alignment_tokens(e: Email, from_dom: str, rcvd: list[str]) -> list[str]:
     if not from_dom:
         return ["align_nofrom"]
     rp = e.header("return-path")
-    doms = {"rp": _dom2(rp.rsplit("@", 1)[-1].strip("<> ")) if "@" in rp else "",
-            "helo": next((t.split("=", 1)[1] for t in rcvd if t.startswith("edge_helo=")), ""),
-            "rdns": next((t.split("=", 1)[1] for t in rcvd if t.startswith("edge_rdns=")), "")}
+    doms = {
+        "rp": _dom2(rp.rsplit("@", 1)[-1].strip("<> ")) if "@" in rp else "",
+        "helo": next((t.split("=", 1)[1] for t in rcvd if t.startswith("edge_helo=")), ""),
+        "rdns": next((t.split("=", 1)[1] for t in rcvd if t.startswith("edge_rdns=")), ""),
+    }
     toks = [f"align_{k}={'none' if not d else int(d == from_dom)}" for k, d in doms.items()]
     url_doms = {_dom2(re.sub(r"^(?:https?://)?", "", u.lower()).split("/", 1)[0].split(":", 1)[0]) for u in e.urls[:50]}
     url_doms.discard("")
@@ -164,8 +170,11 @@ def header_tokens(e: Email) -> str:
         if is_collector(dom) or is_collector(mid):
             toks.append("msgid_dom=local_mta")
         else:
-            toks += [f"msgid_shape={_shape(local)}", f"msgid_dom={_dom2(dom) or 'none'}",
-                     f"msgid_from_match={int(bool(from_dom) and _dom2(dom) == from_dom)}"]
+            toks += [
+                f"msgid_shape={_shape(local)}",
+                f"msgid_dom={_dom2(dom) or 'none'}",
+                f"msgid_from_match={int(bool(from_dom) and _dom2(dom) == from_dom)}",
+            ]
     date = e.header("date").strip()
     toks.append(f"date_shape={_shape(date) if date else 'none'}")
     tz = re.search(r"([+-]\d{4})|\(([A-Z]{2,5})\)|\b([A-Z]{3})$", date)

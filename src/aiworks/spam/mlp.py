@@ -11,9 +11,18 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
     """Sparse TF-IDF → Linear(hidden) → ReLU → Dropout → Linear(1), trained with (class-weighted) BCE and Adam;
     ``n_seeds`` > 1 averages the logits of that many nets trained from different seeds."""
 
-    def __init__(self, hidden: int = 64, epochs: int = 5, lr: float = 5e-3, weight_decay: float = 1e-6,
-                 dropout: float = 0.2, batch_size: int = 256, random_state: int = 0, ham_weight: float = 1.0,
-                 n_seeds: int = 1):
+    def __init__(
+        self,
+        hidden: int = 64,
+        epochs: int = 5,
+        lr: float = 5e-3,
+        weight_decay: float = 1e-6,
+        dropout: float = 0.2,
+        batch_size: int = 256,
+        random_state: int = 0,
+        ham_weight: float = 1.0,
+        n_seeds: int = 1,
+    ):
         self.hidden = hidden
         self.epochs = epochs
         self.lr = lr
@@ -53,7 +62,8 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
         emb = torch.nn.EmbeddingBag(X.shape[1], self.hidden, mode="sum", sparse=True)
         torch.nn.init.normal_(emb.weight, std=0.05)
         bias = torch.nn.Parameter(torch.zeros(self.hidden))
-        head = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(self.dropout), torch.nn.Linear(self.hidden, 1))
+        linear = torch.nn.Linear(self.hidden, 1)
+        head = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(self.dropout), linear)
         opt_sparse = torch.optim.SparseAdam(list(emb.parameters()), lr=self.lr)
         opt_dense = torch.optim.AdamW([bias, *head.parameters()], lr=self.lr, weight_decay=self.weight_decay)
         # ham_weight > 1 makes a false alarm cost more than a miss: at a 0.1% ham FPR the few spam-like ham decide.
@@ -63,10 +73,13 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
         for _ in range(self.epochs):
             order = rng.permutation(X.shape[0])
             for start in range(0, len(order), self.batch_size):
-                rows = order[start:start + self.batch_size]
+                rows = order[start : start + self.batch_size]
                 xb = X[rows]
-                out = emb(torch.from_numpy(xb.indices.astype(np.int64)), torch.from_numpy(xb.indptr[:-1].astype(np.int64)),
-                          per_sample_weights=torch.from_numpy(xb.data))
+                out = emb(
+                    torch.from_numpy(xb.indices.astype(np.int64)),
+                    torch.from_numpy(xb.indptr[:-1].astype(np.int64)),
+                    per_sample_weights=torch.from_numpy(xb.data),
+                )
                 w = torch.from_numpy(w_all[rows])
                 loss = (loss_fn(head(out + bias).squeeze(1), torch.from_numpy(y[rows])) * w).sum() / w.sum()
                 opt_sparse.zero_grad()
@@ -75,8 +88,12 @@ class TorchMLPClassifier(BaseEstimator, ClassifierMixin):
                 opt_sparse.step()
                 opt_dense.step()
         # Keep plain numpy weights: the fitted model pickles without torch and scores with one sparse matmul.
-        return (emb.weight.detach().numpy().copy(), bias.detach().numpy().copy(),
-                head[2].weight.detach().numpy().ravel().copy(), float(head[2].bias.detach().numpy()[0]))
+        return (
+            emb.weight.detach().numpy().copy(),
+            bias.detach().numpy().copy(),
+            linear.weight.detach().numpy().ravel().copy(),
+            float(linear.bias.detach().numpy()[0]),
+        )
 
     def decision_function(self, X) -> np.ndarray:
         h = np.maximum(sparse.csr_matrix(X, dtype=np.float32) @ self.w1_ + self.b1_, 0.0)

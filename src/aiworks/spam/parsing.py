@@ -63,7 +63,7 @@ def _payload_text(part: Message, defects: list[str]) -> str:
     except Exception:
         defects.append("undecodable transfer encoding")
         payload = None
-    if payload is None:
+    if not isinstance(payload, bytes):  # None: nothing to decode (multipart, or a broken encoding above)
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
     charset = part.get_content_charset() or "utf-8"
@@ -93,8 +93,14 @@ def parse_email(raw: bytes | str, id: str = "", source: str = "") -> Email:
     if not msg.keys():
         # Not an RFC 822 message (e.g. pasted text / SMS): the whole input is the body.
         text = raw.decode("utf-8", errors="replace")
-        return Email(id=id, body=text[:MAX_BODY_CHARS], n_text_parts=1, urls=tuple(dict.fromkeys(URL_RE.findall(text))),
-                     defects=tuple(defects), source=source)
+        return Email(
+            id=id,
+            body=text[:MAX_BODY_CHARS],
+            n_text_parts=1,
+            urls=tuple(dict.fromkeys(URL_RE.findall(text))),
+            defects=tuple(defects),
+            source=source,
+        )
 
     headers: list[tuple[str, str]] = []
     for name, value in msg.items():
@@ -155,8 +161,15 @@ def parse_email(raw: bytes | str, id: str = "", source: str = "") -> Email:
 
 def from_subject_body(subject: str, body: str, id: str = "", source: str = "", date: str = "") -> Email:
     """Build an Email from corpora that ship only subject + body (Enron preprocessed, SMS)."""
-    return Email(id=id, subject=subject, body=body[:MAX_BODY_CHARS], n_text_parts=1,
-                 urls=tuple(dict.fromkeys(URL_RE.findall(body)))[:200], source=source, date=date)
+    return Email(
+        id=id,
+        subject=subject,
+        body=body[:MAX_BODY_CHARS],
+        n_text_parts=1,
+        urls=tuple(dict.fromkeys(URL_RE.findall(body)))[:200],
+        source=source,
+        date=date,
+    )
 
 
 __all__ = ["LEAKAGE_HEADER", "parse_email", "from_subject_body", "html_to_text", "_addr_domain"]

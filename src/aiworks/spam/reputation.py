@@ -50,8 +50,11 @@ class SenderHistory(BaseEstimator, TransformerMixin):
     def _fit_keys(self, X: Sequence[Email], y) -> list[tuple[str, str]]:
         keys = [sender_keys(e) for e in X]
         labels = np.zeros(len(keys), dtype=int) - 1 if y is None else np.asarray(y, dtype=int)  # no labels: no history
-        self.counts_ = {(part, cls): Counter(k[part] for k, lab in zip(keys, labels) if lab == cls and k[part])
-                        for part in (0, 1) for cls in (0, 1)}
+        self.counts_ = {
+            (part, cls): Counter(k[part] for k, lab in zip(keys, labels) if lab == cls and k[part])
+            for part in (0, 1)
+            for cls in (0, 1)
+        }
         self.n_features_out_ = len(COLUMNS)
         return keys
 

@@ -10,10 +10,19 @@ from pathlib import Path
 import numpy as np
 
 from aiworks.lifecycle.monitoring import build_reference
+from aiworks.progress import Progress, counter
 from aiworks.settings import Settings
 from aiworks.spam.data import load_or_make_split
-from aiworks.spam.evaluate import (INNER_FOLDS, TARGET_FPR, CVResult, classification_metrics, cross_validate,
-                                   fit_with_strict_threshold, recall_at_threshold, save_plots)
+from aiworks.spam.evaluate import (
+    INNER_FOLDS,
+    TARGET_FPR,
+    CVResult,
+    classification_metrics,
+    cross_validate,
+    fit_with_strict_threshold,
+    recall_at_threshold,
+    save_plots,
+)
 from aiworks.spam.features import MONITORED_FEATURES, structure_frame
 from aiworks.spam.models import SpamDetector, build_pipeline
 from aiworks.spam.types import Corpus, Email, Split
@@ -37,12 +46,17 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        out = {"model": self.detector.family, "split": {"corpus": self.split.corpus, "seed": self.split.seed,
-                                                        **self.split.stats},
-               "test": {k: v for k, v in self.test.items() if k in TEST_KEYS},
-               "cv": {"recall_at_fpr_0.001": self.cv.recall_at_fpr, "folds": self.cv.folds} if self.cv else None,
-               "operating_point": {"strict_threshold": self.detector.strict_threshold, "target_ham_fpr": TARGET_FPR,
-                                   "test_ham_fpr": self.test.get("ham_fpr_at_strict_threshold")}}
+        out = {
+            "model": self.detector.family,
+            "split": {"corpus": self.split.corpus, "seed": self.split.seed, **self.split.stats},
+            "test": {k: v for k, v in self.test.items() if k in TEST_KEYS},
+            "cv": {"recall_at_fpr_0.001": self.cv.recall_at_fpr, "folds": self.cv.folds} if self.cv else None,
+            "operating_point": {
+                "strict_threshold": self.detector.strict_threshold,
+                "target_ham_fpr": TARGET_FPR,
+                "test_ham_fpr": self.test.get("ham_fpr_at_strict_threshold"),
+            },
+        }
         if self.cv:
             out["cv_detail"] = self.cv.as_json()
         if self.version is not None:
@@ -55,17 +69,27 @@ def reference_columns(scores: np.ndarray, emails: list[Email]) -> dict[str, np.n
     return {"score": np.asarray(scores), **{k: frame[k] for k in MONITORED_FEATURES}}
 
 
-def fit_detector(corpus: Corpus, train_idx: np.ndarray, family: str, params: dict, inner_folds: int, seed: int,
-                 tick: Callable[[], None] | None = None) -> SpamDetector:
+def fit_detector(
+    corpus: Corpus,
+    train_idx: np.ndarray,
+    family: str,
+    params: dict,
+    inner_folds: int,
+    seed: int,
+    tick: Callable[[], None] | None = None,
+) -> SpamDetector:
     """Fit on the training part; strict threshold + score reference come from inner out-of-fold scores."""
     emails = [corpus.emails[i] for i in train_idx]
     y = corpus.labels[train_idx]
-    model, strict, inner = fit_with_strict_threshold(lambda: build_pipeline(family, **params), emails, y,
-                                                     inner_folds, seed, tick)
+    model, strict, inner = fit_with_strict_threshold(
+        lambda: build_pipeline(family, **params), emails, y, inner_folds, seed, tick
+    )
     return SpamDetector(family, model, dict(params), 0.5, strict, build_reference(reference_columns(inner, emails)))
 
 
-def evaluate_detector(detector: SpamDetector, emails: list[Email], y: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+def evaluate_detector(
+    detector: SpamDetector, emails: list[Email], y: np.ndarray
+) -> tuple[dict[str, float], np.ndarray]:
     scores = detector.scores(emails)
     metrics = classification_metrics(y, scores, detector.threshold)
     if detector.strict_threshold is not None:
@@ -75,19 +99,30 @@ def evaluate_detector(detector: SpamDetector, emails: list[Email], y: np.ndarray
     return metrics, scores
 
 
-def train(settings: Settings, corpus: Corpus, family: str, params: dict | None = None, seed: int = 0,
-          folds: int = 5, inner_folds: int = INNER_FOLDS, register: bool = True, track: bool = True,
-          tick: Callable[[], None] | None = None) -> TrainResult:
+def train(
+    settings: Settings,
+    corpus: Corpus,
+    family: str,
+    params: dict | None = None,
+    seed: int = 0,
+    folds: int = 5,
+    inner_folds: int = INNER_FOLDS,
+    register: bool = True,
+    track: bool = True,
+    progress: Progress | None = None,
+) -> TrainResult:
     """The ``aiworks spam train`` pipeline. ``folds=0`` skips cross-validation."""
     params = params or {}
+    tick = counter(progress, cv_steps(folds, inner_folds), f"training {family}")
     split, tr, te = load_or_make_split(settings, corpus, seed)
     detector = fit_detector(corpus, tr, family, params, inner_folds, seed, tick)
     test, scores = evaluate_detector(detector, [corpus.emails[i] for i in te], corpus.labels[te])
     detector.metrics = dict(test)
     cv = None
     if folds:
-        cv = cross_validate(lambda: build_pipeline(family, **params), corpus.emails, corpus.labels, folds,
-                            inner_folds, seed, tick)
+        cv = cross_validate(
+            lambda: build_pipeline(family, **params), corpus.emails, corpus.labels, folds, inner_folds, seed, tick
+        )
     result = TrainResult(detector, split, test, cv, scores, corpus.labels[te])
     if track:
         log_result(settings, result, params, register)
@@ -98,9 +133,13 @@ def log_result(settings: Settings, result: TrainResult, params: dict, register: 
     from aiworks.lifecycle import registry, tracking
 
     d = result.detector
-    with tracking.run(settings, EXPERIMENT, run_name=d.family,
-                      params={"model": d.family, "corpus": result.split.corpus, "seed": result.split.seed, **params},
-                      tags={"job": "spam"}) as run_id:
+    with tracking.run(
+        settings,
+        EXPERIMENT,
+        run_name=d.family,
+        params={"model": d.family, "corpus": result.split.corpus, "seed": result.split.seed, **params},
+        tags={"job": "spam"},
+    ) as run_id:
         tracking.log_metrics({f"test_{k}": v for k, v in result.test.items()})
         if result.cv:
             tracking.log_metrics({f"cv_{k}": v for k, v in result.cv.as_json().items()})
@@ -110,9 +149,21 @@ def log_result(settings: Settings, result: TrainResult, params: dict, register: 
                 tracking.log_artifact(p, "plots")
         result.run_id = run_id
         if register:
-            result.version = registry.register(settings, MODEL_NAME, d, run_id, aliases=("latest", SERVED_ALIAS), metadata={
-                "family": d.family, "params": params, "test": result.test, "corpus": result.split.corpus,
-                "strict_threshold": d.strict_threshold, "target_fpr": TARGET_FPR})
+            result.version = registry.register(
+                settings,
+                MODEL_NAME,
+                d,
+                run_id,
+                aliases=("latest", SERVED_ALIAS),
+                metadata={
+                    "family": d.family,
+                    "params": params,
+                    "test": result.test,
+                    "corpus": result.split.corpus,
+                    "strict_threshold": d.strict_threshold,
+                    "target_fpr": TARGET_FPR,
+                },
+            )
 
 
 SELECT_BY = ("f1", "low_fpr")

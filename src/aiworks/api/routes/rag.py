@@ -22,8 +22,11 @@ from aiworks.settings import Settings
 DOC_ID = Path(pattern=r"^[A-Za-z0-9_.-]{1,128}$", description="document id")
 JOB_ID = Path(pattern=r"^[a-f0-9]{16}$", description="job id")
 WS = Path(pattern=WORKSPACE_PATTERN, description="workspace name")
-ERRORS = {401: {"description": "missing/invalid API key"}, 403: {"description": "key not valid for workspace"},
-          404: {"description": "not found"}}
+ERRORS = {
+    401: {"description": "missing/invalid API key"},
+    403: {"description": "key not valid for workspace"},
+    404: {"description": "not found"},
+}
 
 
 def build_router(settings: Settings, service: AssistantService | None = None) -> APIRouter:
@@ -51,17 +54,26 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
             who = auth.resolve(token_of(request))
         except HTTPException:
             who = None
-        return schemas.SessionInfo(mode=auth.mode(), authenticated=who is not None,
-                                   workspace=who.workspace if who else None, max_upload_mb=settings.max_upload_mb)
+        return schemas.SessionInfo(
+            mode=auth.mode(),
+            authenticated=who is not None,
+            workspace=who.workspace if who else None,
+            max_upload_mb=settings.max_upload_mb,
+        )
 
     @router.get("/workspaces", response_model=list[schemas.Workspace])
     def list_workspaces(who: Principal = Depends(auth)) -> list[schemas.Workspace]:
         return [schemas.Workspace(name=n) for n in service.pool.names() if who.can_access(n)]
 
-    @router.post("/workspaces", response_model=schemas.Workspace, status_code=201,
-                 responses={200: {"model": schemas.Workspace, "description": "already existed"}})
-    def create_workspace(body: schemas.WorkspaceCreate, response: Response,
-                         who: Principal = Depends(auth)) -> schemas.Workspace:
+    @router.post(
+        "/workspaces",
+        response_model=schemas.Workspace,
+        status_code=201,
+        responses={200: {"model": schemas.Workspace, "description": "already existed"}},
+    )
+    def create_workspace(
+        body: schemas.WorkspaceCreate, response: Response, who: Principal = Depends(auth)
+    ) -> schemas.Workspace:
         """Local mode only: a key is bound to one workspace and cannot create others."""
         if who.workspace is not None:
             if who.workspace != body.name:
@@ -77,8 +89,10 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
         return [_document(d, warnings.get(d.id, [])) for d in assistant.documents()]
 
     @router.post("/workspaces/{workspace}/documents", response_model=schemas.UploadResponse, status_code=202)
-    def upload_documents(files: list[UploadFile] = File(..., description="PDF, DOCX, TXT or MD files"),
-                         workspace: str = Depends(workspace_access)) -> schemas.UploadResponse:
+    def upload_documents(
+        files: list[UploadFile] = File(..., description="PDF, DOCX, TXT or MD files"),
+        workspace: str = Depends(workspace_access),
+    ) -> schemas.UploadResponse:
         """Validate each file, queue its ingestion; per-file errors are in the body (never a 5xx)."""
         results = [service.upload(workspace, f.file, f.filename) for f in files]
         return schemas.UploadResponse(files=[schemas.UploadResult(**r) for r in results])
@@ -88,8 +102,9 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
         return _document(doc, service.pool.assistant(workspace).document_warnings([doc.id]).get(doc.id, []))
 
     @router.get("/workspaces/{workspace}/documents/{document_id}/text", response_model=schemas.DocumentText)
-    def get_document_text(doc=Depends(existing_document),
-                          workspace: str = Depends(workspace_access)) -> schemas.DocumentText:
+    def get_document_text(
+        doc=Depends(existing_document), workspace: str = Depends(workspace_access)
+    ) -> schemas.DocumentText:
         """The extracted text that citation offsets index into."""
         try:
             text = service.pool.assistant(workspace).document_text(doc.id)
@@ -97,8 +112,11 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
             raise HTTPException(404, "document text is no longer stored") from None
         return schemas.DocumentText(id=doc.id, text=text)
 
-    @router.get("/workspaces/{workspace}/documents/{document_id}/file", response_class=FileResponse,
-                responses={200: {"content": {"application/octet-stream": {}}}})
+    @router.get(
+        "/workspaces/{workspace}/documents/{document_id}/file",
+        response_class=FileResponse,
+        responses={200: {"content": {"application/octet-stream": {}}}},
+    )
     def download_document(doc=Depends(existing_document), workspace: str = Depends(workspace_access)):
         try:
             path = service.pool.assistant(workspace).original_file(doc.id)
@@ -133,14 +151,24 @@ def build_router(settings: Settings, service: AssistantService | None = None) ->
         """Answer from this workspace's documents; each citation carries its PDF highlight boxes."""
         return service.ask(workspace, body.question, body.k, _documents(workspace, body.document_ids))
 
-    @router.post("/workspaces/{workspace}/ask/stream", response_class=StreamingResponse,
-                 responses={200: {"content": {"text/event-stream": {}},
-                                  "description": "events: status, delta*, citations, done | error"}})
+    @router.post(
+        "/workspaces/{workspace}/ask/stream",
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "events: status, delta*, citations, done | error",
+            }
+        },
+    )
     def ask_stream(body: schemas.AskRequest, workspace: str = Depends(workspace_access)) -> StreamingResponse:
         """The same answer as ``/ask``, as server-sent events (the answer text arrives in ``delta`` pieces)."""
         ids = _documents(workspace, body.document_ids)
-        return StreamingResponse(service.ask_events(workspace, body.question, body.k, ids),
-                                 media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return StreamingResponse(
+            service.ask_events(workspace, body.question, body.k, ids),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     def _documents(workspace: str, refs: list[str] | None) -> list[str] | None:
         """The request's document filter as ids; an unknown document is a 404 before anything runs."""
@@ -159,6 +187,16 @@ def _document(doc, warnings) -> schemas.Document:
 
 
 def _job(job) -> schemas.Job:
-    return schemas.Job(id=job.id, workspace=job.workspace, filename=job.filename, status=job.status,
-                       progress=job.progress, stage=job.stage, error=job.error, document_id=job.document_id,
-                       result=job.result, pages=job.pages, chunks=job.chunks)
+    return schemas.Job(
+        id=job.id,
+        workspace=job.workspace,
+        filename=job.filename,
+        status=job.status,
+        progress=job.progress,
+        stage=job.stage,
+        error=job.error,
+        document_id=job.document_id,
+        result=job.result,
+        pages=job.pages,
+        chunks=job.chunks,
+    )

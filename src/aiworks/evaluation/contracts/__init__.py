@@ -58,14 +58,24 @@ def load_questions(facts: dict, path: Path = QUESTIONS_FILE, seed: int = REPORTE
     out = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         phrasings = item["question"] if isinstance(item["question"], list) else [item["question"]]
-        text = phrasings[0] if seed == REPORTED_SEED or len(phrasings) == 1 else \
-            phrasings[1 + (seed - 1) % (len(phrasings) - 1)]
+        text = (
+            phrasings[0]
+            if seed == REPORTED_SEED or len(phrasings) == 1
+            else phrasings[1 + (seed - 1) % (len(phrasings) - 1)]
+        )
         gold = item.get("gold", [])
         gold = [gold] if isinstance(gold, str) else gold
-        out.append(Question(id=item["id"], kind=item.get("kind", "fact"), category=item.get("category", "clause"),
-                            question=text.format(**facts), document=item.get("document"),
-                            gold=[g.format(**facts) for g in gold],
-                            extra={k: v for k, v in item.items() if k not in known}))
+        out.append(
+            Question(
+                id=item["id"],
+                kind=item.get("kind", "fact"),
+                category=item.get("category", "clause"),
+                question=text.format(**facts),
+                document=item.get("document"),
+                gold=[g.format(**facts) for g in gold],
+                extra={k: v for k, v in item.items() if k not in known},
+            )
+        )
     return out
 
 

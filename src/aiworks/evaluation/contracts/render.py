@@ -31,8 +31,15 @@ class Spec:
 
 def _latin1(text: str) -> str:
     """Core PDF fonts are Latin-1: replace the few typographic characters our wording may contain."""
-    return (text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'").replace("\u201c", '"')
-            .replace("\u201d", '"').encode("latin-1", "replace").decode("latin-1"))
+    return (
+        text.replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u2019", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def write_pdf(spec: Spec, dest: Path) -> Path:

@@ -11,8 +11,14 @@ from aiworks.rag.types import Chunk, Hit
 
 @runtime_checkable
 class VectorStore(Protocol):
-    def replace_document(self, document_id: str, document_name: str, chunks: list[Chunk], vectors: np.ndarray,
-                         search_texts: list[str] | None = None) -> None:
+    def replace_document(
+        self,
+        document_id: str,
+        document_name: str,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        search_texts: list[str] | None = None,
+    ) -> None:
         """Make ``chunks`` the document's only chunks, in one atomic commit (readers never see a mix).
         ``search_texts`` (default: the chunk texts) is what the full-text index sees."""
         ...

@@ -55,11 +55,20 @@ class LanceStore:
         self._lock = _write_lock(self.path)
         # strong read consistency: another Assistant (or process) writing this workspace is seen at once
         self._db = lancedb.connect(str(self.path), read_consistency_interval=timedelta(0))
-        self._schema = pa.schema([
-            ("id", pa.string()), ("document_id", pa.string()), ("document_name", pa.string()),
-            ("idx", pa.int32()), ("start", pa.int64()), ("end", pa.int64()), ("page", pa.int32()),
-            ("text", pa.string()), ("search_text", pa.string()), ("vector", pa.list_(pa.float32(), dim)),
-        ])
+        self._schema = pa.schema(
+            [
+                ("id", pa.string()),
+                ("document_id", pa.string()),
+                ("document_name", pa.string()),
+                ("idx", pa.int32()),
+                ("start", pa.int64()),
+                ("end", pa.int64()),
+                ("page", pa.int32()),
+                ("text", pa.string()),
+                ("search_text", pa.string()),
+                ("vector", pa.list_(pa.float32(), dim)),
+            ]
+        )
         with self._lock:
             try:
                 self._table = self._db.open_table(TABLE)
@@ -67,13 +76,21 @@ class LanceStore:
                 self._table = self._db.create_table(TABLE, schema=self._schema, exist_ok=True)
         have = self._table.schema.field("vector").type.list_size
         if have != dim:
-            raise ValueError(f"this workspace was indexed with {have}-d embeddings but the embedder makes "
-                             f"{dim}-d ones; use the same embedder or a new workspace")
+            raise ValueError(
+                f"this workspace was indexed with {have}-d embeddings but the embedder makes "
+                f"{dim}-d ones; use the same embedder or a new workspace"
+            )
         self._fts_ready = False
 
     # ------------------------------------------------------------ writes
-    def replace_document(self, document_id: str, document_name: str, chunks: list[Chunk], vectors: np.ndarray,
-                         search_texts: list[str] | None = None) -> None:
+    def replace_document(
+        self,
+        document_id: str,
+        document_name: str,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        search_texts: list[str] | None = None,
+    ) -> None:
         self.replace_documents([(document_id, document_name, chunks, vectors, search_texts)])
 
     def replace_documents(self, docs: list[tuple[str, str, list[Chunk], np.ndarray, list[str] | None]]) -> None:
@@ -81,8 +98,9 @@ class LanceStore:
         import pyarrow as pa
 
         ids = _quote_ids([d[0] for d in docs])
-        cols: dict[str, list] = {k: [] for k in ("id", "document_id", "document_name", "idx", "start", "end", "page",
-                                                 "text", "search_text")}
+        cols: dict[str, list] = {
+            k: [] for k in ("id", "document_id", "document_name", "idx", "start", "end", "page", "text", "search_text")
+        }
         vectors = []
         for document_id, document_name, chunks, vecs, search_texts in docs:
             cols["id"] += [f"{document_id}:{c.index}" for c in chunks]
@@ -96,16 +114,18 @@ class LanceStore:
             cols["search_text"] += search_texts or [c.text for c in chunks]
             vectors.append(np.asarray(vecs, dtype=np.float32).reshape(len(chunks), self.dim))
         flat = np.ascontiguousarray(np.vstack(vectors) if vectors else np.zeros((0, self.dim), np.float32)).ravel()
-        data = pa.table({**cols, "vector": pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), self.dim)},
-                        schema=self._schema)
+        data = pa.table(
+            {**cols, "vector": pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), self.dim)},
+            schema=self._schema,
+        )
         with self._lock:
-            (self._table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
-             .when_not_matched_by_source_delete(f"document_id IN ({ids})").execute(data))
-
-    def add_rows(self, rows) -> None:
-        """Bulk append of a prepared Arrow table (benchmarks build large synthetic stores this way)."""
-        with self._lock:
-            self._table.add(rows)
+            (
+                self._table.merge_insert("id")
+                .when_matched_update_all()
+                .when_not_matched_insert_all()
+                .when_not_matched_by_source_delete(f"document_id IN ({ids})")
+                .execute(data)
+            )
 
     def delete_document(self, document_id: str) -> int:
         ids = _quote_ids([document_id])
@@ -136,15 +156,26 @@ class LanceStore:
         cols = table.to_pydict()
         hits = []
         for i in range(table.num_rows):
-            chunk = Chunk(document_id=cols["document_id"][i], index=cols["idx"][i], start=cols["start"][i],
-                          end=cols["end"][i], page=cols["page"][i], text=cols["text"][i])
-            hits.append(Hit(chunk=chunk, document_name=cols["document_name"][i],
-                            score=float(transform(cols[score_col][i]))))
+            chunk = Chunk(
+                document_id=cols["document_id"][i],
+                index=cols["idx"][i],
+                start=cols["start"][i],
+                end=cols["end"][i],
+                page=cols["page"][i],
+                text=cols["text"][i],
+            )
+            hits.append(
+                Hit(chunk=chunk, document_name=cols["document_name"][i], score=float(transform(cols[score_col][i])))
+            )
         return hits
 
     def vector_search(self, vector: np.ndarray, k: int, document_ids: list[str] | None = None) -> list[Hit]:
-        q = (self._table.search(np.asarray(vector, dtype=np.float32).ravel(), vector_column_name="vector")
-             .distance_type("cosine").select(_COLUMNS + ["_distance"]).limit(k))
+        q = (
+            self._table.search(np.asarray(vector, dtype=np.float32).ravel(), vector_column_name="vector")
+            .distance_type("cosine")
+            .select(_COLUMNS + ["_distance"])
+            .limit(k)
+        )
         if document_ids:
             q = q.where(f"document_id IN ({_quote_ids(document_ids)})", prefilter=True)
         return self._hits(q.to_arrow(), "_distance", lambda d: 1.0 - d)
@@ -153,7 +184,11 @@ class LanceStore:
         terms = " ".join(re.findall(r"\w+", query))
         if not terms:
             return []
-        q = self._table.search(terms, query_type="fts", fts_columns="search_text").select(_COLUMNS + ["_score"]).limit(k)
+        q = (
+            self._table.search(terms, query_type="fts", fts_columns="search_text")
+            .select(_COLUMNS + ["_score"])
+            .limit(k)
+        )
         if document_ids:
             q = q.where(f"document_id IN ({_quote_ids(document_ids)})", prefilter=True)
         try:
@@ -185,4 +220,4 @@ def _ann_config(rows: int):
     from lancedb.index import IvfFlat
 
     # ~1.5k vectors per partition; queries probe Lance's default 20 partitions (~30% of 100k rows)
-    return IvfFlat(distance_type="cosine", num_partitions=max(16, int(rows ** 0.5 / 5)))
+    return IvfFlat(distance_type="cosine", num_partitions=max(16, int(rows**0.5 / 5)))

@@ -24,15 +24,16 @@ def _defer_rest_client() -> None:
     if spec is None or spec.loader is None or not spec.submodule_search_locations:
         return
     module = importlib.util.module_from_spec(spec)
+    loader = spec.loader
 
     def __getattr__(attr: str):
         if attr.startswith("__"):
             raise AttributeError(attr)
         del module.__dict__["__getattr__"]
-        spec.loader.exec_module(module)  # the real package __init__, once
+        loader.exec_module(module)  # the real package __init__, once
         return getattr(module, attr)
 
-    module.__getattr__ = __getattr__
+    module.__dict__["__getattr__"] = __getattr__  # PEP 562 module hook
     sys.modules[_PACKAGE] = module
 
 

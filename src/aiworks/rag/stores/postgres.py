@@ -28,7 +28,7 @@ MATCH_BUDGET = 50_000
 # HNSW candidate list. recall@30 vs exact search at 100k MiniLM-derived vectors (benchmarks/results/pg_sweep.json):
 # 100 -> 0.86, 200 -> 0.95, 256 -> 0.97, 400 -> 0.99; dense p50 44 / 47 / 75 / 77 ms at load ~17 on 2 cores.
 EF_SEARCH = 256
-_COLS = "document_id, idx, start, \"end\", page, text, document_name"
+_COLS = 'document_id, idx, start, "end", page, text, document_name'
 _TERMS = re.compile(r"[^\W_]+")
 
 
@@ -40,8 +40,14 @@ class PgStore:
         self.table, self.terms, self.postings = pg.workspace_tables(url, workspace, dim)
 
     # ------------------------------------------------------------ writes
-    def replace_document(self, document_id: str, document_name: str, chunks: list[Chunk], vectors: np.ndarray,
-                         search_texts: list[str] | None = None) -> None:
+    def replace_document(
+        self,
+        document_id: str,
+        document_name: str,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        search_texts: list[str] | None = None,
+    ) -> None:
         self.replace_documents([(document_id, document_name, chunks, vectors, search_texts)])
 
     def replace_documents(self, docs: list[tuple[str, str, list[Chunk], np.ndarray, list[str] | None]]) -> None:
@@ -50,8 +56,10 @@ class PgStore:
         with pg.transaction(self.url) as conn:
             self._lock(conn, ids)
             conn.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", (ids,))
-            with conn.cursor().copy(f"COPY {self.table} (document_id, idx, document_name, start, \"end\", page, "
-                                    "text, search_text, embedding) FROM STDIN") as copy:
+            with conn.cursor().copy(
+                f'COPY {self.table} (document_id, idx, document_name, start, "end", page, '
+                "text, search_text, embedding) FROM STDIN"
+            ) as copy:
                 for document_id, document_name, chunks, vecs, search_texts in docs:
                     vecs = np.asarray(vecs, dtype=np.float32).reshape(len(chunks), self.dim)
                     texts = search_texts or [c.text for c in chunks]
@@ -86,8 +94,11 @@ class PgStore:
             conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}")
             if document_ids:  # keep scanning the graph until k rows pass the filter (pgvector >= 0.8)
                 conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            rows = conn.execute(f"SELECT {_COLS}, 1 - (embedding <=> %(v)s) FROM {self.table} {where} "
-                                f"ORDER BY embedding <=> %(v)s LIMIT %(k)s", {"v": v, "k": int(k), **args}).fetchall()
+            rows = conn.execute(
+                f"SELECT {_COLS}, 1 - (embedding <=> %(v)s) FROM {self.table} {where} "
+                f"ORDER BY embedding <=> %(v)s LIMIT %(k)s",
+                {"v": v, "k": int(k), **args},
+            ).fetchall()
         return sorted((self._hit(r) for r in rows), key=lambda h: -h.score)
 
     def text_search(self, query: str, k: int, document_ids: list[str] | None = None) -> list[Hit]:
@@ -103,13 +114,17 @@ class PgStore:
                 f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1) "
                 f"FROM (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', %s))) l) l "
                 f"JOIN {self.terms} t ON t.lexeme = l.l JOIN aiworks_workspaces w ON w.name = %s "
-                f"WHERE t.df > 0 ORDER BY t.df, t.lexeme", (terms, self.workspace)).fetchall()
+                f"WHERE t.df > 0 ORDER BY t.df, t.lexeme",
+                (terms, self.workspace),
+            ).fetchall()
             if not stats:
                 return []
             if self.rank == "ts_rank":
                 args = {"tq": " | ".join(r[3] for r in stats), "k": int(k), "ids": list(document_ids or [])}
-                top = (f"SELECT c.document_id, c.idx, ts_rank(c.tsv, %(tq)s::tsquery) s FROM {self.table} c "
-                       f"WHERE c.tsv @@ %(tq)s::tsquery {filt}")
+                top = (
+                    f"SELECT c.document_id, c.idx, ts_rank(c.tsv, %(tq)s::tsquery) s FROM {self.table} c "
+                    f"WHERE c.tsv @@ %(tq)s::tsquery {filt}"
+                )
             else:
                 # BM25 summed over the postings of the query's terms, rarest first, up to MATCH_BUDGET postings
                 # (at least one term): exact whenever they fit; past that the commonest terms (lowest idf) drop
@@ -119,23 +134,33 @@ class PgStore:
                         break
                     match.append(row)
                     budget += row[1]
-                args = {"lex": [r[0] for r in match], "idf": [r[2] for r in match], "avgdl": stats[0][4],
-                        "k": int(k), "ids": list(document_ids or [])}
+                args = {
+                    "lex": [r[0] for r in match],
+                    "idf": [r[2] for r in match],
+                    "avgdl": stats[0][4],
+                    "k": int(k),
+                    "ids": list(document_ids or []),
+                }
                 pfilt = "WHERE p.document_id = ANY(%(ids)s)" if document_ids else ""
-                top = (f"SELECT p.document_id, p.idx, sum(q.idf * p.tf * {K1 + 1} / "
-                       f"(p.tf + {K1} * (1 - {B} + {B} * p.len / %(avgdl)s))) s FROM {self.postings} p "
-                       f"JOIN unnest(%(lex)s::text[], %(idf)s::float8[]) q(lexeme, idf) ON q.lexeme = p.lexeme "
-                       f"{pfilt} GROUP BY 1, 2")
+                top = (
+                    f"SELECT p.document_id, p.idx, sum(q.idf * p.tf * {K1 + 1} / "
+                    f"(p.tf + {K1} * (1 - {B} + {B} * p.len / %(avgdl)s))) s FROM {self.postings} p "
+                    f"JOIN unnest(%(lex)s::text[], %(idf)s::float8[]) q(lexeme, idf) ON q.lexeme = p.lexeme "
+                    f"{pfilt} GROUP BY 1, 2"
+                )
             rows = conn.execute(
                 f"WITH top AS ({top} ORDER BY s DESC, 1, 2 LIMIT %(k)s) "
                 f"SELECT {cols}, top.s FROM top JOIN {self.table} c USING (document_id, idx) "
-                f"ORDER BY top.s DESC, c.document_id, c.idx", args).fetchall()
+                f"ORDER BY top.s DESC, c.document_id, c.idx",
+                args,
+            ).fetchall()
         return [self._hit(r) for r in rows]
 
     def chunks(self, document_id: str) -> list[Chunk]:
         with pg.transaction(self.url) as conn:
-            rows = conn.execute(f"SELECT {_COLS}, 0 FROM {self.table} WHERE document_id = %s ORDER BY idx",
-                                (document_id,)).fetchall()
+            rows = conn.execute(
+                f"SELECT {_COLS}, 0 FROM {self.table} WHERE document_id = %s ORDER BY idx", (document_id,)
+            ).fetchall()
         return [self._hit(r).chunk for r in rows]
 
     def document_ids(self) -> set[str]:
@@ -147,5 +172,6 @@ class PgStore:
         with pg.transaction(self.url) as conn:
             if document_id is None:
                 return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
-            return conn.execute(f"SELECT count(*) FROM {self.table} WHERE document_id = %s",
-                                (document_id,)).fetchone()[0]
+            return conn.execute(f"SELECT count(*) FROM {self.table} WHERE document_id = %s", (document_id,)).fetchone()[
+                0
+            ]

@@ -5,30 +5,16 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from aiworks.recs.models.base import BaseRecommender, Recommender
+from aiworks.recs.models.members import MEMBER_NAMES, member_factories
 
-MODEL_NAMES = ("pop", "itemknn", "ease", "als", "bpr", "sasrec", "multvae", "timepop", "blend", "rerank")
+MODEL_NAMES = (*MEMBER_NAMES, "blend", "rerank")
 
 
 def _factories() -> dict[str, Callable[..., BaseRecommender]]:
-    from aiworks.recs.models.blend import BlendRecommender, TimePopularityRecommender
-    from aiworks.recs.models.classic import EASERecommender, ItemKNNRecommender, PopularityRecommender
-    from aiworks.recs.models.factor import ALSRecommender, BPRRecommender
+    from aiworks.recs.models.blend import BlendRecommender
     from aiworks.recs.models.rerank import RerankRecommender
-    from aiworks.recs.models.sasrec import SASRecRecommender
-    from aiworks.recs.models.vae import MultVAERecommender
 
-    return {
-        "pop": PopularityRecommender,
-        "itemknn": ItemKNNRecommender,
-        "ease": EASERecommender,
-        "als": ALSRecommender,
-        "bpr": BPRRecommender,
-        "sasrec": SASRecRecommender,
-        "multvae": MultVAERecommender,
-        "timepop": TimePopularityRecommender,
-        "blend": BlendRecommender,
-        "rerank": RerankRecommender,
-    }
+    return {**member_factories(), "blend": BlendRecommender, "rerank": RerankRecommender}
 
 
 def make_model(name: str, **params: Any) -> BaseRecommender:

@@ -12,6 +12,7 @@ from aiworks.recs.models.base import BaseRecommender, csr
 
 class _ImplicitFactorModel(BaseRecommender):
     bag = 1
+    seed: int  # set by each family's __init__
 
     def _make(self, seed: int):  # pragma: no cover - overridden
         raise NotImplementedError

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aiworks.numeric import rank_desc
 from aiworks.recs.data import Interactions
 from aiworks.recs.models.base import BaseRecommender
 
@@ -23,14 +24,6 @@ class CandidateFeatures:
     items: np.ndarray  # item column of the candidate
     x: np.ndarray  # (n_candidates, n_features) float32
     names: list[str]
-
-
-def _rank_desc(scores: np.ndarray) -> np.ndarray:
-    """0-based rank of every entry within its row, best first."""
-    order = np.argsort(-scores, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(scores.shape[1])[None, :], axis=1)
-    return rank
 
 
 def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,26 +109,12 @@ def _side_features(train: Interactions, rows: np.ndarray, r: np.ndarray, i: np.n
     }
 
 
-def _user_knn_scores(train: Interactions, rows: np.ndarray, seen: np.ndarray, k: int) -> np.ndarray:
-    """User-kNN scores for ``rows``: cosine to every training user, ``k`` nearest kept, their items summed."""
-    m = train.matrix.tocsr().astype(np.float32)
-    m.data[:] = 1.0
-    norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel()) + 1e-9
-    sim = np.asarray(m @ seen.T.astype(np.float32)).T / (norms[None, :] * norms[rows][:, None])
-    sim[np.arange(len(rows)), rows] = 0.0  # not one's own neighbour
-    if k < sim.shape[1]:
-        cut = np.argpartition(-sim, k, axis=1)[:, k:]
-        np.put_along_axis(sim, cut, 0.0, axis=1)
-    return np.asarray(m.T @ sim.T).T
-
-
-def build_features(
+def candidate_features(
     models: dict[str, BaseRecommender],
     train: Interactions,
     rows: np.ndarray,
     depth: int | dict[str, int],
     stats: _Stats | None = None,
-    user_knn: int = 0,
 ) -> CandidateFeatures:
     """Candidates (union of every model's top-``depth`` unseen items) and their features for users ``rows``.
 
@@ -149,7 +128,7 @@ def build_features(
     for name, model in models.items():
         s = np.asarray(model.score_rows(rows), dtype=np.float64)
         masked = np.where(seen, -np.inf, s)
-        rank = _rank_desc(masked)
+        rank = rank_desc(masked)
         own = depth.get(name, 0) if isinstance(depth, dict) else depth
         candidate |= rank < own
         unseen = np.where(seen, np.nan, s)
@@ -164,8 +143,10 @@ def build_features(
         feats[f"{name}_gap"] = gap[r, i]
         feats[f"{name}_logrank"] = np.log1p(rank[r, i])
     # the plain blend (sum of z-scores) as one feature, so shallow trees start from it
-    feats["sum_z"] = sum(z[r, i] for gen, _, z, _ in per_model.values() if gen)
-    feats["votes"] = sum((rank[r, i] < 10).astype(np.float64) for gen, rank, _, _ in per_model.values() if gen)
+    feats["sum_z"] = sum((z[r, i] for gen, _, z, _ in per_model.values() if gen), np.zeros(len(r)))
+    feats["votes"] = sum(
+        ((rank[r, i] < 10).astype(np.float64) for gen, rank, _, _ in per_model.values() if gen), np.zeros(len(r))
+    )
     feats["item_rel_pop"] = stats.item_rel_pop[i]
     feats["item_pop_pct"] = stats.item_pop_pct[i]
     feats["item_mean_rating"] = stats.item_mean_rating[i]
@@ -188,12 +169,6 @@ def build_features(
         max_sim[lo:hi] = sims.max(axis=0)
         kth = min(5, sims.shape[0])
         top5[lo:hi] = np.partition(sims, sims.shape[0] - kth, axis=0)[-kth:].mean(axis=0)
-    if user_knn:
-        # a neighbourhood signal none of the stage-1 models computes (EASE, ALS and item-kNN are item-side)
-        uk = np.where(seen, np.nan, _user_knn_scores(train, users, seen, user_knn))
-        mean, std = np.nanmean(uk, axis=1, keepdims=True), np.nanstd(uk, axis=1, keepdims=True) + 1e-9
-        feats["uknn_z"] = ((uk - mean) / std)[r, i]
-        feats["uknn_logrank"] = np.log1p(_rank_desc(np.nan_to_num(uk, nan=-np.inf))[r, i])
     feats["max_sim_seen"] = max_sim
     feats["top5_sim_seen"] = top5
     feats.update(_side_features(train, users, r, i, seen))

@@ -13,20 +13,11 @@ import numpy as np
 
 from aiworks.recs.data import Interactions, carve
 from aiworks.recs.models.base import BaseRecommender
-from aiworks.recs.models.features import build_features, training_stats
+from aiworks.recs.models.features import candidate_features, training_stats
+from aiworks.recs.models.members import make_member
 
 # Items outside a user's candidates keep the stage-1 order, far below every candidate.
 _BELOW = -1e4
-
-
-def _per_user_z(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``values`` standardised within each user's candidates (``rows`` sorted, as build_features returns them)."""
-    values = np.asarray(values, dtype=np.float64)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    count = np.diff(np.r_[starts, len(rows)])
-    mean = np.add.reduceat(values, starts) / count
-    var = np.add.reduceat(values**2, starts) / count - mean**2
-    return (values - np.repeat(mean, count)) / np.repeat(np.sqrt(np.maximum(var, 0.0)) + 1e-9, count)
 
 
 class RerankRecommender(BaseRecommender):
@@ -63,11 +54,6 @@ class RerankRecommender(BaseRecommender):
         holdout: float = 0.2,
         refit: bool = True,
         side: bool = True,
-        # screened on validation, no gain (BENCHMARKS.md), kept off by default:
-        stage1_weight: float = 0.0,  # share of the stage-1 fusion in the final candidate score (scoring time)
-        user_knn: int = 0,  # > 0: user-kNN features with that many neighbours
-        rankers: int = 1,  # a bag: rankers each trained on its own independent set of carvings, z-averaged
-        query_weight: float = 0.0,  # users weighted by (held-out items)^-q in the ranker's loss; 1 = recall-like
         threads: int = 2,
         seed: int = 0,
     ) -> None:
@@ -82,7 +68,6 @@ class RerankRecommender(BaseRecommender):
         self.reg_lambda = reg_lambda
         self.max_bin = max_bin
         self.C = C
-        self.rankers = rankers
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.max_depth = max_depth
@@ -93,20 +78,17 @@ class RerankRecommender(BaseRecommender):
         self.holdout = holdout
         self.refit = refit
         self.side = side
-        self.stage1_weight = stage1_weight
-        self.user_knn = user_knn
-        self.query_weight = query_weight
         self.threads = threads
         self.seed = seed
 
     # -- stage 1 -------------------------------------------------------------------------------------------
     def _fit_members(self, interactions: Interactions) -> dict[str, BaseRecommender]:
-        from aiworks.recs.models import make_model
-
         # a member's params may name its family ("family": "ease"), so one family can appear twice, and its own
         # candidate "depth" (0: a feature-only member)
         return {
-            name: make_model(params.get("family", name), **{k: v for k, v in params.items() if k not in ("family", "depth")}).fit(interactions)
+            name: make_member(
+                params.get("family", name), **{k: v for k, v in params.items() if k not in ("family", "depth")}
+            ).fit(interactions)
             for name, params in self._members().items()
         }
 
@@ -119,9 +101,9 @@ class RerankRecommender(BaseRecommender):
     def _features(self, models, train: Interactions, rows: np.ndarray, stats=None):
         if not self.side and train.side is not None:
             train = Interactions(train.matrix, train.timestamps, train.user_ids, train.item_ids, train.values, None)
-        return build_features(models, train, rows, self._depths(), stats, self.user_knn)
+        return candidate_features(models, train, rows, self._depths(), stats)
 
-    def _ranker(self, n_estimators: int, seed: int = 0):
+    def _ranker(self, n_estimators: int):
         from xgboost import XGBRanker
 
         return XGBRanker(
@@ -139,28 +121,24 @@ class RerankRecommender(BaseRecommender):
             tree_method="hist",
             eval_metric="ndcg@10",
             n_jobs=self.threads,
-            random_state=self.seed + seed,
+            random_state=self.seed,
         )
 
     # -- stage 2 training ------------------------------------------------------------------------------------
-    def training_data(
-        self, interactions: Interactions, draw: int = 0
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-        """Features, labels and query ids (carving * n_users + user row) from ``carvings`` carved splits.
-
-        ``draw`` > 0 gives another, independent set of carvings (ranker ``draw`` of the ``rankers`` bag)."""
-        xs, ys, qids, names = [], [], [], []
-        self.held_counts_: dict[int, int] = {}
+    def training_data(self, interactions: Interactions) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """Features, labels and query ids (carving * n_users + user row) from ``carvings`` carved splits."""
+        xs: list[np.ndarray] = []
+        ys: list[np.ndarray] = []
+        qids: list[np.ndarray] = []
+        names: list[str] = []
         for c in range(self.carvings):
-            fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1) + 104729 * draw)
+            fit_part, held = carve(interactions, self.ratio, self.seed + 7919 * (c + 1))
             rows = np.flatnonzero((np.diff(held.matrix.indptr) > 0) & (np.diff(fit_part.matrix.indptr) > 0))
             feats = self._features(self._fit_members(fit_part), fit_part, rows)
             label = held.matrix.toarray()[rows[feats.rows], feats.items] > 0
             xs.append(feats.x)
             ys.append(label.astype(np.float32))
             qids.append(c * interactions.n_users + rows[feats.rows])
-            n_held = np.diff(held.matrix.indptr)
-            self.held_counts_.update({int(c * interactions.n_users + r): int(n_held[r]) for r in rows})
             names = feats.names
         x, y, qid = np.vstack(xs), np.concatenate(ys), np.concatenate(qids)
         # users whose candidates hold no positive carry no ranking signal
@@ -168,21 +146,22 @@ class RerankRecommender(BaseRecommender):
         return x[has_pos], y[has_pos], qid[has_pos], names
 
     def _fit(self, interactions: Interactions) -> None:
-        self.rankers_, self.best_iteration_, self.positive_rate_ = [], 0, 0.0
-        for draw in range(max(1, self.rankers)):
-            x, y, qid, self.feature_names_ = self.training_data(interactions, draw)
-            if draw == 0:
-                self.positive_rate_ = float(y.mean()) if len(y) else 0.0
-            if (y > 0).any():
-                self.rankers_.append(self._train_ranker(x, y, qid, interactions.n_users, draw))
-        # with no labels at all (too little data to carve from) rankers_ stays empty: score_rows' stage-1 fallback
+        self.best_iteration_ = 0
+        x, y, qid, self.feature_names_ = self.training_data(interactions)
+        self.positive_rate_ = float(y.mean()) if len(y) else 0.0
+        # with no labels at all (too little data to carve from) there is no ranker: score_rows' stage-1 fallback
+        self.ranker_ = self._train_ranker(x, y, qid, interactions.n_users) if (y > 0).any() else None
         self.models_ = self._fit_members(interactions)
         self.stats_ = training_stats(interactions)
 
-    def _train_ranker(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int, draw: int):
+    def _train_ranker(self, x: np.ndarray, y: np.ndarray, qid: np.ndarray, n_users: int):
         users = np.unique(qid % n_users)
-        rng = np.random.default_rng(self.seed + draw)
-        held_users = rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False) if self.holdout else []
+        rng = np.random.default_rng(self.seed)
+        held_users: np.ndarray = (
+            rng.choice(users, size=max(1, int(round(self.holdout * len(users)))), replace=False)
+            if self.holdout
+            else np.array([], dtype=users.dtype)
+        )
         va = np.isin(qid % n_users, held_users)  # user-disjoint early-stopping set
         if self.ranker == "logistic":
             # a linear scorer: the low-variance alternative to the GBDT on this small, noisy label set
@@ -192,9 +171,8 @@ class RerankRecommender(BaseRecommender):
 
             return make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=3000)).fit(x, y)
         if va.any() and (~va).any():
-            ranker = self._ranker(self.n_estimators, 1000 * draw)
-            ranker.fit(x[~va], y[~va], qid=qid[~va], sample_weight=self._group_weights(qid[~va]),
-                       eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
+            ranker = self._ranker(self.n_estimators)
+            ranker.fit(x[~va], y[~va], qid=qid[~va], eval_set=[(x[va], y[va])], eval_qid=[qid[va]], verbose=False)
             # Early stopping on a *smoothed* curve: NDCG@10 of a few hundred users jumps from round to round, and
             # the raw first maximum often sits at a handful of trees.
             curve = np.asarray(ranker.evals_result()["validation_0"]["ndcg@10"])
@@ -207,17 +185,7 @@ class RerankRecommender(BaseRecommender):
             keep = np.ones(len(y), dtype=bool) if self.refit else ~va
         else:
             self.best_iteration_, keep = self.n_estimators, np.ones(len(y), dtype=bool)
-        return self._ranker(self.best_iteration_, 1000 * draw).fit(
-            x[keep], y[keep], qid=qid[keep], sample_weight=self._group_weights(qid[keep]), verbose=False)
-
-    def _group_weights(self, qid: np.ndarray) -> np.ndarray | None:
-        """One weight per query (qid sorted): P@10 counts every hit alike, R@10 divides a user's hits by their
-        held-out items, so q = 1 weighs users the way recall does (normalised to mean 1)."""
-        if not self.query_weight:
-            return None
-        groups = qid[np.r_[True, qid[1:] != qid[:-1]]]
-        w = np.array([max(self.held_counts_.get(int(g), 1), 1) for g in groups], dtype=np.float64) ** -self.query_weight
-        return w / w.mean()
+        return self._ranker(self.best_iteration_).fit(x[keep], y[keep], qid=qid[keep], verbose=False)
 
     # -- scoring -------------------------------------------------------------------------------------------
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -228,17 +196,8 @@ class RerankRecommender(BaseRecommender):
         # non-candidates: stage-1 order squeezed into a band far below every re-ranked candidate
         span = base.max(axis=1, keepdims=True) - base.min(axis=1, keepdims=True) + 1e-9
         out = _BELOW + (base - base.min(axis=1, keepdims=True)) / span
-        if len(feats.rows) and self.rankers_:
-            preds = [self._predict(r, feats.x) for r in self.rankers_]
-            # rankers of the bag stop at different rounds, so their margins differ in scale: average z-scores
-            score = preds[0] if len(preds) == 1 else np.mean([_per_user_z(p, feats.rows) for p in preds], axis=0)
-            if self.stage1_weight:
-                # shrink the ranker towards the stage-1 fusion (sum of z-scores): both standardised over the
-                # user's candidates, so the weight is a share of the final order, not a scale
-                w = self.stage1_weight
-                fused = feats.x[:, feats.names.index("sum_z")]
-                score = (1.0 - w) * _per_user_z(score, feats.rows) + w * _per_user_z(fused, feats.rows)
-            out[feats.rows, feats.items] = score
+        if len(feats.rows) and self.ranker_ is not None:
+            out[feats.rows, feats.items] = self._predict(self.ranker_, feats.x)
         return out
 
     def _predict(self, ranker, x: np.ndarray) -> np.ndarray:
@@ -248,8 +207,10 @@ class RerankRecommender(BaseRecommender):
         return next(iter(self.models_.values())).item_vectors()
 
     def feature_importance(self) -> dict[str, float]:
+        if self.ranker_ is None:  # no labels to train on: stage-1 order, nothing learned
+            return {}
         if self.ranker == "logistic":
-            coef = self.rankers_[0][-1].coef_[0]
+            coef = self.ranker_[-1].coef_[0]
             return dict(sorted(zip(self.feature_names_, map(float, coef)), key=lambda kv: -abs(kv[1])))
-        gain = self.rankers_[0].get_booster().get_score(importance_type="gain")
+        gain = self.ranker_.get_booster().get_score(importance_type="gain")
         return {self.feature_names_[int(k[1:])]: v for k, v in sorted(gain.items(), key=lambda kv: -kv[1])}

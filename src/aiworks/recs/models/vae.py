@@ -81,10 +81,12 @@ class MultVAERecommender(BaseRecommender):
 
         with torch.no_grad():
             h = torch.nn.functional.normalize(self.input_[torch.as_tensor(np.asarray(rows))], dim=1)
-            out = 0.0
+            out = None
             for enc, dec in self.nets_:
                 mu = enc(h)[:, : self.hidden]  # the mean code at scoring time
-                out = out + torch.log_softmax(dec(torch.tanh(mu)), dim=1)
+                part = torch.log_softmax(dec(torch.tanh(mu)), dim=1)
+                out = part if out is None else out + part
+            assert out is not None, "fit() trains at least one net"
             return (out / len(self.nets_)).numpy()
 
     def item_vectors(self) -> np.ndarray:

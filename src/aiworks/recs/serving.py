@@ -87,7 +87,10 @@ class ServedRecommender:
         row = self._user_row(user_id)
         if self.history_[row] == 0:
             cols, scores = self.popular_rows_[0, :n], self.popular_scores_[0, :n]
-            items = [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s)) for c, s in zip(cols, scores)]
+            items = [
+                Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s))
+                for c, s in zip(cols, scores)
+            ]
             return UserRecommendations(int(user_id), "popularity", items)
         if n <= self.cache_n:
             cols, scores = self.top_rows_[row, :n], self.top_scores_[row, :n]
@@ -98,7 +101,9 @@ class ServedRecommender:
         out = []
         for c, s in zip(cols, scores):
             because = self._because(c, seen) if explain else []
-            out.append(Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s), because))
+            out.append(
+                Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s), because)
+            )
         return UserRecommendations(int(user_id), "model", out)
 
     def _because(self, col: int, seen: np.ndarray, top: int = 3) -> list[str]:
@@ -110,12 +115,20 @@ class ServedRecommender:
         col = self._item_col(item_id)
         if self.model.popularity_[col] == 0:
             # never interacted with: nothing to compare, fall back to what is popular
-            cols = [c for c in self.popular_rows_[0] if c != col][:n]
-            return [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(self.model.popularity_[c])) for c in cols]
+            popular = [c for c in self.popular_rows_[0] if c != col][:n]
+            return [
+                Recommendation(
+                    int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(self.model.popularity_[c])
+                )
+                for c in popular
+            ]
         sims = self.item_similarity_[col].copy()
         sims[col] = -np.inf
         cols, scores = top_n(sims[None, :], n)
-        return [Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s)) for c, s in zip(cols[0], scores[0])]
+        return [
+            Recommendation(int(self.model.item_ids_[c]), self._title(self.model.item_ids_[c]), float(s))
+            for c, s in zip(cols[0], scores[0])
+        ]
 
     def title(self, item_id: int) -> str:
         self._item_col(item_id)

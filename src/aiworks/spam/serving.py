@@ -73,7 +73,9 @@ class SpamService:
                 return self._loaded[1:]
             from aiworks.lifecycle import registry
 
-            candidates = [self.uri] if self.uri else [f"models:/{MODEL_NAME}@{SERVED_ALIAS}", f"models:/{MODEL_NAME}/latest"]
+            candidates = (
+                [self.uri] if self.uri else [f"models:/{MODEL_NAME}@{SERVED_ALIAS}", f"models:/{MODEL_NAME}/latest"]
+            )
             for uri in candidates:
                 try:
                     name, version = registry.resolve(self.settings, uri)
@@ -91,11 +93,13 @@ class SpamService:
         started = time.perf_counter()
         scores = det.scores(emails)
         frame = structure_frame(emails) if self.log is not None else None
-        return self._finish(name, version, det, [e.id for e in emails], scores, [list(e.defects) for e in emails],
-                            frame, texts, started)
+        return self._finish(
+            name, version, det, [e.id for e in emails], scores, [list(e.defects) for e in emails], frame, texts, started
+        )
 
-    def predict(self, items: Sequence[bytes | str], kind: str = "auto", ids: Sequence[str] | None = None,
-                n_jobs: int = 2) -> list[Prediction]:
+    def predict(
+        self, items: Sequence[bytes | str], kind: str = "auto", ids: Sequence[str] | None = None, n_jobs: int = 2
+    ) -> list[Prediction]:
         ids = [str(i) for i in ids] if ids else [str(i) for i in range(len(items))]
         if self.settings.log_prediction_text:  # the log needs the parsed text, so parse here
             emails = [to_email(it, kind, id=i) for it, i in zip(items, ids)]
@@ -107,11 +111,29 @@ class SpamService:
         scores, defects, frame = batch_scores(det, items, kind, n_jobs=n_jobs, with_details=True)
         return self._finish(name, version, det, ids, scores, defects, frame, None, started)
 
-    def _finish(self, name: str, version: int, det: SpamDetector, ids: Sequence[str], scores, defects: list[list[str]],
-                frame: dict | None, texts: Sequence[str] | None, started: float) -> list[Prediction]:
-        preds = [Prediction(i, "spam" if s >= det.threshold else "ham", float(s), det.threshold,
-                            None if det.strict_threshold is None else bool(s > det.strict_threshold), d)
-                 for i, s, d in zip(ids, scores, defects)]
+    def _finish(
+        self,
+        name: str,
+        version: int,
+        det: SpamDetector,
+        ids: Sequence[str],
+        scores,
+        defects: list[list[str]],
+        frame: dict | None,
+        texts: Sequence[str] | None,
+        started: float,
+    ) -> list[Prediction]:
+        preds = [
+            Prediction(
+                i,
+                "spam" if s >= det.threshold else "ham",
+                float(s),
+                det.threshold,
+                None if det.strict_threshold is None else bool(s > det.strict_threshold),
+                d,
+            )
+            for i, s, d in zip(ids, scores, defects)
+        ]
         self.counters["requests_emails"] += len(preds)
         self.counters["predicted_spam"] += sum(p.label == "spam" for p in preds)
         self.counters["predicted_ham"] += sum(p.label == "ham" for p in preds)
@@ -120,8 +142,13 @@ class SpamService:
         if self.log is not None and frame is not None:
             records = []
             for i, p in enumerate(preds):
-                rec = {"model": name, "version": version, "score": round(p.score, 6), "label": p.label,
-                       "features": {k: round(float(frame[k][i]), 6) for k in MONITORED_FEATURES}}
+                rec = {
+                    "model": name,
+                    "version": version,
+                    "score": round(p.score, 6),
+                    "label": p.label,
+                    "features": {k: round(float(frame[k][i]), 6) for k in MONITORED_FEATURES},
+                }
                 if texts is not None:
                     rec["text"] = texts[i]
                 records.append(rec)
@@ -137,8 +164,14 @@ def _score_chunk(detector: SpamDetector, items: Sequence[bytes | str], kind: str
     return scores, [list(e.defects) for e in emails], structure_frame(emails)
 
 
-def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str = "auto", n_jobs: int = 2,
-                 min_chunk: int = MIN_CHUNK, with_details: bool = False):
+def batch_scores(
+    detector: SpamDetector,
+    items: Sequence[bytes | str],
+    kind: str = "auto",
+    n_jobs: int = 2,
+    min_chunk: int = MIN_CHUNK,
+    with_details: bool = False,
+):
     """Parse + score many raw messages, one interleaved share per worker process.
 
     Parsing and tokenising are pure Python (GIL-bound), so processes, not threads, are what use both cores;
@@ -152,8 +185,9 @@ def batch_scores(detector: SpamDetector, items: Sequence[bytes | str], kind: str
 
     if n_jobs == 1 or len(items) <= min_chunk:
         return _score_chunk(detector, items, kind, with_details)
-    parts = Parallel(n_jobs=n_jobs)(delayed(_score_chunk)(detector, items[w::n_jobs], kind, with_details)
-                                    for w in range(n_jobs))
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(_score_chunk)(detector, items[w::n_jobs], kind, with_details) for w in range(n_jobs)
+    )
     order = np.concatenate([np.arange(w, len(items), n_jobs) for w in range(n_jobs)])
     inverse = np.empty_like(order)
     inverse[order] = np.arange(len(order))  # position of item i in the concatenated worker outputs
