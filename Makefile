@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-parse bench-reliability fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-peer bench-parse bench-reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -80,6 +80,10 @@ bench-start: install
 	nice -n 10 $(BIN)/python benchmarks/bench_start.py
 bench-embed: install
 	nice -n 10 $(BIN)/python benchmarks/bench_embed.py
+# LlamaIndex default ingestion vs aiworks ingest on the same PDFs; the peer lives in its own venv under /tmp
+# (created on first run: torch==2.13.0 first, then llama-index), never a project dependency
+bench-peer: install
+	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python benchmarks/bench_peer.py
 # Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
 bench-qa: install
 	nice -n 10 $(BIN)/python benchmarks/bench_qa.py

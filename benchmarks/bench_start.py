@@ -164,6 +164,9 @@ def main() -> None:
         "targets": {"cold_ask_wall_s": 2.0, "cold_ask_peak_rss_mb": 300, "cold_ask_beyond_runtime_s": 1.0},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    log = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # runs accumulate: load differs per run
+    run = {k: result.pop(k) for k in ("date", "load_avg_before", "load_avg_after", "repeats", "results")}
+    result["runs"] = [*log.get("runs", []), run]
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {RESULTS}")
 

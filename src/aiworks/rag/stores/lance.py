@@ -43,8 +43,11 @@ def _quote_ids(ids: list[str]) -> str:
 
 class LanceStore:
     def __init__(self, path: Path | str, dim: int) -> None:
-        import lancedb
         import pyarrow as pa
+
+        from aiworks.rag.stores.lance_import import import_lancedb
+
+        lancedb = import_lancedb()  # without the REST namespace client (most of a cold ask's imports)
 
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
