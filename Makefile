@@ -82,6 +82,7 @@ bench-embed: install
 	nice -n 10 $(BIN)/python benchmarks/bench_embed.py
 # LlamaIndex default ingestion vs aiworks ingest on the same PDFs; the peer lives in its own venv under /tmp
 # (created on first run: torch==2.13.0 first, then llama-index), never a project dependency
+# LlamaIndex default pipeline side by side (bench_peer.py runs peer_llamaindex.py in its own /tmp virtualenv)
 bench-peer: install
 	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python benchmarks/bench_peer.py
 # Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
