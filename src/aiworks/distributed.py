@@ -15,12 +15,10 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from aiworks.progress import Progress
 from aiworks.rag.types import FileReport
-
-Progress = Callable[[str, float], None]
 
 
 def _init(address: str | None, num_cpus: int):

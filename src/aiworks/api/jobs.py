@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from aiworks.jobs import JobOutcome, JobQueue, JobRecord
+from aiworks.progress import Progress
 
 
 class _BeatState(TypedDict):
@@ -34,9 +35,8 @@ class _BeatState(TypedDict):
 
 
 log = logging.getLogger(__name__)
-ProgressFn = Callable[[str, float], None]
 # ingest(job, progress) -> a FileReport-like object (status, document_id, pages, chunks, error)
-IngestFn = Callable[[JobRecord, ProgressFn], object]
+IngestFn = Callable[[JobRecord, Progress], object]
 ORPHAN_AGE_S = 60.0
 
 

@@ -1,14 +1,17 @@
 """Request/response models of the assistant's HTTP API (they are what /docs shows).
 
-Citation fields mirror ``aiworks.rag.types.Citation`` (the CLI's ``--json`` shape) plus ``highlights``.
+``Citation`` is generated from ``aiworks.rag.types.Citation`` (the CLI's ``--json`` shape) plus ``highlights``, so
+a field added there reaches the API's schema without a second declaration.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import TYPE_CHECKING, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from aiworks.rag import types
 from aiworks.settings import WORKSPACE_PATTERN, WORKSPACE_RULE
 
 
@@ -99,16 +102,27 @@ class Highlight(BaseModel):
     page_height: float
 
 
-class Citation(BaseModel):
-    key: int
-    document: str
-    document_id: str
-    page: int
-    start: int
-    end: int
-    quote: str
-    score: float
-    highlights: list[Highlight] = Field(default_factory=list, description="PDF points from the page's top-left")
+def _fields_of(record: type) -> dict[str, Any]:
+    """``create_model`` field definitions for a dataclass: its fields in order, their types and defaults."""
+    hints = get_type_hints(record)
+    return {
+        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(record)
+    }
+
+
+if TYPE_CHECKING:
+    Citation = BaseModel
+else:
+    Citation = create_model(
+        "Citation",
+        __module__=__name__,
+        **_fields_of(types.Citation),
+        highlights=(
+            list[Highlight],
+            Field(default_factory=list, description="PDF points from the page's top-left"),
+        ),
+    )
 
 
 class AskResponse(BaseModel):

@@ -10,12 +10,12 @@ import atexit
 import os
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from aiworks.progress import Progress
 from aiworks.providers.embedders import Embedder, embedder_space, load_embedder
 from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.answer import build_answerer
@@ -35,7 +35,6 @@ from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, High
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
 from aiworks.settings import Settings, check_workspace
 
-Progress = Callable[[str, float], None]
 GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
 LOOKAHEAD = 12  # files parsed ahead of the one being committed
 

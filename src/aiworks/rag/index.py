@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aiworks.progress import Progress
 from aiworks.providers.embedders import Embedder, embed_with_spans
 from aiworks.rag.catalog import DocumentCatalog
 from aiworks.rag.injection import scan as scan_injection
@@ -28,7 +29,6 @@ from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
 from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
 
-Progress = Callable[[str, float], None]
 EMBED_BATCH = 64
 
 

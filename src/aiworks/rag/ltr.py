@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from aiworks.numeric import rank_desc
 from aiworks.rag.route import document_part, tokenize
 from aiworks.rag.types import Hit
 
@@ -108,13 +109,6 @@ class ExemplarMemory:
         return float(sims[best]), (c / n if n else c)
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
-    order = np.argsort(-values, kind="stable")
-    r = np.empty(len(values))
-    r[order] = np.arange(len(values))
-    return r
-
-
 def features(
     memory: ExemplarMemory, query: str, hits: Sequence[Hit], exclude_document: str | None = None
 ) -> np.ndarray:
@@ -151,7 +145,7 @@ def features(
         q_cos,
         overlap,
         proto,
-        _ranks(proto),
+        rank_desc(proto),
         np.full(n, match),
         proto * match,
         np.array([len(t) for t in texts], dtype=np.float64),
