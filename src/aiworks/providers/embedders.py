@@ -53,6 +53,34 @@ def embed_with_spans(embedder: Embedder, texts: list[str], spans: list[Spans]) -
     return embedder.embed(texts), out
 
 
+def pool_spans(
+    token_vectors: np.ndarray, offsets: np.ndarray, spans: Spans, out: np.ndarray, row: int, missing: list
+) -> None:
+    """Late chunking, shared by every model embedder: ``out[j]`` = mean of the token vectors of one forward pass
+    that overlap character span ``j``; spans no token covers (past the truncation) are appended to ``missing`` as
+    ``(row, j)`` and later embedded on their own by ``embed_missing``."""
+    real = offsets[:, 1] > 0  # special and padding tokens map to (0, 0)
+    for j, (s, e) in enumerate(spans):
+        sel = real & (offsets[:, 1] > s) & (offsets[:, 0] < e)
+        if sel.any():
+            out[j] = token_vectors[: len(offsets)][sel].mean(axis=0)
+        else:
+            missing.append((row, j))
+
+
+def embed_missing(
+    embedder: Embedder,
+    texts: list[str],
+    spans: list[Spans],
+    span_vectors: list[np.ndarray],
+    missing: list[tuple[int, int]],
+) -> None:
+    if missing:
+        extra = embedder.embed([texts[i][spans[i][j][0] : spans[i][j][1]] for i, j in missing])
+        for (i, j), v in zip(missing, extra):
+            span_vectors[i][j] = v
+
+
 EMBEDDERS: Registry[Embedder] = Registry("embedder")
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -198,17 +226,8 @@ class MiniLMEmbedder:
                 vectors[idx] = out["sentence_embedding"].float().numpy()
                 for row, i in enumerate(idx):
                     offs = np.asarray(offsets[row], dtype=np.int64).reshape(-1, 2)[: tokens.shape[1]]
-                    real = offs[:, 1] > 0  # special and padding tokens map to (0, 0)
-                    for j, (s, e) in enumerate(spans[i]):
-                        sel = real & (offs[:, 1] > s) & (offs[:, 0] < e)
-                        if sel.any():
-                            span_vectors[i][j] = tokens[row, : len(offs)][sel].mean(axis=0)
-                        else:
-                            missing.append((i, j))
-        if missing:
-            extra = self.embed([texts[i][spans[i][j][0] : spans[i][j][1]] for i, j in missing])
-            for (i, j), v in zip(missing, extra):
-                span_vectors[i][j] = v
+                    pool_spans(tokens[row], offs, spans[i], span_vectors[i], i, missing)
+        embed_missing(self, texts, spans, span_vectors, missing)
         return _normalise(vectors), [_normalise(v) if len(v) else v for v in span_vectors]
 
 

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from aiworks.providers.embedders import Spans, _normalise, embed_missing, pool_spans
+
 MAX_TOKENS = 256
 MODEL_NAME = "all-MiniLM-L6-v2"
 SPACE = "all-MiniLM-L6-v2"  # vector-space identity shared by the PyTorch model and its fp32 export
 VARIANTS = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
-Spans = list[tuple[int, int]]
 
 
 class ModelNotExported(FileNotFoundError):
@@ -170,25 +171,9 @@ class OnnxMiniLMEmbedder:
                 vectors[idx] = self._mean(tokens, mask)
                 for row, i in enumerate(idx):
                     offs = np.asarray(batch[row].offsets, dtype=np.int64).reshape(-1, 2)
-                    real = offs[:, 1] > 0  # special tokens map to (0, 0)
-                    for j, (s, e) in enumerate(spans[i]):
-                        sel = real & (offs[:, 1] > s) & (offs[:, 0] < e)
-                        if sel.any():
-                            span_vectors[i][j] = tokens[row, : len(offs)][sel].mean(axis=0)
-                        else:
-                            missing.append((i, j))
-        if missing:
-            extra = self.embed([texts[i][spans[i][j][0] : spans[i][j][1]] for i, j in missing])
-            for (i, j), v in zip(missing, extra):
-                span_vectors[i][j] = v
+                    pool_spans(tokens[row], offs, spans[i], span_vectors[i], i, missing)
+        embed_missing(self, texts, spans, span_vectors, missing)
         return _normalise(vectors), [_normalise(v) if len(v) else v for v in span_vectors]
-
-
-def _normalise(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return m / norms
 
 
 def manifest() -> dict:
