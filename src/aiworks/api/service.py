@@ -36,6 +36,12 @@ class AssistantService:
             self.runner.start()
             threading.Thread(target=self._sweep, name="uploads-sweep", daemon=True).start()
 
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Stop claiming jobs and let the running one finish its bookkeeping (a job still ingesting after
+        ``timeout_s`` is left to its lease: the next runner claims it again)."""
+        if self.runner is not None:
+            self.runner.shutdown(timeout_s)
+
     def _sweep(self) -> None:
         for workspace in self.pool.names():
             try:

@@ -16,11 +16,12 @@ import builtins
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import fields
 from pathlib import Path
 
+from aiworks import sqlitedb
 from aiworks.jobs.base import DEFAULT_MAX_ATTEMPTS, JobOutcome, JobRecord
 
 _SCHEMA = """
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_workspace ON jobs (workspace, seq);
 """
+_SYNC = "FULL"  # a 202 must survive a power cut, not only a kill
 _COLUMNS = [f.name for f in fields(JobRecord)]
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
 
@@ -43,38 +45,15 @@ class SqliteJobQueue:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
-        con = self._connect()
-        try:
-            con.executescript(_SCHEMA)
-        finally:
-            con.close()
+        with sqlitedb.write(self.path, synchronous=_SYNC) as con:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                con.execute(statement)
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")  # a 202 must survive a power cut, not only a kill
-        return con
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlitedb.write(self.path, synchronous=_SYNC)
 
     def _read(self, sql: str, args: tuple = ()) -> list[JobRecord]:
-        con = self._connect()
-        try:
-            rows = con.execute(sql, args).fetchall()
-        finally:
-            con.close()
-        return [JobRecord(*r) for r in rows]
+        return [JobRecord(*r) for r in sqlitedb.read(self.path, sql, args)]
 
     @staticmethod
     def _one(con: sqlite3.Connection, job_id: str) -> JobRecord | None:
@@ -152,14 +131,9 @@ class SqliteJobQueue:
         return found[0] if found else None
 
     def list(self, workspace: str, limit: int = 2000) -> list[JobRecord]:
-        con = self._connect()
-        try:
-            rows = con.execute(
-                f"{_SELECT} WHERE workspace = ? ORDER BY seq DESC LIMIT ?", (workspace, limit)
-            ).fetchall()
-        finally:
-            con.close()
-        return [JobRecord(*r) for r in reversed(rows)]
+        return list(
+            reversed(self._read(f"{_SELECT} WHERE workspace = ? ORDER BY seq DESC LIMIT ?", (workspace, limit)))
+        )
 
     def pending_hash(self, workspace: str, sha256: str) -> JobRecord | None:
         found = self._read(

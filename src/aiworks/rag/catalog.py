@@ -12,12 +12,12 @@ rolled back if the chunk write fails, so the catalog never lists a half-ingested
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from aiworks import sqlitedb
 from aiworks.rag.types import DocumentInfo, DocWarning
 
 _SCHEMA = """
@@ -62,29 +62,17 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
+        with sqlitedb.write(self.path) as con:
             con.execute(_SCHEMA)
             con.execute(_WARNINGS)
             con.execute(_META)
 
-    def _connect(self) -> sqlite3.Connection:
-        # A fresh connection per operation keeps the catalog usable from any thread (API workers).
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlitedb.write(self.path)
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        # A fresh connection per read keeps the catalog usable from any thread (API workers).
+        return sqlitedb.read(self.path, sql, args)
 
     @staticmethod
     def put(con: sqlite3.Connection, info: DocumentInfo, version_dir: str) -> None:
@@ -108,13 +96,7 @@ class Catalog:
 
     def warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored warnings per document id (all documents when ``document_ids`` is None)."""
-        con = self._connect()
-        try:
-            rows = con.execute(
-                "SELECT document_id, kind, message, page FROM warnings ORDER BY document_id, seq"
-            ).fetchall()
-        finally:
-            con.close()
+        rows = self._rows("SELECT document_id, kind, message, page FROM warnings ORDER BY document_id, seq")
         out: dict[str, list[DocWarning]] = {}
         wanted = None if document_ids is None else set(document_ids)
         for doc_id, kind, message, page in rows:
@@ -123,47 +105,26 @@ class Catalog:
         return out
 
     def get(self, document_id: str) -> DocumentInfo | None:
-        con = self._connect()
-        try:
-            row = con.execute(f"SELECT {_FIELDS} FROM documents WHERE id = ?", (document_id,)).fetchone()
-        finally:
-            con.close()
-        return DocumentInfo(*row) if row else None
+        rows = self._rows(f"SELECT {_FIELDS} FROM documents WHERE id = ?", (document_id,))
+        return DocumentInfo(*rows[0]) if rows else None
 
     def version_dir(self, document_id: str) -> str | None:
-        con = self._connect()
-        try:
-            row = con.execute("SELECT version_dir FROM documents WHERE id = ?", (document_id,)).fetchone()
-        finally:
-            con.close()
-        return row[0] if row else None
+        rows = self._rows("SELECT version_dir FROM documents WHERE id = ?", (document_id,))
+        return rows[0][0] if rows else None
 
     def all(self) -> list[DocumentInfo]:
-        con = self._connect()
-        try:
-            rows = con.execute(f"SELECT {_FIELDS} FROM documents ORDER BY name, id").fetchall()
-        finally:
-            con.close()
-        return [DocumentInfo(*r) for r in rows]
+        return [DocumentInfo(*r) for r in self._rows(f"SELECT {_FIELDS} FROM documents ORDER BY name, id")]
 
     # ------------------------------------------------------------ meta
     def meta(self) -> dict[str, str]:
-        con = self._connect()
-        try:
-            return dict(con.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            con.close()
+        return dict(self._rows("SELECT key, value FROM meta"))
 
     def set_meta(self, **values: str) -> None:
         with self.transaction() as con:
             con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
 
     def count(self) -> int:
-        con = self._connect()
-        try:
-            return int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-        finally:
-            con.close()
+        return int(self._rows("SELECT COUNT(*) FROM documents")[0][0])
 
 
 class EmbedderMismatch(ValueError):
