@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from aiworks import sqlitedb
+from aiworks.settings import Settings
 
 TITLE_CHARS = 80
 
@@ -207,8 +208,10 @@ class SqliteConversationStore:
             return con.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount > 0
 
 
-def open_conversations(root: Path) -> ConversationStore:
-    """The conversation store of the workspace folder ``root`` (the PostgreSQL backend plugs in here)."""
+def open_conversations(settings: Settings, workspace: str, root: Path) -> ConversationStore:
+    """The conversation store of one workspace: SQLite in its folder ``root``. A PostgreSQL store plugs in here,
+    chosen by ``settings.database_url`` like the catalog in rag/backends.py."""
+    del settings, workspace  # for the PostgreSQL branch
     return SqliteConversationStore(Path(root) / "conversations.sqlite")
 
 
