@@ -125,9 +125,21 @@ else:
     )
 
 
+class TableCell(BaseModel):
+    text: str
+    citation: int | None = Field(None, description="key of the citation supporting the cell (its [n] marker)")
+
+
+class AnswerTable(BaseModel):
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
