@@ -134,12 +134,24 @@ else:
     )
 
 
+class TableCell(BaseModel):
+    text: str
+    citation: int | None = Field(None, description="key of the citation supporting the cell (its [n] marker)")
+
+
+class AnswerTable(BaseModel):
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
     conversation_id: str | None = Field(None, description="the conversation this answer was stored in")
     resolved_question: str | None = Field(
         None, description="the standalone question answered (a follow-up resolved); equals question otherwise"

@@ -1,0 +1,200 @@
+"""Clause extraction: for each document and each field, the one sentence that states it, with its value.
+
+Why sentences of the whole document instead of retrieval hits: a comparison or an extraction table asks the
+same thing of every document, and a retrieval top-k over the workspace lets one long contract crowd out the
+others. Every document's sentence spans, vectors and heading contexts are already stored at ingest
+(``sentences.npz``), so scanning them all is cheap and needs no search.
+
+A sentence is a candidate for a field when it matches the field's cue (or sits under the field's heading) and,
+for typed fields, holds a value of that type; candidates are ranked by cue, heading and the embedding
+similarity of the sentence to the field's description. Sentences flagged as addressing an AI system are
+never used (as in the ask path). Citations keep the invariant ``text[start:end] == quote``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.injection import looks_injected
+from aiworks.rag.kinds.fields import Field
+from aiworks.rag.kinds.values import Value, parse
+from aiworks.rag.types import PAGE_SEPARATOR, Cell, Citation, DocumentInfo, Table
+
+CUE, HEADING, DENSE, VALUE = 1.0, 0.5, 0.5, 0.25  # score weights (ordering only: a cue or heading is required)
+MAX_QUOTE = 600  # a "sentence" longer than this is a run-on table or list: cite the part around the cue
+
+
+@dataclass(frozen=True)
+class Found:
+    """One field found in one document: the cited sentence and its normalised value (None for free text)."""
+
+    field: Field
+    document: DocumentInfo
+    start: int  # document offsets of the cited sentence
+    end: int
+    page: int
+    quote: str
+    value: Value | None  # offsets relative to the document
+    score: float
+
+    @property
+    def shown(self) -> str:
+        """The cell text: the normalised value, or the sentence for free-text fields."""
+        return self.value.normal if self.value is not None else " ".join(self.quote.split())
+
+
+@dataclass
+class _Doc:
+    info: DocumentInfo
+    text: str
+    spans: np.ndarray  # (n, 2)
+    vectors: np.ndarray | None  # (n, dim) unit rows, or None when the document has no stored vectors
+    contexts: list[str]
+
+
+class DocumentSource:
+    """What extraction reads from a workspace (the Assistant provides all of it)."""
+
+    def __init__(self, assistant) -> None:
+        self.assistant = assistant
+        self._docs: dict[str, _Doc] = {}
+        self._field_vectors: dict[str, np.ndarray] = {}
+        self._openings: dict[tuple[str, str], str] = {}
+
+    def opening(self, document_id: str) -> str:
+        key = ("opening", document_id)
+        if key not in self._openings:
+            self._openings[key] = self.assistant._opening(document_id, 400)
+        return self._openings[key]
+
+    def documents(self, ids: Sequence[str] | None = None) -> list[DocumentInfo]:
+        docs = self.assistant.documents()
+        if ids is None:
+            return docs
+        by_id = {d.id: d for d in docs}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def load(self, info: DocumentInfo) -> _Doc:
+        cached = self._docs.get(info.id)
+        if cached is not None and cached.info.sha256 == info.sha256:
+            return cached
+        text = self.assistant.document_text(info.id)
+        stored = self.assistant._sentences(info.id)
+        if stored is not None and len(stored[0]):
+            spans, vectors = np.asarray(stored[0]), np.asarray(stored[1])
+            contexts = [str(c) for c in stored[2]] if len(stored) > 2 else [""] * len(spans)
+        else:  # indexed before sentence vectors were stored: spans from the text, no dense score
+            spans = np.asarray([(s, e) for s, e, _ in sentence_spans(text)], dtype=np.int64).reshape(-1, 2)
+            vectors, contexts = None, [""] * len(spans)
+        doc = _Doc(info, text, spans, vectors, contexts)
+        self._docs[info.id] = doc
+        return doc
+
+    def field_vector(self, field: Field) -> np.ndarray:
+        if field.name not in self._field_vectors:
+            v = self.assistant.embedder.embed([f"{field.label}. {field.description}"])[0]
+            self._field_vectors[field.name] = v / (np.linalg.norm(v) or 1.0)
+        return self._field_vectors[field.name]
+
+
+def page_of(text: str, offset: int) -> int:
+    return text.count(PAGE_SEPARATOR, 0, offset) + 1
+
+
+def find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | None:
+    """The best sentence of ``info`` for ``field``, or None when the document does not state it."""
+    doc = source.load(info)
+    dense = doc.vectors @ source.field_vector(field) if doc.vectors is not None and len(doc.vectors) else None
+    heading_re = field.heading_re
+    best: Found | None = None
+    for i, (s, e) in enumerate(doc.spans.tolist()):
+        sentence = doc.text[s:e]
+        cue = field.cue_re.search(sentence)
+        head = heading_re.search(doc.contexts[i]) if heading_re is not None and doc.contexts[i] else None
+        if cue is None and head is None:
+            continue
+        if looks_injected(sentence):
+            continue
+        if cue is None and (field.strict or not field.value or field.value_optional):
+            continue  # a heading alone does not say which sentence states a free-text clause
+        value = None
+        if field.value:
+            values = [v for kind in field.value.split("|") for v in parse(kind, sentence)]
+            if not values and not field.value_optional:
+                continue
+            if values:
+                anchor = cue.start() if cue is not None else 0
+                v = min(values, key=lambda v: min(abs(v.start - anchor), abs(v.end - anchor)))
+                value = Value(v.kind, v.text, s + v.start, s + v.end, v.number, v.unit, v.normal)
+        score = CUE * (cue is not None) + HEADING * (head is not None) + VALUE * (value is not None)
+        score += DENSE * float(dense[i]) if dense is not None else 0.0
+        if best is None or score > best.score:
+            qs, qe = _clip(s, e, s + (cue.start() if cue else 0))
+            best = Found(field, info, qs, qe, page_of(doc.text, qs), doc.text[qs:qe], value, round(score, 4))
+    return best
+
+
+def _clip(s: int, e: int, anchor: int) -> tuple[int, int]:
+    if e - s <= MAX_QUOTE:
+        return s, e
+    lo = max(s, min(anchor - MAX_QUOTE // 3, e - MAX_QUOTE))
+    return lo, lo + MAX_QUOTE
+
+
+class Citations:
+    """Numbered citations shared by an answer's text and table: one key per distinct (document, span)."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+        self._keys: dict[tuple[str, int, int], int] = {}
+
+    def key(self, found: Found) -> int:
+        span = (found.document.id, found.start, found.end)
+        if span not in self._keys:
+            self._keys[span] = len(self.items) + 1
+            self.items.append(
+                Citation(
+                    key=self._keys[span],
+                    document=found.document.name,
+                    document_id=found.document.id,
+                    page=found.page,
+                    start=found.start,
+                    end=found.end,
+                    quote=found.quote,
+                    score=found.score,
+                )
+            )
+        return self._keys[span]
+
+    def add(self, citation: Citation) -> int:
+        """Renumber a citation made elsewhere (a per-document answer) into this list."""
+        span = (citation.document_id, citation.start, citation.end)
+        if span not in self._keys:
+            self._keys[span] = len(self.items) + 1
+            self.items.append(Citation(**{**citation.__dict__, "key": self._keys[span]}))
+        return self._keys[span]
+
+
+def extract(
+    source: DocumentSource,
+    fields: Sequence[Field],
+    document_ids: Sequence[str] | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[Table, list[Citation]]:
+    """The extraction table: one row per document, one cited cell per field ("" uncited when absent)."""
+    cites = Citations()
+    docs = source.documents(document_ids)
+    rows = []
+    for n, info in enumerate(docs):
+        if progress:
+            progress(f"extracting {info.name}", n / max(1, len(docs)))
+        row = [Cell(info.name, None)]
+        for field in fields:
+            found = find(source, info, field)
+            row.append(Cell(found.shown, cites.key(found)) if found else Cell("", None))
+        rows.append(row)
+    return Table(["Document"] + [f.label for f in fields], rows), cites.items
