@@ -40,7 +40,7 @@ def test_picker_restricts_the_question_to_the_chosen_document(browser_page, tmp_
             picker.wait_for()
             lease_id = picker.locator("option", has_text="lease.pdf").get_attribute("value")
             picker.select_option(label="lease.pdf")
-            page.get_by_text("1 of 2 documents").wait_for()
+            page.locator("#ask-docs-help", has_text="1 of 2 documents").wait_for()
 
             turn = ask(page, "What law governs the lease?")
             heads = turn.locator("[data-testid=citation] .cite-head").all_inner_texts()
@@ -48,7 +48,7 @@ def test_picker_restricts_the_question_to_the_chosen_document(browser_page, tmp_
             assert bodies[-1] == {"question": "What law governs the lease?", "document_ids": [lease_id]}
 
             page.get_by_role("button", name="all", exact=True).click()  # back to every document
-            page.get_by_text("all documents").wait_for()
+            page.locator("#ask-docs-help", has_text="all documents").wait_for()
             turn = ask(page, "What law governs the NDA?")  # a second turn in the same thread
             assert "document_ids" not in bodies[-1]
             assert any("nda.pdf" in h for h in turn.locator("[data-testid=citation] .cite-head").all_inner_texts())

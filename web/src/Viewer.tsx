@@ -37,37 +37,39 @@ export function Viewer({ workspace, documents, target }: {
 
   return (
     <section className="panel viewer" aria-labelledby="viewer-title" data-testid="viewer">
-      <h2 id="viewer-title">{title}</h2>
-      {!target && <p className="muted">Click a citation to see the passage in its document, or open a document.</p>}
-      {target && !doc && <p className="muted">This document has been removed.</p>}
-      {doc && (
-        <div className="viewer-bar" role="toolbar" aria-label="Page navigation and zoom">
-          {isPdf && (
-            <>
-              <button type="button" onClick={() => go(first - 1)} disabled={first <= 1}
-                      data-testid="viewer-prev" aria-label="Previous page">‹ Prev</button>
-              <form className="inline-form" noValidate
-                    onSubmit={(e) => { e.preventDefault(); go(Number(draft) || first); }}>
-                <label htmlFor="viewer-page">Page</label>
-                <input id="viewer-page" type="number" min={1} max={total} value={draft} data-testid="viewer-page"
-                       onChange={(e) => setDraft(e.target.value)}
-                       onBlur={() => { if (Number(draft) !== first) go(Number(draft) || first); }} />
-                <span className="muted" data-testid="viewer-total">of {total}</span>
-              </form>
-              <button type="button" onClick={() => go(last + 1)} disabled={last >= total}
-                      data-testid="viewer-next" aria-label="Next page">Next ›</button>
-            </>
-          )}
-          <span className="zoom">
-            <button type="button" onClick={() => zoomBy(-1)} disabled={zoom <= ZOOMS[0]}
-                    data-testid="zoom-out" aria-label="Zoom out">−</button>
-            <button type="button" className="link" onClick={() => setZoom(1)} data-testid="zoom-level"
-                    aria-label={`Zoom ${Math.round(zoom * 100)} %, reset to fit`}>{Math.round(zoom * 100)}%</button>
-            <button type="button" onClick={() => zoomBy(1)} disabled={zoom >= ZOOMS[ZOOMS.length - 1]}
-                    data-testid="zoom-in" aria-label="Zoom in">+</button>
-          </span>
-        </div>
-      )}
+      <div className="viewer-head">
+        <h2 id="viewer-title">{title}</h2>
+        {!target && <p className="muted">Click a citation to see the passage in its document, or open a document.</p>}
+        {target && !doc && <p className="muted">This document has been removed.</p>}
+        {doc && (
+          <div className="viewer-bar" role="toolbar" aria-label="Page navigation and zoom">
+            {isPdf && (
+              <>
+                <button type="button" onClick={() => go(first - 1)} disabled={first <= 1}
+                        data-testid="viewer-prev" aria-label="Previous page">‹ Prev</button>
+                <form className="inline-form" noValidate
+                      onSubmit={(e) => { e.preventDefault(); go(Number(draft) || first); }}>
+                  <label htmlFor="viewer-page">Page</label>
+                  <input id="viewer-page" type="number" min={1} max={total} value={draft} data-testid="viewer-page"
+                         onChange={(e) => setDraft(e.target.value)}
+                         onBlur={() => { if (Number(draft) !== first) go(Number(draft) || first); }} />
+                  <span className="muted" data-testid="viewer-total">of {total}</span>
+                </form>
+                <button type="button" onClick={() => go(last + 1)} disabled={last >= total}
+                        data-testid="viewer-next" aria-label="Next page">Next ›</button>
+              </>
+            )}
+            <span className="zoom">
+              <button type="button" onClick={() => zoomBy(-1)} disabled={zoom <= ZOOMS[0]}
+                      data-testid="zoom-out" aria-label="Zoom out">−</button>
+              <button type="button" className="link" onClick={() => setZoom(1)} data-testid="zoom-level"
+                      aria-label={`Zoom ${Math.round(zoom * 100)} %, reset to fit`}>{Math.round(zoom * 100)}%</button>
+              <button type="button" onClick={() => zoomBy(1)} disabled={zoom >= ZOOMS[ZOOMS.length - 1]}
+                      data-testid="zoom-in" aria-label="Zoom in">+</button>
+            </span>
+          </div>
+        )}
+      </div>
       {doc && (isPdf
         ? <PdfView workspace={workspace} documentId={doc.id} name={doc.name} version={doc.sha256}
                    pages={pages} zoom={zoom} citation={citation} />
