@@ -23,6 +23,9 @@ class SessionInfo(BaseModel):
     authenticated: bool
     workspace: str | None = Field(None, description="The key's workspace; null in local mode (all workspaces)")
     max_upload_mb: int
+    answerer: str = Field(
+        "extractive", description="The configured answerer: extractive, or the LLM spec (openai-compatible:MODEL)"
+    )
 
 
 class WorkspaceCreate(BaseModel):
@@ -150,6 +153,8 @@ class AskResponse(BaseModel):
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    answered_by: str = Field("extractive", description="extractive, or the LLM spec that wrote the answer")
+    warnings: list[str] = Field(default_factory=list, description="e.g. the LLM was unreachable: quotes instead")
     kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
     table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
     conversation_id: str | None = Field(None, description="the conversation this answer was stored in")

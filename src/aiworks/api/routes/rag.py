@@ -23,6 +23,7 @@ from aiworks.api import schemas
 from aiworks.api.auth import Authenticator, Principal, _bearer, _header, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.providers.llms import answerer_spec
 from aiworks.rag.types import DocumentInfo
 from aiworks.settings import Settings
 
@@ -115,6 +116,7 @@ def session(request: Request, state: AssistantState) -> schemas.SessionInfo:
         authenticated=who is not None,
         workspace=who.workspace if who else None,
         max_upload_mb=state.settings.max_upload_mb,
+        answerer=answerer_spec(state.settings),
     )
 
 
@@ -242,7 +244,7 @@ def ask_stream(body: schemas.AskRequest, state: AssistantState, workspace: Works
     ids = _documents(state, workspace, body.document_ids)
     _conversation(state, workspace, body.conversation_id)
     return StreamingResponse(
-        state.service.ask_events(workspace, body.question, body.k, ids, body.conversation_id),
+        state.service.ask_events(workspace, body.question, body.k, ids, conversation_id=body.conversation_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache"},
     )
