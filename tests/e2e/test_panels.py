@@ -67,6 +67,7 @@ def test_narrow_screen_puts_ask_first_and_answers_name_their_answerer(browser_pa
         page.set_viewport_size({"width": 390, "height": 844})
         try:
             open_workspace(page, url, "phone")
+            assert page.get_by_test_id("answerer").inner_text() == "Model: extractive"  # the configured answerer
             drop(page, pdf)
             turn = ask(page, "How much is the security deposit under the lease?")
             assert turn.get_by_test_id("answered-by").inner_text() == "Answered by extractive"

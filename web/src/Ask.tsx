@@ -12,6 +12,7 @@ export interface Turn {
   citations: Citation[];
   answer: AnswerPayload | null;
   error: string;
+  stage?: string;  // while it streams: the server's last status (retrieving, composing, fallback…)
 }
 
 let nextTurn = 1;
@@ -49,6 +50,7 @@ function TurnView({ turn, busy, selected, onCite }: {
         <p className="muted resolved" data-testid="resolved-question">Answered as: “{a.resolved_question}”</p>
       )}
       {turn.error && <p className="error" role="alert">{turn.error}</p>}
+      {!a && !turn.error && turn.stage && <p className="muted turn-status" data-testid="turn-status">{turn.stage}…</p>}
       <div aria-live="polite">
         {a?.abstained && <p className="muted">The documents do not clearly answer this.</p>}
         {(turn.text || !a) && !turn.error && <AnswerText text={turn.text} citations={turn.citations} onCite={onCite} />}
@@ -121,6 +123,7 @@ export function Ask({ workspace, documents, turns, setTurns, conversationId, set
     setTurns((ts) => [...ts, { id, question: q, text: "", citations: [], answer: null, error: "" }]);
     try {
       await askStream(workspace, q, {
+        onStatus: (s) => patch({ stage: s.warning ? `${s.stage}: ${s.warning}` : s.stage }),
         onDelta: (t) => setTurns((ts) => ts.map((x) => (x.id === id ? { ...x, text: x.text + t } : x))),
         onCitations: (c) => patch({ citations: c }),
         onDone: (a) => {

@@ -157,7 +157,10 @@ export const api = {
     }),
 };
 
+/** Progress of one answer: retrieving, planning, searching, composing, checked, fallback (+ a warning). */
+export interface StreamStatus { stage: string; warning?: string; replaced?: boolean; [k: string]: unknown }
 export interface StreamHandlers {
+  onStatus?: (s: StreamStatus) => void;
   onDelta: (text: string) => void;
   onCitations: (c: Citation[]) => void;
   onDone: (a: AnswerPayload) => void;
@@ -198,7 +201,8 @@ export async function askStream(w: string, question: string, h: StreamHandlers,
         else if (line.startsWith("data:")) data += line.slice(5).trim();
       }
       const payload = data ? JSON.parse(data) : null;
-      if (event === "delta") h.onDelta(payload.text);
+      if (event === "status") h.onStatus?.(payload);
+      else if (event === "delta") h.onDelta(payload.text);
       else if (event === "citations") h.onCitations(payload);
       else if (event === "done") h.onDone(payload);
       else if (event === "error") h.onError(payload.detail);
