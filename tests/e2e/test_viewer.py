@@ -84,3 +84,39 @@ def test_viewer_pages_through_a_document_and_zooms(browser_page, tmp_path, reque
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
             raise
+
+
+def test_text_document_opens_whole_with_the_cited_span_marked(browser_page, tmp_path, request):  # noqa: F811
+    page = browser_page
+    doc = tmp_path / "supply.txt"
+    clauses = [f"{n}. Clause {n}: the supplier delivers batch {n} on Monday." for n in range(1, 40)]
+    clauses[30] = "31. Payment: invoices are payable within forty-five (45) days of receipt."
+    doc.write_text("SUPPLY AGREEMENT\n\n" + "\n\n".join(clauses) + "\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", embedder="hash", port=0)
+    with running_server(settings) as url:
+        blocked = csp_watch(page)
+        try:
+            open_workspace(page, url, "text")
+            drop(page, doc)
+            page.get_by_role("button", name="Open supply.txt").click()
+            view = page.locator(".text-view")
+            view.wait_for()
+            assert view.inner_text().strip() == doc.read_text(encoding="utf-8").strip()  # the whole document
+            assert page.get_by_test_id("viewer-next").count() == 0  # one text, no pages to turn
+            size = view.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            page.get_by_test_id("zoom-in").click()
+            assert view.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") == pytest.approx(size * 1.25)
+
+            turn = ask(page, "When are invoices payable?")
+            citation = turn.get_by_test_id("citation").first
+            quote = citation.get_by_test_id("citation-quote").inner_text()
+            citation.click()
+            mark = page.locator(".text-view mark")
+            mark.wait_for()
+            assert _squash(mark.inner_text()) == _squash(quote) and "forty-five (45) days" in quote
+            assert view.inner_text().strip() == doc.read_text(encoding="utf-8").strip()
+            assert blocked == []
+        except BaseException:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            raise

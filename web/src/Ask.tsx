@@ -106,6 +106,8 @@ export function Ask({ workspace, documents, turns, setTurns, conversationId, set
   const [busy, setBusy] = useState(false);
   const [only, setOnly] = useState<string[]>([]);  // document filter: [] = all documents (routed by the question)
   const endRef = useRef<HTMLDivElement>(null);
+  const shown = useRef(turns);  // the thread on screen now (another conversation may be opened mid-answer)
+  shown.current = turns;
 
   useEffect(() => { setOnly([]); }, [workspace]);
   // a removed document leaves the filter
@@ -128,7 +130,7 @@ export function Ask({ workspace, documents, turns, setTurns, conversationId, set
         onCitations: (c) => patch({ citations: c }),
         onDone: (a) => {
           patch({ answer: a, text: a.answer, citations: a.citations });
-          if (a.conversation_id) setConversationId(a.conversation_id);
+          if (a.conversation_id && shown.current.some((t) => t.id === id)) setConversationId(a.conversation_id);
           onAnswered();
         },
         onError: (m) => patch({ error: m }),
