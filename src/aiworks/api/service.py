@@ -144,12 +144,7 @@ class AssistantService:
         return [asdict(b) for b in boxes]
 
     def ask_events(
-        self,
-        workspace: str,
-        question: str,
-        k: int | None,
-        document_ids: list[str] | None = None,
-        conversation_id: str | None = None,
+        self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None, **options: Any
     ) -> Iterator[str]:
         """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
 
@@ -158,7 +153,7 @@ class AssistantService:
         """
         yield _sse("status", {"stage": "retrieving"})
         try:
-            payload = self.ask(workspace, question, k, document_ids, conversation_id)
+            payload = self.ask(workspace, question, k, document_ids, **options)
         except Exception as exc:  # noqa: BLE001 - the stream has already started (200); report in-band
             log.exception("ask failed")
             yield _sse("error", {"detail": f"{type(exc).__name__}: {exc}"})

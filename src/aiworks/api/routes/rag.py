@@ -220,7 +220,7 @@ def ask(body: schemas.AskRequest, state: AssistantState, workspace: Workspace) -
     ids = _documents(state, workspace, body.document_ids)
     _conversation(state, workspace, body.conversation_id)
     try:
-        return state.service.ask(workspace, body.question, body.k, ids, body.conversation_id)
+        return state.service.ask(workspace, body.question, body.k, ids, conversation_id=body.conversation_id)
     except UnknownConversation as exc:  # deleted meanwhile
         raise HTTPException(404, str(exc)) from None
 
@@ -240,7 +240,7 @@ def ask_stream(body: schemas.AskRequest, state: AssistantState, workspace: Works
     ids = _documents(state, workspace, body.document_ids)
     _conversation(state, workspace, body.conversation_id)
     return StreamingResponse(
-        state.service.ask_events(workspace, body.question, body.k, ids, body.conversation_id),
+        state.service.ask_events(workspace, body.question, body.k, ids, conversation_id=body.conversation_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache"},
     )
