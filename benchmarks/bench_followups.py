@@ -55,7 +55,7 @@ def run(seed: int, work: Path, embedder_spec: str | None = None) -> dict:
     assistant.ask("warm-up question about the fees")
     store = SqliteConversationStore(work / "conversations.sqlite")
     rows, latencies = [], []
-    for case in load_conversations(contract_set):
+    for case in load_conversations(contract_set.facts, seed):
         conversation_id = None
         for turn in case.turns:
             q = turn.question

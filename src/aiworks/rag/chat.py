@@ -22,14 +22,19 @@ class UnknownConversation(KeyError):
         return f"no conversation {self.args[0]!r} in this workspace"
 
 
+# file-name words that say how a file was made, not what it is ("lease_amendment_scanned.pdf" = the lease
+# amendment); the answerer ignores them in names too, so in a question they would count as missing evidence
+_LABEL_NOISE = frozenset("scan scanned copy final draft signed executed version v1 v2 v3 new old file doc".split())
+
+
 def _label(assistant: Any, ids: Sequence[str]) -> str:
     """A focus in words, for a resolved question: "the mutual nda", "the office lease and the lease amendment"."""
     names = []
     for doc_id in ids:
         doc = assistant.document(doc_id)
         if doc is not None:
-            stem = doc.name.rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
-            names.append(f"the {' '.join(stem.split())}")
+            words = [w for w in tokenize(doc.name.rsplit(".", 1)[0]) if w not in _LABEL_NOISE and not w.isdigit()]
+            names.append(f"the {' '.join(words or tokenize(doc.name))}")
     return " and ".join(names)
 
 

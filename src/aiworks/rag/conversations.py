@@ -162,7 +162,8 @@ class SqliteConversationStore:
             (conversation_id,),
         )
         turns = [Turn(q, r, json.loads(d), json.loads(a), t) for q, r, d, a, t in rows]
-        return Conversation(*head[0], turns=turns)
+        cid, title, created_at, updated_at = head[0]
+        return Conversation(cid, title, created_at, updated_at, turns)
 
     def list(self) -> list[ConversationInfo]:
         rows = sqlitedb.read(

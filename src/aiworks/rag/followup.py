@@ -33,7 +33,7 @@ _DOC_NOUN = (
 # a phrase that names a document: "the master services agreement", "this NDA", "the office lease"
 DOC_PHRASE = re.compile(
     rf"\b(?:the|this|that|our|your|its)\s+(?:(?!(?:the|this|that|a|an|of|under|in|for|to|by|with|on|at|from)\b)"
-    rf"[\w'&-]+\s+){{0,4}}?{_DOC_NOUN}\b",
+    rf"[\w'&-]+\s+){{0,4}}{_DOC_NOUN}\b",
     re.I,
 )
 # words that point back at the previous turn's document
@@ -100,7 +100,12 @@ def resolve(
         return Resolved(_sentence(_dereference(rest, label(named))), named, "document")
 
     if not about and _is_complete(body):
-        if names(body, False):
+        # which documents does it name itself? An explicit phrase ("under the lease") always counts; the router's
+        # reading of the whole question only when nothing ties the question to the thread ("And ...", "it")
+        explicit = [m.group(0) for m in DOC_PHRASE.finditer(body) if not _REFERENCE.match(m.group(0))]
+        tied = connected or bool(_REFERENCE.search(body))
+        named = names(" ".join(explicit), True) if explicit else [] if tied else names(body, False)
+        if named and not set(named) <= set(focus):
             return Resolved(text, None, "new")  # a new question naming its own document
         if focus and _REFERENCE.search(body):
             return Resolved(_sentence(_dereference(body, focus_words)), focus, "reference")

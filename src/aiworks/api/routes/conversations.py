@@ -7,13 +7,16 @@ conversation is ``POST /ask`` (or ``/ask/stream``) with a ``conversation_id`` (r
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Path, Response
 
 from aiworks.api import schemas
 from aiworks.api.routes.rag import ERRORS, AssistantState, Workspace
 
 CONVERSATION_ID = Path(pattern=schemas.CONVERSATION_PATTERN, description="conversation id")
-router = APIRouter(prefix="/api", tags=["conversations"], responses=ERRORS)
+RESPONSES: dict[int | str, dict[str, Any]] = {code: dict(doc) for code, doc in ERRORS.items()}
+router = APIRouter(prefix="/api", tags=["conversations"], responses=RESPONSES)
 
 
 def _missing(workspace: str, conversation_id: str) -> HTTPException:

@@ -224,7 +224,7 @@ def ask(body: schemas.AskRequest, state: AssistantState, workspace: Workspace) -
     ids = _documents(state, workspace, body.document_ids)
     _conversation(state, workspace, body.conversation_id)
     try:
-        return state.service.ask(workspace, body.question, body.k, ids, body.conversation_id)
+        return state.service.ask(workspace, body.question, body.k, ids, conversation_id=body.conversation_id)
     except UnknownConversation as exc:  # deleted meanwhile
         raise HTTPException(404, str(exc)) from None
 

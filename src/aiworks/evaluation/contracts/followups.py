@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiworks.evaluation.contracts import REPORTED_SEED, ContractSet, Question
+from aiworks.evaluation.contracts import REPORTED_SEED, Question, load_questions
 
 FOLLOWUPS_FILE = Path(__file__).with_name("followups.yaml")
 
@@ -34,24 +34,31 @@ def _phrasing(phrasings: list[str], seed: int) -> str:
     return phrasings[1 + (seed - 1) % (len(phrasings) - 1)]
 
 
-def load_conversations(contract_set: ContractSet, path: Path = FOLLOWUPS_FILE) -> list[ConversationCase]:
+def load_conversations(facts: dict, seed: int = REPORTED_SEED, path: Path = FOLLOWUPS_FILE) -> list[ConversationCase]:
     import yaml
 
-    by_id = {q.id: q for q in contract_set.questions}
+    by_id = {q.id: q for q in load_questions(facts, seed=seed)}
     out = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         turns = []
         for n, turn in enumerate(item["turns"]):
             base = by_id[turn["as"]]
-            text = _phrasing(turn["ask"], contract_set.seed).format(**contract_set.facts)
+            followup = bool(n) and turn.get("followup", True)
             question = Question(
                 id=f"{item['id']}/{n + 1}:{base.id}",
                 kind="followup" if n else "fact",
-                category="followup" if n and turn.get("followup", True) else "first" if not n else "new",
-                question=text,
+                category="followup" if followup else "first" if not n else "new",
+                question=_phrasing(turn["ask"], seed).format(**facts),
                 document=base.document,
                 gold=list(base.gold),
+                extra={"conversation": item["id"], "turn": n + 1, "followup": followup},
             )
-            turns.append(ConversationTurn(question, followup=bool(n) and turn.get("followup", True)))
+            turns.append(ConversationTurn(question, followup))
         out.append(ConversationCase(item["id"], turns))
     return out
+
+
+def questions(facts: dict, seed: int = REPORTED_SEED) -> list[Question]:
+    """Every turn as a ``Question``, conversation after conversation, turns in order (``extra`` holds the
+    conversation id, the turn number and whether it is a follow-up): the shape other question sets share."""
+    return [t.question for case in load_conversations(facts, seed) for t in case.turns]
