@@ -21,7 +21,7 @@ import numpy as np
 from aiworks.rag.chunk import sentence_spans
 from aiworks.rag.injection import looks_injected
 from aiworks.rag.kinds.fields import Field
-from aiworks.rag.kinds.values import Value, parse
+from aiworks.rag.kinds.values import Value, parse, with_currency
 from aiworks.rag.types import PAGE_SEPARATOR, Cell, Citation, DocumentInfo, Table
 
 CUE, HEADING, DENSE, VALUE = 1.0, 0.5, 0.5, 0.25  # score weights (ordering only: a cue or heading is required)
@@ -112,28 +112,31 @@ def find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | No
     heading_re = field.heading_re
     best: Found | None = None
     for i, (s, e) in enumerate(doc.spans.tolist()):
-        sentence = doc.text[s:e]
-        cue = field.cue_re.search(sentence)
-        head = heading_re.search(doc.contexts[i]) if heading_re is not None and doc.contexts[i] else None
-        if cue is None and head is None:
-            continue
+        sentence, context = doc.text[s:e], doc.contexts[i]
+        match = field.cue_re.search(sentence)
+        cue: int | None = match.start() if match is not None else None  # where the cue is, in the sentence
+        row = cue is None and field.context_cue and " | " in sentence and field.cue_re.search(context) is not None
+        if row:
+            cue = 0  # a table row whose column headers name the field: its rows tie, the first one is cited
+        head = heading_re.search(context) is not None if heading_re is not None and context else False
+        if cue is None and (not head or field.strict or not field.value or field.value_optional):
+            continue  # no cue; a heading alone only stands in for it when the sentence holds the typed value
         if looks_injected(sentence):
             continue
-        if cue is None and (field.strict or not field.value or field.value_optional):
-            continue  # a heading alone does not say which sentence states a free-text clause
         value = None
         if field.value:
             values = [v for kind in field.value.split("|") for v in parse(kind, sentence)]
             if not values and not field.value_optional:
                 continue
             if values:
-                anchor = cue.start() if cue is not None else 0
+                anchor = cue or 0
                 v = min(values, key=lambda v: min(abs(v.start - anchor), abs(v.end - anchor)))
+                v = with_currency(v, context + " " + sentence)
                 value = Value(v.kind, v.text, s + v.start, s + v.end, v.number, v.unit, v.normal)
-        score = CUE * (cue is not None) + HEADING * (head is not None) + VALUE * (value is not None)
-        score += DENSE * float(dense[i]) if dense is not None else 0.0
+        score = CUE * (cue is not None) + HEADING * head + VALUE * (value is not None)
+        score += DENSE * float(dense[i]) if dense is not None and not row else 0.0
         if best is None or score > best.score:
-            qs, qe = _clip(s, e, s + (cue.start() if cue else 0))
+            qs, qe = _clip(s, e, s + (cue or 0))
             best = Found(field, info, qs, qe, page_of(doc.text, qs), doc.text[qs:qe], value, round(score, 4))
     return best
 

@@ -10,7 +10,8 @@ Each field says how to find it without a language model:
 - ``value``: the kind of value to normalise (``values.parse``); a field with a value kind only counts when
   the sentence holds such a value;
 - ``ask``: how a question names it ("longest notice period" → termination-notice), for comparisons;
-- ``summary``: whether it is a core key term (a summary names the core terms a document does not state);
+- ``summary``: whether it is a core key term (parties, date, term, termination, payment, liability,
+  confidentiality, governing law): a summary names the core terms a document does not state;
 - ``strict`` / ``value_optional``: a heading never stands in for the cue / the sentence need not hold a value.
 """
 
@@ -32,6 +33,7 @@ class Field:
     summary: bool = True
     strict: bool = False  # the cue is required even when the heading matches and a value is present
     value_optional: bool = False  # the clause counts without a value ("without undue delay")
+    context_cue: bool = False  # a table row matches on its column headers ("Monthly base rent (USD): 9,000")
 
     @property
     def cue_re(self) -> re.Pattern:
@@ -62,13 +64,13 @@ FIELDS: list[Field] = [
         "Parties",
         "Who the agreement is between.",
         r"\b(?:(?:made|entered into|concluded)\b[^.]{0,80}\bbetween\b|between\b[^.]{3,120}\band\b[^.]{3,120}\()",
-        ask=r"\bpart(?:y|ies)\b|\bwho\b.*\b(?:between|signed)\b",
+        ask=r"\bpart(?:y|ies)\b|\bwhom?\b.*\b(?:between|signed|made)\b|\bbetween whom\b",
     ),
     F(
         "agreement-date",
         "Agreement date",
         "The date the agreement is made or dated.",
-        r"\b(?:dated|made on|entered into on|signed on|is made as of|dated as of)\b",
+        r"\b(?:dated|made on|entered into on|signed on|(?:made|entered into|dated|effective) as of)\b",
         value="date",
         ask=r"\b(?:dated|date of the|signed on|when was)\b|\b(?:earliest|latest|most recent|oldest|newest)\b",
     ),
@@ -89,6 +91,7 @@ FIELDS: list[Field] = [
         heading=r"\brenewal\b",
         value="duration",
         ask=r"\brenew\w*|\bextend\w*|\bextension\b",
+        summary=False,
     ),
     F(
         "termination-notice",
@@ -99,6 +102,7 @@ FIELDS: list[Field] = [
         value="duration",
         ask=r"\bnotice period\b|\bnotice\b.*\b(?:terminat\w*|end|cancel\w*)|\bterminat\w*\b.*\bnotice\b"
         r"|\bconvenience\b|\bnon-renewal\b",
+        summary=False,
     ),
     F(
         "cure-period",
@@ -108,6 +112,7 @@ FIELDS: list[Field] = [
         heading=r"\b(?:termination|default)\b",
         value="duration",
         ask=r"\bcure\b|\bremedy\b|\bto fix a breach\b",
+        summary=False,
     ),
     F(
         "termination",
@@ -133,6 +138,7 @@ FIELDS: list[Field] = [
         r"\bcourts?\b[^.]{0,80}\bjurisdiction\b",
         heading=r"\b(?:law|jurisdiction|courts)\b",
         ask=r"\bcourts?\b|\bvenue\b|\bforum\b",
+        summary=False,
     ),
     F(
         "payment-terms",
@@ -151,6 +157,18 @@ FIELDS: list[Field] = [
         r"\b(?:shall pay|annual (?:subscription )?fee|base rent|monthly rent|charges)\b",
         heading=r"\b(?:fees|charges|rent)\b",
         ask=r"\bfees?\b|\brent\b|\bprice\b|\bcharges\b|\bcost\b",
+        summary=False,
+    ),
+    F(
+        "rent",
+        "Rent",
+        "The rent the tenant pays.",
+        r"\bmonthly (?:base )?rent\b|\bbase rent of\b",
+        heading=r"\brent\b",
+        value="amount",
+        context_cue=True,
+        ask=r"\brent\b",
+        summary=False,
     ),
     F(
         "price-increase",
@@ -158,8 +176,8 @@ FIELDS: list[Field] = [
         "Limits on raising prices.",
         r"\b(?:increase the fees|fees may rise|adjusted once a year|price increase)\b",
         value="percent",
-        summary=False,
         ask=r"\bincreas\w*\b|\braise\b|\bprice (?:cap|restriction)",
+        summary=False,
     ),
     F(
         "late-payment",
@@ -168,6 +186,7 @@ FIELDS: list[Field] = [
         r"\b(?:overdue|late charge|late payment|not paid within)\b",
         value="percent",
         ask=r"\blate\b|\boverdue\b|\binterest\b",
+        summary=False,
     ),
     F(
         "liability-cap",
@@ -183,6 +202,7 @@ FIELDS: list[Field] = [
         "Indirect or consequential losses excluded.",
         r"\b(?:consequential|indirect)\b[^.]{0,40}\b(?:loss|damages)\b|\bloss of profits?\b|\blost profits\b",
         ask=r"\bconsequential\b|\bindirect\b|\blost profits\b",
+        summary=False,
     ),
     F(
         "confidentiality",
@@ -201,6 +221,7 @@ FIELDS: list[Field] = [
         heading=r"\bnon-solicitation\b",
         value="duration",
         ask=r"\bsolicit\w*\b|\bpoach\w*\b|\bhir(?:e|ing)\b[^?]*\bemployees\b",
+        summary=False,
     ),
     F(
         "non-compete",
@@ -224,6 +245,7 @@ FIELDS: list[Field] = [
         "The right to use the service or materials.",
         r"\bgrants?\b[^.]{0,80}\b(?:right|licen[cs]e)\b",
         ask=r"\blicen[cs]e\b|\bright to use\b",
+        summary=False,
     ),
     F(
         "ip-ownership",
@@ -232,6 +254,7 @@ FIELDS: list[Field] = [
         r"\b(?:vest in|retains? (?:all rights|its pre-existing)|intellectual property)\b",
         heading=r"\bintellectual property\b",
         ask=r"\bintellectual property\b|\b(?:ip|own\w*)\b",
+        summary=False,
     ),
     F(
         "warranty",
@@ -240,6 +263,7 @@ FIELDS: list[Field] = [
         r"\bwarrants?\b",
         heading=r"\bwarrant\w*\b",
         ask=r"\bwarrant\w*\b",
+        summary=False,
     ),
     F(
         "indemnification",
@@ -248,6 +272,7 @@ FIELDS: list[Field] = [
         r"\b(?:indemnif\w*|shall defend)\b",
         heading=r"\bindemn\w*\b",
         ask=r"\bindemn\w*\b",
+        summary=False,
     ),
     F(
         "insurance",
@@ -257,6 +282,7 @@ FIELDS: list[Field] = [
         heading=r"\binsurance\b",
         value="money",
         ask=r"\binsur\w*\b|\bcover(?:age)?\b",
+        summary=False,
     ),
     F(
         "audit-rights",
@@ -265,6 +291,7 @@ FIELDS: list[Field] = [
         r"\baudit\b",
         heading=r"\baudit\b",
         ask=r"\baudit\w*\b",
+        summary=False,
     ),
     F(
         "assignment",
@@ -273,6 +300,7 @@ FIELDS: list[Field] = [
         r"\b(?:may not assign|not assign|assign this|sublet|without the other's consent)\b",
         heading=r"\bassignment\b",
         ask=r"\bassign\w*\b|\bsublet\w*\b|\btransfer\b",
+        summary=False,
     ),
     F(
         "force-majeure",
@@ -281,6 +309,7 @@ FIELDS: list[Field] = [
         r"\b(?:force majeure|beyond (?:its|their) reasonable control)\b",
         heading=r"\bforce majeure\b",
         ask=r"\bforce majeure\b|\bbeyond\b.*\bcontrol\b",
+        summary=False,
     ),
     F(
         "security-deposit",
@@ -290,6 +319,7 @@ FIELDS: list[Field] = [
         heading=r"\bdeposit\b",
         value="money",
         ask=r"\bdeposit\b",
+        summary=False,
     ),
     F(
         "breach-notification",
@@ -297,19 +327,20 @@ FIELDS: list[Field] = [
         "How fast a data or security breach must be reported.",
         r"\bnotify\b[^.]{0,60}\bbreach\b",
         value="duration",
-        summary=False,
         value_optional=True,
         ask=r"\bdata breach\b|\bsecurity breach\b|\bbreach notif\w*",
+        summary=False,
     ),
     F(
         "service-levels",
         "Service levels",
         "Availability or performance the provider commits to.",
-        r"\b(?:available (?:at least|no less than)|availability|uptime|service levels?\b[^.]{0,40}\bschedule)",
+        r"\b(?:available (?:at least|no less than)|uptime of|meet or exceed the service levels)\b",
         heading=r"\bservice levels?\b",
         value="percent",
         value_optional=True,
         ask=r"\bservice levels?\b|\buptime\b|\bavailab\w*",
+        summary=False,
     ),
     F(
         "post-termination",
@@ -319,6 +350,7 @@ FIELDS: list[Field] = [
         value="duration",
         value_optional=True,
         ask=r"\bafter (?:termination|it ends)\b|\bexit\b|\bexport\b",
+        summary=False,
     ),
     F(
         "return-of-information",
@@ -328,6 +360,7 @@ FIELDS: list[Field] = [
         value="duration",
         value_optional=True,
         ask=r"\breturn\w*\b|\bdestroy\w*\b",
+        summary=False,
     ),
     F(
         "premises",
@@ -335,6 +368,29 @@ FIELDS: list[Field] = [
         "The property let.",
         r"\bpremises at\b|\boffice premises\b|\bsuite \d",
         ask=r"\bpremises\b|\baddress\b|\bproperty\b",
+        summary=False,
+    ),
+    F(
+        "key-personnel",
+        "Key personnel",
+        "Rules for removing or replacing named key staff.",
+        r"\bkey personnel\b",
+        heading=r"\bkey personnel\b",
+        value="duration",
+        value_optional=True,
+        ask=r"\bkey personnel\b|\bkey staff\b",
+        summary=False,
+    ),
+    F(
+        "step-in",
+        "Step-in rights",
+        "A right to take over a failing service.",
+        r"\bstep in\b|\bstep-in\b",
+        heading=r"\bstep-in\b",
+        value="duration",
+        value_optional=True,
+        ask=r"\bstep[ -]in\b",
+        summary=False,
     ),
     F(
         "purpose",
@@ -343,6 +399,7 @@ FIELDS: list[Field] = [
         r"\b(?:intend to|in order to evaluate|purpose)\b",
         heading=r"\b(?:background|purpose|recitals?)\b",
         ask=r"\bpurpose\b|\bwhat for\b",
+        summary=False,
     ),
 ]
 BY_NAME = {f.name: f for f in FIELDS}
