@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-peer bench-parse bench-reliability fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-kinds bench-start bench-embed bench-peer bench-parse bench-reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -88,6 +88,9 @@ bench-peer: install
 # Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
 bench-qa: install
 	nice -n 10 $(BIN)/python benchmarks/bench_qa.py
+# Question kinds (issue 13): comparisons, per-document questions, summaries on the generated contract set, seed 0.
+bench-kinds: install
+	nice -n 10 $(BIN)/python benchmarks/bench_kinds.py
 # PostgreSQL backend: keyword ranking vs LanceDB on LegalBench-RAG mini, then hybrid latency + ANN recall at 10k/100k
 # (MiniLM vectors of corpus chunks, embedded once into /tmp, bounded to 10 minutes).
 bench-pg: install
@@ -103,7 +106,7 @@ bench-reliability: install
 	nice -n 10 $(BIN)/python benchmarks/bench_reliability.py --seconds 30
 	nice -n 10 $(BIN)/python benchmarks/bench_injection.py --corpus-files 714
 	nice -n 10 $(BIN)/python benchmarks/bench_support.py
-bench: bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-start bench-embed bench-parse bench-reliability
+bench: bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-kinds bench-start bench-embed bench-parse bench-reliability
 
 # Longer schemathesis run of the API (the suite runs the same test with fewer examples).
 fuzz: install

@@ -12,7 +12,10 @@ Each field says how to find it without a language model:
 - ``ask``: how a question names it ("longest notice period" → termination-notice), for comparisons;
 - ``summary``: whether it is a core key term (parties, date, term, termination, payment, liability,
   confidentiality, governing law): a summary names the core terms a document does not state;
-- ``strict`` / ``value_optional``: a heading never stands in for the cue / the sentence need not hold a value.
+- ``strict`` / ``value_optional``: a heading never stands in for the cue / the sentence need not hold a value;
+- ``near`` / ``not_before`` / ``exclude`` / ``early``: which value of the sentence is meant, which sentences
+  never are (each found on real CUAD contracts: "organized under the laws of Massachusetts" is no governing
+  law, "upon thirty (30) days' prior notice" is no term, a date in an appendix is not the agreement's date).
 """
 
 from __future__ import annotations
@@ -34,6 +37,22 @@ class Field:
     strict: bool = False  # the cue is required even when the heading matches and a value is present
     value_optional: bool = False  # the clause counts without a value ("without undue delay")
     context_cue: bool = False  # a table row matches on its column headers ("Monthly base rent (USD): 9,000")
+    near: str = ""  # the value must be close to a match of this ("notice" for a notice period)
+    not_before: str = ""  # a value followed by this is not the field's ("30 days' prior notice" is no term)
+    exclude: str = ""  # sentences matching this never state the field ("organized under the laws of")
+    early: bool = False  # stated in the opening of the document (parties, date), not in a later recital
+
+    @property
+    def near_re(self) -> re.Pattern | None:
+        return _compiled(self.near) if self.near else None
+
+    @property
+    def not_before_re(self) -> re.Pattern | None:
+        return _compiled(self.not_before) if self.not_before else None
+
+    @property
+    def exclude_re(self) -> re.Pattern | None:
+        return _compiled(self.exclude) if self.exclude else None
 
     @property
     def cue_re(self) -> re.Pattern:
@@ -63,7 +82,9 @@ FIELDS: list[Field] = [
         "parties",
         "Parties",
         "Who the agreement is between.",
-        r"\b(?:(?:made|entered into|concluded)\b[^.]{0,80}\bbetween\b|between\b[^.]{3,120}\band\b[^.]{3,120}\()",
+        r"\bby and (?:between|among)\b|\b(?:made|entered into|concluded)\b[^.]{0,80}\b(?:between|among)\b"
+        r"|\bbetween\b[^.]{3,120}\band\b[^.]{3,120}\(",
+        early=True,
         ask=r"\bpart(?:y|ies)\b|\bwhom?\b.*\b(?:between|signed|made)\b|\bbetween whom\b",
     ),
     F(
@@ -71,6 +92,7 @@ FIELDS: list[Field] = [
         "Agreement date",
         "The date the agreement is made or dated.",
         r"\b(?:dated|made on|entered into on|signed on|(?:made|entered into|dated|effective) as of)\b",
+        early=True,
         value="date",
         ask=r"\b(?:dated|date of the|signed on|when was)\b|\b(?:earliest|latest|most recent|oldest|newest)\b",
     ),
@@ -78,9 +100,11 @@ FIELDS: list[Field] = [
         "term",
         "Term",
         "How long the agreement lasts, or when it expires.",
-        r"\b(?:term of this|lasts? for|continues? for|initial (?:period|term)|expires? on|is extended so that)\b",
+        r"\b(?:term of this|lasts? for|continues? for|initial (?:period|term)|expires? on|is extended so that"
+        r"|remains? in (?:full )?(?:effect|force) for|(?:lease )?term is)\b",
         heading=r"\b(?:term|duration|extension of term)\b",
         value="duration|date",
+        not_before=r"^\W{0,3}(?:\w+\W+){0,3}notice\b",
         ask=r"\b(?:term|duration|expir\w*|length|runs?)\b",
     ),
     F(
@@ -97,9 +121,12 @@ FIELDS: list[Field] = [
         "termination-notice",
         "Notice to terminate",
         "The notice a party must give to end the agreement: for convenience or against its renewal.",
-        r"\b(?:for convenience|non-renewal|notice of termination)\b",
+        r"\bfor convenience\b|\bnon-renewal\b|\bnotice of (?:termination|non-renewal)\b|\bnot to renew\b"
+        r"|\bterminat\w*\b[^.]{0,80}\b(?:upon|on|by giving|with|giving)\b[^.]{0,40}\bnotice\b",
         heading=r"\btermination\b",
         value="duration",
+        strict=True,
+        near=r"\bnotice\b",
         ask=r"\bnotice period\b|\bnotice\b.*\b(?:terminat\w*|end|cancel\w*)|\bterminat\w*\b.*\bnotice\b"
         r"|\bconvenience\b|\bnon-renewal\b",
         summary=False,
@@ -126,9 +153,10 @@ FIELDS: list[Field] = [
         "governing-law",
         "Governing law",
         "The law that governs the agreement.",
-        r"\bgoverned by\b|\bgoverning law\b|\blaws? of\b",
+        r"\bgoverned\b|\bgoverning law\b|\bconstrued\b|\binterpreted\b",
         heading=r"\b(?:governing )?law\b",
         value="jurisdiction",
+        exclude=r"\b(?:organi[sz]ed|incorporated|existing|formed)\b[^.]{0,30}\bunder the laws\b",
         ask=r"\blaw\b|\bgovern\w*\b|\bjurisdiction\b",
     ),
     F(
@@ -208,7 +236,8 @@ FIELDS: list[Field] = [
         "confidentiality",
         "Confidentiality",
         "Duties to keep information secret, and for how long.",
-        r"\b(?:confidential information|keep\b[^.]{0,40}\bsecret|duties of confidentiality)\b",
+        r"\b(?:confidential information|keep\b[^.]{0,40}\bsecret|(?:duties|obligations) of confidentiality"
+        r"|confidentiality (?:obligations|duties))\b",
         heading=r"\b(?:confidential\w*|duration)\b",
         value="duration",
         ask=r"\bconfidential\w*\b|\bsecret\b",
@@ -217,7 +246,7 @@ FIELDS: list[Field] = [
         "non-solicitation",
         "Non-solicitation of employees",
         "A ban on soliciting or hiring the other's staff.",
-        r"\bsolicit\w*\b",
+        r"\bsolicit\w*\b[^.]{0,100}\b(?:employ\w*|personnel|staff|hire)|\b(?:hire|employ)\b[^.]{0,60}\bsolicit",
         heading=r"\bnon-solicitation\b",
         value="duration",
         ask=r"\bsolicit\w*\b|\bpoach\w*\b|\bhir(?:e|ing)\b[^?]*\bemployees\b",
