@@ -65,6 +65,7 @@ class DocumentSource:
         self._docs: dict[str, _Doc] = {}
         self._field_vectors: dict[str, np.ndarray] = {}
         self._openings: dict[tuple[str, str], str] = {}
+        self.found: dict[tuple[str, str, str], Found | None] = {}  # (document id, sha256, field) → ``find``
 
     def opening(self, document_id: str) -> str:
         key = ("opening", document_id)
@@ -107,7 +108,18 @@ def page_of(text: str, offset: int) -> int:
 
 
 def find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | None:
-    """The best sentence of ``info`` for ``field``, or None when the document does not state it."""
+    """The best sentence of ``info`` for ``field``, or None when the document does not state it. Cached per
+    document version: a summary scans every field over every sentence (~1 s for a 40-page contract), the
+    same question again, or a comparison after it, should not."""
+    key = (info.id, info.sha256, field.name)
+    if key not in source.found:
+        if len(source.found) > 100_000:
+            source.found.clear()
+        source.found[key] = _find(source, info, field)
+    return source.found[key]
+
+
+def _find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | None:
     doc = source.load(info)
     dense = doc.vectors @ source.field_vector(field) if doc.vectors is not None and len(doc.vectors) else None
     heading_re, exclude = field.heading_re, field.exclude_re
