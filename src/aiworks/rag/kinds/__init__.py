@@ -10,12 +10,13 @@ an ordinary lookup, which ``ask`` then answers as before. The parts:
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
-from aiworks.rag.kinds.classify import Kind, classify
+from aiworks.rag.kinds.classify import Kind, classify, field_for
 from aiworks.rag.kinds.compose import comparison, per_document, summary
 from aiworks.rag.kinds.extract import DocumentSource, extract
 from aiworks.rag.kinds.fields import FIELDS, field_of
-from aiworks.rag.kinds.naming import named_documents
+from aiworks.rag.kinds.naming import named_documents, without_names
 from aiworks.rag.types import Answer
 
 __all__ = ["FIELDS", "Kind", "answer", "classify", "extract", "field_of", "source_of"]
@@ -50,6 +51,8 @@ def answer(assistant, question: str, k: int | None, document_ids: list[str] | No
         docs = named if count_named() >= 2 else source.documents()
     else:
         docs = named if named or count_named() else []
+    if named and kind.kind != "summary":  # the clause asked about, not a word of a document's title
+        kind = replace(kind, field=field_for(without_names(question, named, source.opening)))
     t1 = time.perf_counter()
     if kind.kind == "summary":
         result = summary(question, source, docs)

@@ -21,10 +21,11 @@ import numpy as np
 from aiworks.rag.chunk import sentence_spans
 from aiworks.rag.injection import looks_injected
 from aiworks.rag.kinds.fields import Field
-from aiworks.rag.kinds.values import Value, parse
+from aiworks.rag.kinds.values import Value, parse, with_currency
 from aiworks.rag.types import PAGE_SEPARATOR, Cell, Citation, DocumentInfo, Table
 
 CUE, HEADING, DENSE, VALUE = 1.0, 0.5, 0.5, 0.25  # score weights (ordering only: a cue or heading is required)
+EARLY, EARLY_CHARS, NEAR_CHARS = 0.5, 3000, 100
 MAX_QUOTE = 600  # a "sentence" longer than this is a run-on table or list: cite the part around the cue
 
 
@@ -64,6 +65,7 @@ class DocumentSource:
         self._docs: dict[str, _Doc] = {}
         self._field_vectors: dict[str, np.ndarray] = {}
         self._openings: dict[tuple[str, str], str] = {}
+        self.found: dict[tuple[str, str, str], Found | None] = {}  # (document id, sha256, field) → ``find``
 
     def opening(self, document_id: str) -> str:
         key = ("opening", document_id)
@@ -106,43 +108,79 @@ def page_of(text: str, offset: int) -> int:
 
 
 def find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | None:
-    """The best sentence of ``info`` for ``field``, or None when the document does not state it."""
+    """The best sentence of ``info`` for ``field``, or None when the document does not state it. Cached per
+    document version: a summary scans every field over every sentence (~1 s for a 40-page contract), the
+    same question again, or a comparison after it, should not."""
+    key = (info.id, info.sha256, field.name)
+    if key not in source.found:
+        if len(source.found) > 100_000:
+            source.found.clear()
+        source.found[key] = _find(source, info, field)
+    return source.found[key]
+
+
+def _find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | None:
     doc = source.load(info)
     dense = doc.vectors @ source.field_vector(field) if doc.vectors is not None and len(doc.vectors) else None
-    heading_re = field.heading_re
+    heading_re, exclude = field.heading_re, field.exclude_re
+    opening = max(EARLY_CHARS, len(doc.text) // 5)  # where an ``early`` field may be stated
     best: Found | None = None
     for i, (s, e) in enumerate(doc.spans.tolist()):
-        sentence = doc.text[s:e]
-        cue = field.cue_re.search(sentence)
-        head = heading_re.search(doc.contexts[i]) if heading_re is not None and doc.contexts[i] else None
-        if cue is None and head is None:
+        sentence, context = doc.text[s:e], doc.contexts[i]
+        match = field.cue_re.search(sentence)
+        cue: int | None = match.start() if match is not None else None  # where the cue is, in the sentence
+        row = cue is None and field.context_cue and " | " in sentence and field.cue_re.search(context) is not None
+        if row:
+            cue = 0  # a table row whose column headers name the field: its rows tie, the first one is cited
+        head = heading_re.search(context) is not None if heading_re is not None and context else False
+        if cue is None and (not head or field.strict or not field.value or field.value_optional):
+            continue  # no cue; a heading alone only stands in for it when the sentence holds the typed value
+        if (field.early and s > opening) or (exclude is not None and exclude.search(sentence)):
             continue
         if looks_injected(sentence):
             continue
-        if cue is None and (field.strict or not field.value or field.value_optional):
-            continue  # a heading alone does not say which sentence states a free-text clause
         value = None
         if field.value:
-            values = [v for kind in field.value.split("|") for v in parse(kind, sentence)]
+            values = _plausible(field, sentence, [v for kind in field.value.split("|") for v in parse(kind, sentence)])
             if not values and not field.value_optional:
                 continue
             if values:
-                anchor = cue.start() if cue is not None else 0
-                v = min(values, key=lambda v: min(abs(v.start - anchor), abs(v.end - anchor)))
+                lo, hi = (match.start(), match.end()) if match is not None else (0, 0)
+                v = min(values, key=lambda v: v.start - hi if v.start >= hi else max(0, lo - v.end))
+                v = with_currency(v, context + " " + sentence)
                 value = Value(v.kind, v.text, s + v.start, s + v.end, v.number, v.unit, v.normal)
-        score = CUE * (cue is not None) + HEADING * (head is not None) + VALUE * (value is not None)
-        score += DENSE * float(dense[i]) if dense is not None else 0.0
+        score = CUE * (cue is not None) + HEADING * head + VALUE * (value is not None)
+        score += DENSE * float(dense[i]) if dense is not None and not row else 0.0
+        if field.early:
+            score += EARLY * (1 - s / opening)  # the first statement of the parties / date, not a later one
         if best is None or score > best.score:
-            qs, qe = _clip(s, e, s + (cue.start() if cue else 0))
+            qs, qe = _clip(doc.text, s, e, s + (cue or 0))
             best = Found(field, info, qs, qe, page_of(doc.text, qs), doc.text[qs:qe], value, round(score, 4))
     return best
 
 
-def _clip(s: int, e: int, anchor: int) -> tuple[int, int]:
+def _plausible(field: Field, sentence: str, values: list[Value]) -> list[Value]:
+    """The values that can be the field's: near its ``near`` word, not followed by its ``not_before``."""
+    if field.not_before_re is not None:
+        values = [v for v in values if not field.not_before_re.search(sentence[v.end : v.end + 40])]
+    if field.near_re is not None:
+        spots = [m.start() for m in field.near_re.finditer(sentence)]
+        values = [v for v in values if any(abs(p - v.start) <= NEAR_CHARS for p in spots)]
+    return values
+
+
+def _clip(text: str, s: int, e: int, anchor: int) -> tuple[int, int]:
+    """A run-on "sentence" (a list, a table flattened by the parser) cut to MAX_QUOTE around the cue, at
+    word boundaries."""
     if e - s <= MAX_QUOTE:
         return s, e
     lo = max(s, min(anchor - MAX_QUOTE // 3, e - MAX_QUOTE))
-    return lo, lo + MAX_QUOTE
+    hi = min(e, lo + MAX_QUOTE)
+    while lo > s and not text[lo - 1].isspace():
+        lo -= 1
+    while hi < e and not text[hi].isspace():
+        hi += 1
+    return lo, hi
 
 
 class Citations:

@@ -73,10 +73,13 @@ def named_documents(question: str, docs: Sequence[DocumentInfo], opening: Callab
             continue
         text = " ".join(tokenize(part))
         scores = []
-        for words, phrases in profiles:
+        for (words, phrases), doc in zip(profiles, docs):
             s = sum(math.log(1 + n / df[t]) for t in set(tokens) if t in words)
             if s > 0 and any(f" {p} " in f" {text} " for p in phrases):
                 s += PHRASE_BONUS
+            if s > 0:  # on a tie, the document whose file name the words cover best ("the lease": the lease)
+                name = set(tokenize(name_text(doc.name)))
+                s += 0.1 * len(name & set(tokens)) / max(1, len(name))
             scores.append(s)
         best = max(scores, default=0.0)
         if best <= 0:
@@ -85,3 +88,12 @@ def named_documents(question: str, docs: Sequence[DocumentInfo], opening: Callab
             if s >= best - 1e-9 and d not in out:
                 out.append(d)
     return out
+
+
+def without_names(question: str, docs: Sequence[DocumentInfo], opening: Callable[[str], str]) -> str:
+    """The question without the words that name ``docs`` ("Which law governs the confidentiality agreement"
+    → "Which law governs the agreement"), so a document's title is not taken for the clause asked about."""
+    words: set[str] = set()
+    for d in docs:
+        words |= _profile(d, opening(d.id))[0]
+    return re.sub(r"[A-Za-z0-9]+", lambda m: "" if m.group(0).lower() in words else m.group(0), question)

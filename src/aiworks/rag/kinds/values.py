@@ -107,6 +107,33 @@ def money(text: str) -> list[Value]:
     return out
 
 
+_BARE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![\d,])")
+
+
+def amounts(text: str) -> list[Value]:
+    """Money with a currency, and bare amounts with thousands separators ("9,000" in a table whose column
+    header says the currency): unit "" until the caller knows the currency."""
+    found = money(text)
+    taken = [(v.start, v.end) for v in found]
+    for m in _BARE.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            n = float(m.group(0).replace(",", ""))
+            found.append(Value("money", m.group(0), m.start(), m.end(), n, "", f"{n:,.0f}"))
+    return sorted(found, key=lambda v: v.start)
+
+
+def with_currency(value: Value, context: str) -> Value:
+    """A bare amount takes the currency its table header or heading names ("Monthly base rent (USD)")."""
+    if value.kind != "money" or value.unit:
+        return value
+    m = re.search(r"\b(USD|EUR|GBP|CHF)\b", context)
+    if m is None:
+        return value
+    return Value(
+        value.kind, value.text, value.start, value.end, value.number, m.group(1), f"{m.group(1)} {value.number:,.0f}"
+    )
+
+
 def percents(text: str) -> list[Value]:
     return [
         Value("percent", m.group(0), m.start(), m.end(), float(m.group(1)), "%", f"{float(m.group(1)):g}%")
@@ -141,6 +168,7 @@ def jurisdictions(text: str) -> list[Value]:
 PARSERS = {
     "duration": durations,
     "money": money,
+    "amount": amounts,
     "percent": percents,
     "date": dates,
     "jurisdiction": jurisdictions,
