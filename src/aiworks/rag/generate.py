@@ -147,6 +147,9 @@ def _document_id(assistant: Searchable, ref: str) -> str | None:
 
 
 # ---- the answerer ----------------------------------------------------------------------------------------------
+NO_TOOLS_STATUS = {400, 404, 405, 415, 422}  # a server answering a tools request so does not offer them
+
+
 def _what_failed(exc: LLMError) -> str:
     if isinstance(exc, LLMUnreachable):
         return "could not be reached"
@@ -246,7 +249,7 @@ class GenerativeAnswerer:
         try:
             calls = self.llm.call_tools(messages, [SEARCH_TOOL], force="search")
         except LLMRefused as exc:
-            if exc.status >= 500:
+            if exc.status not in NO_TOOLS_STATUS:  # auth, rate limit, server error: a failure, not an answer
                 raise
             log.info("%s rejects tool calls (%s): single-shot prompts from now on", self.spec, exc)
             self.tools_ok = False
@@ -263,9 +266,14 @@ class GenerativeAnswerer:
             document = call.arguments.get("document")
             if call.name != "search" or not isinstance(query, str) or not query.strip():
                 continue
-            document = document.strip() or None if isinstance(document, str) else None
+            document = (document.strip() or None) if isinstance(document, str) else None
             _emit("status", {"stage": "searching", "query": query, "document": document})
-            for hit in self.search(query.strip(), document, scope):
+            try:
+                found = self.search(query.strip(), document, scope)
+            except Exception:  # noqa: BLE001 - one failed step loses that step only; the question's passages stay
+                log.exception("planned search %r failed", query)
+                continue
+            for hit in found:
                 key = (hit.chunk.document_id, hit.chunk.start)
                 if key not in seen and len(pool) < limit:
                     seen.add(key)
@@ -284,9 +292,10 @@ class GenerativeAnswerer:
         return "".join(parts)
 
     def _fall_back(self, question: str, hits: list[Hit], qvec: np.ndarray | None, why: str) -> Drafted:
-        warning = f"LLM {self.spec} {why}; answered with quotes from the passages instead (extractive)"
-        _emit("status", {"stage": "fallback", "warning": warning, "replaced": True})
         drafted = self.fallback.answer(question, hits, qvec)
+        instead = "extractive answering found no answer either" if drafted.abstained else "answered with quotes"
+        warning = f"LLM {self.spec} {why}; {instead} (extractive)"
+        _emit("status", {"stage": "fallback", "warning": warning, "replaced": True})
         drafted.answered_by = "extractive"
         drafted.warnings = [warning, *drafted.warnings]
         return drafted
