@@ -46,7 +46,12 @@ export function Extract({ workspace, documents, selected, onCite }: {
       {fields && fields.length > 0 && (
         <form onSubmit={run}>
           <fieldset className="fields" data-testid="extract-fields">
-            <legend>Fields</legend>
+            <legend>
+              Fields{" "}
+              <button type="button" className="link" onClick={() => setChosen(fields.map((f) => f.name))}>all</button>
+              {" · "}
+              <button type="button" className="link" onClick={() => setChosen([])}>none</button>
+            </legend>
             {fields.map((f) => (
               <label key={f.name} title={f.description}>
                 <input type="checkbox" value={f.name} checked={chosen.includes(f.name)}
