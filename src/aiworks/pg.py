@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS aiworks_documents (
     pages INTEGER NOT NULL, chunks INTEGER NOT NULL, chars INTEGER NOT NULL, ingested_at TEXT NOT NULL,
     version_dir TEXT NOT NULL, PRIMARY KEY (workspace, id)
 );
+CREATE TABLE IF NOT EXISTS aiworks_doc_warnings (
+    workspace TEXT NOT NULL, document_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    message TEXT NOT NULL, page INTEGER, PRIMARY KEY (workspace, document_id, seq)
+);
+CREATE TABLE IF NOT EXISTS aiworks_meta (
+    workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key)
+);
 """
 
 # {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length), {f}: name prefix, {ws}: workspace name literal, {dim}: vector size.
