@@ -44,6 +44,15 @@ CREATE TABLE IF NOT EXISTS aiworks_doc_warnings (
     workspace TEXT NOT NULL, document_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
     message TEXT NOT NULL, page INTEGER, PRIMARY KEY (workspace, document_id, seq)
 );
+CREATE TABLE IF NOT EXISTS aiworks_conversations (
+    workspace TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, PRIMARY KEY (workspace, id)
+);
+CREATE TABLE IF NOT EXISTS aiworks_turns (
+    workspace TEXT NOT NULL, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, question TEXT NOT NULL,
+    resolved_question TEXT NOT NULL, document_ids JSONB NOT NULL, answer JSONB NOT NULL, asked_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, conversation_id, seq)
+);
 CREATE TABLE IF NOT EXISTS aiworks_meta (
     workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key)
 );
