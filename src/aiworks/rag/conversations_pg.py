@@ -46,7 +46,8 @@ class PgConversationStore:
                 "WHERE workspace = %s AND conversation_id = %s ORDER BY seq",
                 key,
             ).fetchall()
-        return Conversation(*head, turns=[Turn(*r) for r in rows])
+        cid, title, created_at, updated_at = head
+        return Conversation(cid, title, created_at, updated_at, [Turn(*r) for r in rows])
 
     def list(self) -> list[ConversationInfo]:
         with pg.transaction(self.url) as conn:
