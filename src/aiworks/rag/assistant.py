@@ -315,8 +315,7 @@ class Assistant:
 
     def document_warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
-        stored = getattr(self.catalog, "warnings", None)  # a catalog backend may not store warnings yet
-        return stored(document_ids) if stored is not None else {}
+        return self.catalog.warnings(document_ids)
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)
