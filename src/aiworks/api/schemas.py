@@ -20,6 +20,9 @@ class SessionInfo(BaseModel):
     authenticated: bool
     workspace: str | None = Field(None, description="The key's workspace; null in local mode (all workspaces)")
     max_upload_mb: int
+    answerer: str = Field(
+        "extractive", description="The configured answerer: extractive, or the LLM spec (openai-compatible:MODEL)"
+    )
 
 
 class WorkspaceCreate(BaseModel):
@@ -131,3 +134,5 @@ class AskResponse(BaseModel):
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    answered_by: str = Field("extractive", description="extractive, or the LLM spec that wrote the answer")
+    warnings: list[str] = Field(default_factory=list, description="e.g. the LLM was unreachable: quotes instead")

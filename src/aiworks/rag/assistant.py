@@ -18,9 +18,9 @@ import numpy as np
 from aiworks.progress import Progress
 from aiworks.providers.embedders import Embedder, embedder_space, load_embedder
 from aiworks.providers.llms import LLM, load_llm
-from aiworks.rag.answer import build_answerer
 from aiworks.rag.backends import open_backends
 from aiworks.rag.catalog import REINDEXING, bind_embedder
+from aiworks.rag.generate import build_answerer, draft
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -108,7 +108,7 @@ class Assistant:
         except RankerMismatch as exc:
             self.ranker = PassThroughRanker()
             self.warnings.append(str(exc))
-        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
         self.write_lock = WorkspaceLock(self.root)
@@ -251,7 +251,7 @@ class Assistant:
         question = question.strip()
         retrieval.hits = mask_hits(retrieval.hits)  # injected sentences never answer (security hook)
         t1 = time.perf_counter()
-        drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
+        drafted = draft(self.answerer, question, retrieval.hits, retrieval.query_vector, retrieval.routed)
         t2 = time.perf_counter()
         answer = Answer(
             question=question,
@@ -259,6 +259,8 @@ class Assistant:
             abstained=drafted.abstained,
             citations=drafted.citations,
             timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)},
+            answered_by=drafted.answered_by,
+            warnings=list(drafted.warnings),
         )
         answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
         return answer

@@ -23,6 +23,7 @@ from aiworks.api import schemas
 from aiworks.api.auth import Authenticator, Principal, BEARER_SCHEME, KEY_HEADER_SCHEME, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.providers.llms import answerer_spec
 from aiworks.rag.types import DocumentInfo
 from aiworks.settings import Settings
 
@@ -110,6 +111,7 @@ def session(request: Request, state: AssistantState) -> schemas.SessionInfo:
         authenticated=who is not None,
         workspace=who.workspace if who else None,
         max_upload_mb=state.settings.max_upload_mb,
+        answerer=answerer_spec(state.settings),
     )
 
 
