@@ -137,6 +137,16 @@ else:
     )
 
 
+class TableCell(BaseModel):
+    text: str
+    citation: int | None = Field(None, description="key of the citation supporting the cell (its [n] marker)")
+
+
+class AnswerTable(BaseModel):
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str
@@ -149,6 +159,8 @@ class AskResponse(BaseModel):
     resolved_question: str | None = Field(
         None, description="the standalone question answered (a follow-up resolved); equals question otherwise"
     )
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
 
 
 class ConversationSummary(BaseModel):

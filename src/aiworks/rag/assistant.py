@@ -246,6 +246,11 @@ class Assistant:
         return retrieval
 
     def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        from aiworks.rag import kinds  # summaries, comparisons, per-document questions; None = a lookup
+
+        if question.strip() and (special := kinds.answer(self, question.strip(), k, document_ids)) is not None:
+            special.warnings.extend(w for w in self.warnings if w not in special.warnings)
+            return special
         t0 = time.perf_counter()
         retrieval = self.search(question, k, document_ids)
         question = question.strip()

@@ -89,6 +89,8 @@ router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
 
 def build_router(settings: Settings, service: AssistantService | None = None) -> APIRouter:
     """The assistant router for one app; the service is created now, so its job runner starts with the app."""
+    from aiworks.api.routes import extract  # noqa: F401 - registers the /extract routes on ``router`` (rag/kinds)
+
     state = AssistantRoutesState(settings, service or AssistantService(settings), Authenticator(settings))
 
     def attach(request: Request) -> None:
