@@ -243,6 +243,7 @@ class Assistant:
         )
         retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
         retrieval.routed = list(ids)
+        retrieval.question = route.query
         return retrieval
 
     def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
@@ -251,7 +252,11 @@ class Assistant:
         question = question.strip()
         retrieval.hits = mask_hits(retrieval.hits)  # injected sentences never answer (security hook)
         t1 = time.perf_counter()
-        drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
+        # Once the search is restricted to the named document(s), the words naming them ("Consider the
+        # Acquisition Agreement between Parent X and Target Y; ...") are not what the answer must contain:
+        # the answerer reads the question part (it counted "between", "target" as absent key terms).
+        asked = retrieval.question if retrieval.routed and retrieval.question else question
+        drafted = self.answerer.answer(asked, retrieval.hits, retrieval.query_vector)
         t2 = time.perf_counter()
         answer = Answer(
             question=question,

@@ -39,6 +39,9 @@ class Retrieval:
     query_vector: np.ndarray
     timings_ms: dict[str, float] = field(default_factory=dict)
     routed: list[str] = field(default_factory=list)  # documents the search was restricted to ([] = all)
+    # what the passages were searched with: the question less the part that names its document(s)
+    # ("Consider the NDA between X and Y; <question>" → "<question>"); "" = the question itself
+    question: str = ""
 
 
 def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
