@@ -104,10 +104,14 @@ class Assistant:
         self.router = WorkspaceRouter(self.catalog.all, self._opening)
         self.warnings: list[str] = []  # said with every answer (e.g. a refused ranker)
         try:
-            self.ranker = load_ranker(settings, settings.chunk_words, settings.chunk_overlap_words)
+            self.ranker = load_ranker(
+                settings, settings.chunk_words, settings.chunk_overlap_words, embedder=self.embedder.name
+            )
         except RankerMismatch as exc:
             self.ranker = PassThroughRanker()
             self.warnings.append(str(exc))
+        if hasattr(self.ranker, "expand"):  # a learned third retrieval list (rag/exemplars.py)
+            self.retriever.expander = self.ranker
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
