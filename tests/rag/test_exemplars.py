@@ -66,6 +66,13 @@ def test_a_recurring_question_finds_its_clause_through_other_documents_answers(t
     expanded = _rank_of_no_shop(assistant, question)
     assert plain > 0, "the words of the question alone should not find the clause first"
     assert expanded == 0
+    # the answerer scores sentences against the question moved towards the prototype, only when asked to
+    assert assistant.search(question, 8).answer_vector is None
+    assistant.retriever.expander.blend = 1.0
+    moved = assistant.search(question, 8)
+    assert moved.answer_vector is not None and abs(float(np.linalg.norm(moved.answer_vector)) - 1) < 1e-5
+    no_shop = assistant.embedder.embed([NO_SHOP.format(n=7)])[0]
+    assert float(moved.answer_vector @ no_shop) > float(moved.query_vector @ no_shop)
 
 
 def test_a_question_unlike_every_training_question_is_searched_as_without_the_model(tmp_path):
@@ -77,8 +84,10 @@ def test_a_question_unlike_every_training_question_is_searched_as_without_the_mo
     before = [(h.chunk.index, h.score) for h in assistant.search(question, 8).hits]
     model = _expander(assistant.embedder, weight=2.0)
     assert model.expand(assistant.embedder.embed([question])[0]) is None
+    model.blend = 1.0
     assistant.retriever.expander = model
-    assert [(h.chunk.index, h.score) for h in assistant.search(question, 8).hits] == before
+    after = assistant.search(question, 8)
+    assert [(h.chunk.index, h.score) for h in after.hits] == before and after.answer_vector is None
 
 
 def test_a_documents_own_answers_are_left_out_when_it_is_scored():

@@ -26,6 +26,7 @@ from aiworks.settings import Settings
 
 MODEL_NAME = "legal-exemplars"
 WEIGHTS = (0.25, 0.5, 1.0, 2.0)  # the exemplar list's fusion share, tried on the training split
+BLENDS = (0.0, 0.5, 1.0, 2.0)  # how far the answerer's query vector moves towards the prototype, tried after
 MIN_MATCH = 0.9  # fixed before any number was seen: a near-duplicate of a training question, not a paraphrase
 
 
@@ -34,7 +35,9 @@ class ExemplarReport:
     version: int | None
     weight: float
     min_match: float
-    objective: dict[str, float]  # weight (or "none") -> training objective
+    objective: dict[str, float]  # weight (or "none") -> training objective (retrieved passages)
+    blend: float
+    cited_objective: dict[str, float]  # blend -> training objective of what ``ask`` cites, then the passages
     train_queries: int  # questions the model was built from
     tune_queries: int
     tune_documents: dict[str, int]
@@ -58,8 +61,8 @@ def build(queries: Sequence[Query], root: Path, embedder, min_match: float = MIN
 class _LeaveDocumentOut:
     """The expander as the retriever sees it while one training query is scored: without its own document."""
 
-    def __init__(self, model: ExemplarExpander, weight: float) -> None:
-        self.model, self.weight, self.document = model, weight, None
+    def __init__(self, model: ExemplarExpander, weight: float, blend: float = 0.0) -> None:
+        self.model, self.weight, self.blend, self.document = model, weight, blend, None
 
     def expand(self, qvec: np.ndarray) -> np.ndarray | None:
         return self.model.expand(qvec, self.document)
@@ -104,9 +107,16 @@ def train_exemplars(
         wrapper.weight = weight or 0.0
         name = "none" if weight is None else str(weight)
         scores[name] = objective(search, tune_q, wrapper, progress, f"tuning exemplar weight {name}")
-    assistant.retriever.expander = None
     best = max(WEIGHTS, key=lambda w: scores[str(w)])
-    model.weight = best
+    # then the answerer's query vector (what the user is shown first: the cited ranking, through ``ask``)
+    wrapper.weight, assistant.retriever.expander = best, wrapper
+    cite = searcher(corpus, cite=True)
+    cited: dict[str, float] = {}
+    for blend in BLENDS:
+        wrapper.blend = blend
+        cited[str(blend)] = objective(cite, tune_q, wrapper, progress, f"tuning answer blend {blend}")
+    assistant.retriever.expander = None
+    model.weight, model.blend = best, max(BLENDS, key=lambda b: cited[str(b)])
     cw, ow = settings.chunk_words, settings.chunk_overlap_words
     model.pipeline_ = {
         "chunk_words": cw,
@@ -114,16 +124,23 @@ def train_exemplars(
         "embedder": assistant.embedder.name,
         "min_match": model.min_match,
         "weight": best,
+        "blend": model.blend,
     }
     sampled = {d: len({q.file for q in tune_q if q.dataset == d}) for d in ("contractnli", "maud")}
     params = dict(model.pipeline_) | {"train_queries": len(all_train), "tune_queries": len(tune_q)}
     version = None
     if register:
         with tracking.run(settings, EXPERIMENT, run_name="legal-exemplars-fit", params=params) as run_id:
-            tracking.log_metrics({f"objective_{k}": v for k, v in scores.items()})
-            version = registry.register(settings, MODEL_NAME, model, run_id, metadata=params | {"objective": scores})
+            tracking.log_metrics(
+                {f"objective_{k}": v for k, v in scores.items()} | {f"cited_blend_{k}": v for k, v in cited.items()}
+            )
+            version = registry.register(
+                settings, MODEL_NAME, model, run_id, metadata=params | {"objective": scores, "cited": cited}
+            )
         remember(settings, MODEL_NAME, version, cw, ow)
-    return ExemplarReport(version, best, model.min_match, scores, len(all_train), len(tune_q), sampled)
+    return ExemplarReport(
+        version, best, model.min_match, scores, model.blend, cited, len(all_train), len(tune_q), sampled
+    )
 
 
 def build_only(settings: Settings, root: Path, embedder) -> ExemplarExpander:

@@ -260,7 +260,8 @@ class Assistant:
         # Acquisition Agreement between Parent X and Target Y; ...") are not what the answer must contain:
         # the answerer reads the question part (it counted "between", "target" as absent key terms).
         asked = retrieval.question if retrieval.routed and retrieval.question else question
-        drafted = self.answerer.answer(asked, retrieval.hits, retrieval.query_vector)
+        vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
+        drafted = self.answerer.answer(asked, retrieval.hits, vector)
         t2 = time.perf_counter()
         answer = Answer(
             question=question,

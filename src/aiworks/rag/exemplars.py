@@ -8,7 +8,9 @@ distinct training question, its embedding and the mean embedding of its gold pas
 
 At ask time the question part (the document-naming part removed, as routing does) is embedded anyway; when
 it is a near-duplicate of a training question (cosine >= ``min_match``) the prototype is searched as a third
-dense list and fused by RRF with the dense and BM25 lists. A question unlike every training question (a
+dense list and fused by RRF with the dense and BM25 lists, and the answerer scores sentences against the
+question vector moved towards the prototype (``blend``: sentences like the ones that answered it elsewhere
+score higher). A question unlike every training question (a
 user's own, PrivacyQA's) gets no third list: the model stays out of its way instead of guessing.
 
 The model is bound to the vector space it was built in (embedder name) and to the chunking its fusion weight
@@ -43,9 +45,10 @@ class ExemplarExpander:
     candidate_pool = 0  # reorders nothing after retrieval
     pipeline_: dict  # embedder, chunking, min_match, weight: set by training
 
-    def __init__(self, min_match: float = 0.9, weight: float = 0.5) -> None:
+    def __init__(self, min_match: float = 0.9, weight: float = 0.5, blend: float = 0.0) -> None:
         self.min_match = min_match  # cosine to the nearest training question needed to expand at all
         self.weight = weight  # the exemplar list's share in the fusion (dense and BM25 keep 0.5 each)
+        self.blend = blend  # how far the answerer's query vector moves towards the prototype (0 = not at all)
 
     def fit(self, question_vectors: dict[str, np.ndarray], examples: Sequence[Example]) -> "ExemplarExpander":
         """``question_vectors``: unit embedding of each distinct training question part."""

@@ -43,6 +43,9 @@ class Retrieval:
     # what the passages were searched with: the question less the part that names its document(s)
     # ("Consider the NDA between X and Y; <question>" → "<question>"); "" = the question itself
     question: str = ""
+    # what the answerer scores sentences against: the query vector moved towards the expander's vector when
+    # one was searched (None = ``query_vector``)
+    answer_vector: np.ndarray | None = None
 
 
 def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
@@ -57,6 +60,7 @@ class Expander(Protocol):
     """A learned third list (``rag/exemplars.py``): a vector to search with for this query, or None."""
 
     weight: float  # its share in the fusion, beside the dense and BM25 lists
+    blend: float  # how far the answerer's query vector moves towards that vector (0 = not at all)
 
     def expand(self, qvec: np.ndarray) -> np.ndarray | None: ...
 
@@ -91,7 +95,12 @@ class HybridRetriever:
         groups = [[d] for d in document_ids] if each and document_ids and len(document_ids) > 1 else [document_ids]
         lists = [self._fused(query, qvec, k, ids, timings, extra) for ids in groups]
         hits = lists[0] if len(lists) == 1 else interleave(lists, k)
-        return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+        retrieval = Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+        blend = float(getattr(self.expander, "blend", 0.0))
+        if extra is not None and blend > 0:
+            moved = qvec + blend * extra
+            retrieval.answer_vector = (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
+        return retrieval
 
     def _fused(
         self,
