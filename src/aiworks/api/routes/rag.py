@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from aiworks.api import schemas
-from aiworks.api.auth import Authenticator, Principal, _bearer, _header, token_of
+from aiworks.api.auth import Authenticator, Principal, BEARER_SCHEME, KEY_HEADER_SCHEME, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
 from aiworks.rag.types import DocumentInfo
@@ -54,8 +54,8 @@ AssistantState = Annotated[AssistantRoutesState, Depends(assistant_state)]
 
 def principal(
     state: AssistantState,
-    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    header_key: str | None = Depends(_header),
+    bearer: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),
+    header_key: str | None = Depends(KEY_HEADER_SCHEME),
 ) -> Principal:
     """The caller (401 without a valid key, unless the server is in local mode)."""
     return state.auth.resolve((bearer.credentials if bearer else None) or header_key)
