@@ -111,7 +111,7 @@ class Assistant:
             self.ranker = PassThroughRanker()
             self.warnings.append(str(exc))
         if hasattr(self.ranker, "expand"):  # a learned third retrieval list (rag/exemplars.py)
-            self.retriever.expander = self.ranker
+            self.retriever.expander = self.ranker  # type: ignore[assignment]
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
