@@ -80,7 +80,7 @@ bench-spam: install
 bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
-	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag
+	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag --exemplars
 bench-start: install
 	nice -n 10 $(BIN)/python benchmarks/bench_start.py
 bench-embed: install

@@ -155,12 +155,12 @@ class AskResponse(BaseModel):
     timings_ms: dict[str, float]
     answered_by: str = Field("extractive", description="extractive, or the LLM spec that wrote the answer")
     warnings: list[str] = Field(default_factory=list, description="e.g. the LLM was unreachable: quotes instead")
-    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
-    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
     conversation_id: str | None = Field(None, description="the conversation this answer was stored in")
     resolved_question: str | None = Field(
         None, description="the standalone question answered (a follow-up resolved); equals question otherwise"
     )
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
 
 
 class ConversationSummary(BaseModel):

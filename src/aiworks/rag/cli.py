@@ -158,7 +158,9 @@ def register(app: typer.Typer) -> None:
             if answer.resolved_question != answer.question:
                 typer.secho(f"(answered as: {answer.resolved_question})", dim=True)
             _print_answer(answer)
-            typer.echo(f"conversation {answer.conversation_id} (follow up with --conversation {answer.conversation_id})")
+            typer.echo(
+                f"conversation {answer.conversation_id} (follow up with --conversation {answer.conversation_id})"
+            )
 
     @app.command()
     def reindex(

@@ -51,7 +51,7 @@ def answer(assistant, question: str, k: int | None, document_ids: list[str] | No
         docs = named if count_named() >= 2 else source.documents()
     else:
         docs = named if named or count_named() else []
-    if named and kind.kind != "summary":  # the clause asked about, not a word of a document's title
+    if not chosen and named and docs == named and kind.kind != "summary":  # the clause asked about, not a title word
         kind = replace(kind, field=field_for(without_names(question, named, source.opening)))
     t1 = time.perf_counter()
     if kind.kind == "summary":

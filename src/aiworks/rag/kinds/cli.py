@@ -15,12 +15,13 @@ from typing import List, Optional
 
 import typer
 
+from aiworks.rag.types import Cell, Citation, Table
 
-def render_markdown(table, citations) -> str:
-    def cell(c) -> str:
-        text = (c.get("text") if isinstance(c, dict) else c.text).replace("|", "\\|").replace("\n", " ")
-        key = c.get("citation") if isinstance(c, dict) else c.citation
-        return f"{text} [{key}]" if key is not None and text else text
+
+def render_markdown(table: Table, citations: list[Citation]) -> str:
+    def cell(c: Cell) -> str:
+        text = c.text.replace("|", "\\|").replace("\n", " ")
+        return f"{text} [{c.citation}]" if c.citation is not None and text else text
 
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
@@ -32,7 +33,7 @@ def render_markdown(table, citations) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_csv(table, citations) -> str:
+def render_csv(table: Table, citations: list[Citation]) -> str:
     by_key = {c.key: c for c in citations}
     out = io.StringIO()
     writer = csv.writer(out)

@@ -154,9 +154,9 @@ def _winners(have: list[Found], direction: str) -> tuple[list[Found], str]:
         common = max(units, key=lambda u: sum(f.value is not None and f.value.unit == u for f in numeric))
         numeric = [f for f in numeric if f.value is not None and f.value.unit == common]
         note = f"Only values in {common} are ranked; others are listed as written."
-    pick = max if direction == "max" else min
-    extreme = pick(f.value.number for f in numeric if f.value is not None)
-    return [f for f in numeric if f.value is not None and f.value.number == extreme], note
+    numbers = [(f, f.value.number) for f in numeric if f.value is not None and f.value.number is not None]
+    extreme = (max if direction == "max" else min)(n for _, n in numbers)
+    return [f for f, n in numbers if n == extreme], note
 
 
 _MARK = re.compile(r"\[(\d+)\]")
