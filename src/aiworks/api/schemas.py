@@ -23,6 +23,9 @@ class SessionInfo(BaseModel):
     authenticated: bool
     workspace: str | None = Field(None, description="The key's workspace; null in local mode (all workspaces)")
     max_upload_mb: int
+    answerer: str = Field(
+        "extractive", description="The configured answerer: extractive, or the LLM spec (openai-compatible:MODEL)"
+    )
 
 
 class WorkspaceCreate(BaseModel):
@@ -134,16 +137,30 @@ else:
     )
 
 
+class TableCell(BaseModel):
+    text: str
+    citation: int | None = Field(None, description="key of the citation supporting the cell (its [n] marker)")
+
+
+class AnswerTable(BaseModel):
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    answered_by: str = Field("extractive", description="extractive, or the LLM spec that wrote the answer")
+    warnings: list[str] = Field(default_factory=list, description="e.g. the LLM was unreachable: quotes instead")
     conversation_id: str | None = Field(None, description="the conversation this answer was stored in")
     resolved_question: str | None = Field(
         None, description="the standalone question answered (a follow-up resolved); equals question otherwise"
     )
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
 
 
 class ConversationSummary(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import secrets
 import threading
 from collections.abc import Iterator
@@ -146,24 +147,67 @@ class AssistantService:
     def ask_events(
         self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None, **options: Any
     ) -> Iterator[str]:
-        """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
+        """Server-sent events for one ``ask``: ``status`` (stages: retrieving, planning, searching, composing,
+        checked, fallback), ``delta`` (answer text), ``citations``, ``done`` (the whole answer JSON), or ``error``.
 
-        The extractive answerer produces the whole answer at once, so the deltas are cut from it; a generative
-        provider would feed the same events token by token without the client changing.
+        The answer is computed by ``ask`` itself (one code path) in a worker thread; an LLM answerer reports its
+        tokens as ``delta`` events while the model produces them (rag/generate.py ``streaming``). Those tokens
+        are unchecked: the ``done`` answer is the checked one, and a ``status`` event ``checked`` (or
+        ``fallback``) with ``"replaced": true`` tells the client that it differs from the streamed text (claims
+        dropped by the citation/support checks, or quotes instead). Without an LLM (extractive, question kinds)
+        the finished text is sent in ``delta`` pieces, as before. ``options`` go to ``ask`` (``conversation_id``).
         """
+        from aiworks.rag.generate import streaming
+
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        gone = threading.Event()  # the client disconnected: stop the model's stream at the next token
+
+        def sink(event: str, data: dict) -> None:
+            if gone.is_set():
+                raise _ClientGone
+            events.put((event, data))
+
+        def work() -> None:
+            try:
+                with streaming(sink):
+                    events.put(("_result", self.ask(workspace, question, k, document_ids, **options)))
+            except _ClientGone:
+                events.put(("_gone", None))
+            except Exception as exc:  # noqa: BLE001 - reported in-band below
+                log.exception("ask failed")
+                events.put(("_error", exc))
+
         yield _sse("status", {"stage": "retrieving"})
+        worker = threading.Thread(target=work, name="ask-stream", daemon=True)
+        worker.start()
+        streamed = False
         try:
-            payload = self.ask(workspace, question, k, document_ids, **options)
-        except Exception as exc:  # noqa: BLE001 - the stream has already started (200); report in-band
-            log.exception("ask failed")
-            yield _sse("error", {"detail": f"{type(exc).__name__}: {exc}"})
-            return
-        words = payload["answer"].split(" ")
-        for i in range(0, len(words), 4):
-            piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
-            yield _sse("delta", {"text": piece})
+            while True:
+                event, data = events.get()
+                if event == "_result":
+                    payload = data
+                    break
+                if event == "_error":
+                    # the stream has already started (200); report in-band
+                    yield _sse("error", {"detail": f"{type(data).__name__}: {data}"})
+                    return
+                if event == "_gone":
+                    return
+                streamed = streamed or event == "delta"
+                yield _sse(event, data)
+        finally:
+            gone.set()  # also when the client went away mid-stream (GeneratorExit here)
+        if not streamed:
+            words = payload["answer"].split(" ")
+            for i in range(0, len(words), 4):
+                piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
+                yield _sse("delta", {"text": piece})
         yield _sse("citations", payload["citations"])
         yield _sse("done", payload)
+
+
+class _ClientGone(Exception):
+    """Raised into the answerer by the event sink once the SSE client has disconnected."""
 
 
 def _sse(event: str, data: Any) -> str:

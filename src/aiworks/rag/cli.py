@@ -86,8 +86,13 @@ def _print_answer(answer) -> None:
                 f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "
                 f'(score {c.score:.3f})\n     [dim]"{escape(quote[:300])}"[/]'
             )
+    for warning in answer.warnings:  # e.g. the LLM was unreachable and quotes were returned: never silent
+        console.print(f"[yellow]warning: {escape(warning)}[/]")
     t = answer.timings_ms
-    console.print(f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms[/]")
+    console.print(
+        f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms"
+        f" ({escape(answer.answered_by)})[/]"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -153,7 +158,9 @@ def register(app: typer.Typer) -> None:
             if answer.resolved_question != answer.question:
                 typer.secho(f"(answered as: {answer.resolved_question})", dim=True)
             _print_answer(answer)
-            typer.echo(f"conversation {answer.conversation_id} (follow up with --conversation {answer.conversation_id})")
+            typer.echo(
+                f"conversation {answer.conversation_id} (follow up with --conversation {answer.conversation_id})"
+            )
 
     @app.command()
     def reindex(

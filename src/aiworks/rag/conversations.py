@@ -214,9 +214,14 @@ class SqliteConversationStore:
 
 
 def open_conversations(settings: Settings, workspace: str, root: Path) -> ConversationStore:
-    """The conversation store of one workspace: SQLite in its folder ``root``. A PostgreSQL store plugs in here,
-    chosen by ``settings.database_url`` like the catalog in rag/backends.py."""
-    del settings, workspace  # for the PostgreSQL branch
+    """The conversation store of one workspace: SQLite in its folder ``root``, or PostgreSQL when
+    ``settings.database_url`` is set (like the catalog in rag/backends.py)."""
+    from aiworks.pg import is_postgres_url
+
+    if is_postgres_url(settings.database_url):
+        from aiworks.rag.conversations_pg import PgConversationStore
+
+        return PgConversationStore(settings.database_url, workspace)
     return SqliteConversationStore(Path(root) / "conversations.sqlite")
 
 

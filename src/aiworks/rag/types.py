@@ -81,6 +81,25 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and the ``key`` of the citation that supports it (None: nothing to cite)."""
+
+    text: str
+    citation: int | None = None
+
+
+@dataclass
+class Table:
+    """A comparison / extraction table (rag/kinds): one row per document, every value cell cited."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+
+    def to_json(self) -> dict:
+        return {"columns": list(self.columns), "rows": [[asdict(c) for c in row] for row in self.rows]}
+
+
 @dataclass
 class Answer:
     question: str
@@ -92,6 +111,8 @@ class Answer:
     warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
     conversation_id: str | None = None  # the conversation this answer belongs to (rag/conversations.py)
     resolved_question: str | None = None  # the standalone question answered (a follow-up resolved); else question
+    kind: str = "lookup"  # "lookup" | "summary" | "comparison" | "per_document" (rag/kinds decides)
+    table: Table | None = None  # comparisons, summaries, per-document answers: cells cite ``citations`` keys
 
     def to_json(self) -> dict:
         """The stable ``--json`` / HTTP shape (tested); fields are only ever added."""
@@ -105,6 +126,8 @@ class Answer:
             "warnings": list(self.warnings),
             "conversation_id": self.conversation_id,
             "resolved_question": self.resolved_question if self.resolved_question is not None else self.question,
+            "kind": self.kind,
+            "table": self.table.to_json() if self.table is not None else None,
         }
 
 

@@ -20,9 +20,10 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from aiworks.api import schemas
-from aiworks.api.auth import Authenticator, Principal, _bearer, _header, token_of
+from aiworks.api.auth import Authenticator, Principal, BEARER_SCHEME, KEY_HEADER_SCHEME, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.providers.llms import answerer_spec
 from aiworks.rag.types import DocumentInfo
 from aiworks.settings import Settings
 
@@ -54,8 +55,8 @@ AssistantState = Annotated[AssistantRoutesState, Depends(assistant_state)]
 
 def principal(
     state: AssistantState,
-    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    header_key: str | None = Depends(_header),
+    bearer: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),
+    header_key: str | None = Depends(KEY_HEADER_SCHEME),
 ) -> Principal:
     """The caller (401 without a valid key, unless the server is in local mode)."""
     return state.auth.resolve((bearer.credentials if bearer else None) or header_key)
@@ -88,6 +89,8 @@ router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
 
 def build_router(settings: Settings, service: AssistantService | None = None) -> APIRouter:
     """The assistant router for one app; the service is created now, so its job runner starts with the app."""
+    from aiworks.api.routes import extract  # noqa: F401 - registers the /extract routes on ``router`` (rag/kinds)
+
     state = AssistantRoutesState(settings, service or AssistantService(settings), Authenticator(settings))
 
     def attach(request: Request) -> None:
@@ -113,6 +116,7 @@ def session(request: Request, state: AssistantState) -> schemas.SessionInfo:
         authenticated=who is not None,
         workspace=who.workspace if who else None,
         max_upload_mb=state.settings.max_upload_mb,
+        answerer=answerer_spec(state.settings),
     )
 
 
