@@ -139,3 +139,11 @@ def test_resolution_rules(previous, focus, question, expected, how):
         assert resolved.document_ids == focus
     if how == "new":
         assert resolved.document_ids is None
+
+
+def test_follow_up_of_a_summary_is_a_summary_of_the_other_document(assistant, store):
+    first = chat.ask(assistant, store, "Summarize the NDA")
+    assert first.kind == "summary" and {c.document for c in first.citations} == {"nda.pdf"}
+    follow = chat.ask(assistant, store, "And the lease?", first.conversation_id)
+    assert follow.resolved_question == "Summarize the lease?"
+    assert follow.kind == "summary" and follow.citations and {c.document for c in follow.citations} == {"lease.pdf"}
