@@ -107,6 +107,18 @@ def test_classify_keeps_lookups():
         "non-solicitation"
     )
     assert classify("How long is the term?", 2, never).kind == "per_document"
+    # wording the reported seed and the paraphrase check exposed
+    latest = classify("Which agreement was signed most recently?", 0, never)
+    assert (latest.field.name, latest.direction) == ("agreement-date", "max")
+    assert classify("Which contract is the newest?", 0, never).direction == "max"
+    assert classify("Do any of the agreements prohibit poaching staff?", 0, never).field.name == "non-solicitation"
+
+
+def test_a_comparison_keeps_words_that_name_one_document(assistant):
+    """ "confidentiality" names the confidentiality agreement, but over the whole workspace it is the clause."""
+    answer = assistant.ask("How long do the confidentiality duties last in each agreement?")
+    assert answer.kind == "comparison" and answer.table.columns[1] == "Confidentiality"
+    assert "nda.pdf" in {row[0].text for row in answer.table.rows}
 
 
 def test_values_normalise():

@@ -3,8 +3,14 @@
 ``answer(assistant, question, k, document_ids)`` is the hook at the top of ``Assistant.ask``: it classifies the
 question (``classify``) and returns the answer for a summary, comparison or per-document question, or None for
 an ordinary lookup, which ``ask`` then answers as before. The parts:
-``fields`` (the clause list), ``values`` (normalising durations, money, dates, jurisdictions), ``extract``
-(finding a field's sentence in a document; the extraction table), ``compose`` (the answers).
+``fields`` (the clause list, fields.yaml), ``values`` (normalising durations, money, dates, jurisdictions),
+``naming`` (which documents a question names), ``extract`` (finding a field's sentence in a document; the
+extraction table), ``compose`` (the answers).
+
+These answers are built from cited clause sentences, never generated, so they are the same whichever answerer
+is configured (``answered_by`` stays "extractive"); an LLM path may later plan them its own way. The caches
+(document texts, field vectors, found clauses) live on one ``DocumentSource`` per Assistant and are keyed by
+document version, so a re-ingested document is read again; concurrent requests may at worst compute twice.
 """
 
 from __future__ import annotations

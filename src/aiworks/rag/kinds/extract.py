@@ -93,6 +93,8 @@ class DocumentSource:
             spans = np.asarray([(s, e) for s, e, _ in sentence_spans(text)], dtype=np.int64).reshape(-1, 2)
             vectors, contexts = None, [""] * len(spans)
         doc = _Doc(info, text, spans, vectors, contexts)
+        if len(self._docs) > 256:  # a workspace-wide comparison reads every document once: keep memory bounded
+            self._docs.clear()
         self._docs[info.id] = doc
         return doc
 
