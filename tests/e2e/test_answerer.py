@@ -4,6 +4,8 @@ by the extractive answerer and shows the fallback warning, with its citations st
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from test_browser import ARTIFACTS, browser_page  # noqa: F401 - the fixture is used by name
 from ui_steps import ask, csp_watch, drop, open_workspace
@@ -42,3 +44,54 @@ def test_unreachable_llm_falls_back_visibly(browser_page, tmp_path, request):  #
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
             raise
+
+
+def test_llm_tokens_stream_into_the_thread_then_the_checked_answer_replaces_them(browser_page, tmp_path, request):  # noqa: F811
+    """A local OpenAI-compatible server (tests/llm_fakes.py) holds its reply after the first token: the UI shows
+    that token and the server's stage while the model is still writing, then the checked answer (the uncited
+    sentence dropped), the model's name as its author and no warning."""
+    from llm_fakes import FakeLLMServer
+
+    from aiworks.rag.samples import write_sample_contracts
+
+    page = browser_page
+    pdf = next(p for p in write_sample_contracts(tmp_path / "samples") if p.name == "services_agreement.pdf")
+    llm = FakeLLMServer()
+    llm.reject_tools = True  # single-shot: the stream is the one answer request
+    llm.replies.append(
+        "Either party may terminate this Agreement for convenience by giving ninety (90) days' prior written "
+        "notice [1]. Easy."
+    )
+    settings = Settings(
+        home=tmp_path / "home", embedder="hash", port=0, llm="openai-compatible:tiny", llm_base_url=llm.url
+    )
+    try:
+        with running_server(settings) as url:
+            blocked = csp_watch(page)
+            open_workspace(page, url, "stream")
+            drop(page, pdf)
+            llm.gate = threading.Event()
+            page.fill("#question", "How much notice is needed to terminate the services agreement for convenience?")
+            page.keyboard.press("Enter")
+            turn = page.locator("[data-testid=turn][data-state=streaming]")
+            turn.get_by_test_id("answer").get_by_text("Either").wait_for()  # the first token, the rest held back
+            assert turn.get_by_test_id("turn-status").inner_text() == "composing…"
+            assert page.get_by_test_id("citation").count() == 0  # nothing checked yet
+            llm.gate.set()
+            done = page.locator("[data-testid=turn][data-state=done]")
+            done.wait_for()
+            answer = done.get_by_test_id("answer").inner_text()
+            assert "ninety (90) days" in answer and "Easy" not in answer  # the uncited sentence was dropped
+            assert done.get_by_test_id("answered-by").inner_text() == "Answered by openai-compatible:tiny"
+            assert (
+                done.get_by_test_id("answer-warnings").count() == 0 and done.get_by_test_id("turn-status").count() == 0
+            )
+            done.get_by_test_id("citation").first.click()
+            page.locator(".pdf-page[data-state=ready] .hl").first.wait_for()
+            assert blocked == []
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        raise
+    finally:
+        llm.close()
