@@ -1,6 +1,7 @@
 """Which model answered, in Debian's Chromium: the header names the configured answerer (GET /api/session), and
 when that LLM server is unreachable (a real refused connection, nothing listening) the answer says it was written
-by the extractive answerer and shows the fallback warning, with its citations still clickable."""
+by the extractive answerer and shows the fallback warning, with its citations still clickable; when the LLM
+answers, its tokens appear in the thread as they stream and the checked answer names the model."""
 
 from __future__ import annotations
 
