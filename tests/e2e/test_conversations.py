@@ -100,6 +100,18 @@ def test_thread_follow_up_list_rename_restart_export_delete(browser_page, tmp_pa
             assert page.get_by_test_id("turn").count() == 0  # the open thread was the deleted one
             left = page.evaluate("async () => (await fetch('/api/workspaces/conv/conversations')).json()")
             assert [c["id"] for c in left] != [] and conversation_id not in [c["id"] for c in left]
+
+            # a conversation deleted elsewhere (here: straight through the API) while it is open
+            ask(page, "What law governs the NDA?")
+            current = page.get_by_test_id("thread").get_attribute("data-conversation")
+            assert current and current != conversation_id
+            page.evaluate(f"async () => fetch('/api/workspaces/conv/conversations/{current}', {{method: 'DELETE'}})")
+            page.fill("#question", "And the lease?")
+            page.keyboard.press("Enter")
+            page.locator("[data-testid=turn][data-state=error]").get_by_text("It was deleted").wait_for()
+            assert bodies[-1]["conversation_id"] == current
+            ask(page, "What law governs the lease?")  # starts a new conversation instead of failing again
+            assert "conversation_id" not in bodies[-1]
             assert blocked == []
     except BaseException:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -133,7 +133,12 @@ export function Ask({ workspace, documents, turns, setTurns, conversationId, set
           if (a.conversation_id && shown.current.some((t) => t.id === id)) setConversationId(a.conversation_id);
           onAnswered();
         },
-        onError: (m) => patch({ error: m }),
+        onError: (m) => {
+          // the conversation was deleted meanwhile (another tab, the CLI): the next question starts a new one
+          const gone = conversationId !== null && /no conversation/.test(m);
+          patch({ error: gone ? `${m}. It was deleted; ask again to start a new conversation.` : m });
+          if (gone) { setConversationId(null); onAnswered(); }
+        },
       }, only, conversationId);
     } catch (err) {
       patch({ error: (err as Error).message });
@@ -160,7 +165,7 @@ export function Ask({ workspace, documents, turns, setTurns, conversationId, set
         )}
       </div>
       {turns.length > 0 && (
-        <ol className="thread" data-testid="thread">
+        <ol className="thread" data-testid="thread" data-conversation={conversationId ?? ""}>
           {turns.map((t, i) => (
             <TurnView key={t.id} turn={t} busy={busy && i === turns.length - 1} selected={selected} onCite={onCite} />
           ))}
