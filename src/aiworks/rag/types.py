@@ -109,6 +109,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     answered_by: str = "extractive"  # "extractive" or the LLM spec that wrote the answer
     warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
+    conversation_id: str | None = None  # the conversation this answer belongs to (rag/conversations.py)
+    resolved_question: str | None = None  # the standalone question answered (a follow-up resolved); else question
     kind: str = "lookup"  # "lookup" | "summary" | "comparison" | "per_document" (rag/kinds decides)
     table: Table | None = None  # comparisons, summaries, per-document answers: cells cite ``citations`` keys
 
@@ -122,6 +124,8 @@ class Answer:
             "timings_ms": dict(self.timings_ms),
             "answered_by": self.answered_by,
             "warnings": list(self.warnings),
+            "conversation_id": self.conversation_id,
+            "resolved_question": self.resolved_question if self.resolved_question is not None else self.question,
             "kind": self.kind,
             "table": self.table.to_json() if self.table is not None else None,
         }
