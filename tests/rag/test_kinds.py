@@ -103,6 +103,11 @@ def test_several_named_documents_are_answered_per_document(assistant):
     assert named.kind == "per_document" and {r[0].text for r in named.table.rows} == {"nda.pdf", "lease.pdf"}
 
 
+def test_an_empty_workspace_says_so(settings):
+    answer = Assistant(settings).ask("Which contract has the longest notice period?")
+    assert answer.kind == "comparison" and answer.abstained and "no documents in this workspace" in answer.answer
+
+
 def test_classify_keeps_lookups():
     never = lambda: 0  # noqa: E731 - the question names no document
     assert classify("What is the notice period in the services agreement?", 0, never).kind == "lookup"

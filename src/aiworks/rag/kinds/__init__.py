@@ -59,6 +59,9 @@ def answer(assistant, question: str, k: int | None, document_ids: list[str] | No
         docs = named if count_named() >= 2 else source.documents()
     else:
         docs = named if named or count_named() else []
+    if not source.documents():
+        text = "There are no documents in this workspace yet: ingest some, then ask again."
+        return Answer(question, text, abstained=True, kind=kind.kind, timings_ms={"retrieve": 0.0, "answer": 0.0})
     if kind.kind == "per_document" and len(docs) > MAX_PER_DOCUMENT:
         return None  # a lookup filtered to those documents, as before: one answer per document would not read
     if not chosen and named and docs == named and kind.kind != "summary":  # the clause asked about, not a title word
