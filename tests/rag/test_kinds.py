@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from aiworks.rag.assistant import Assistant
+from aiworks.rag.evidence import not_an_answer
 from aiworks.rag.kinds import classify
 from aiworks.rag.kinds.values import amounts, dates, durations, jurisdictions, money
 
@@ -50,6 +51,9 @@ def test_summary_cites_key_terms_of_that_document_only(assistant):
     labels = [row[0].text for row in answer.table.rows]
     assert {"Parties", "Governing law", "Agreement date"} <= set(labels)
     assert "Not stated in nda.pdf:" in answer.answer  # core terms it lacks are named, not silently dropped
+    by_label = {row[0].text: row[1].text for row in answer.table.rows}
+    assert by_label["Confidentiality"] == "5 years"  # "obligations of\nconfidentiality": across a PDF line break
+    assert not any(not_an_answer(c.quote) for c in answer.citations)  # never a heading alone ("1. Purpose")
 
 
 def test_summary_without_a_named_document_says_what_it_needs(assistant):
@@ -97,6 +101,11 @@ def test_several_named_documents_are_answered_per_document(assistant):
     assert "Delaware" in answer.table.rows[0][1].text and "Illinois" in answer.table.rows[1][1].text
     named = assistant.ask("What is the governing law of the NDA and the lease?")
     assert named.kind == "per_document" and {r[0].text for r in named.table.rows} == {"nda.pdf", "lease.pdf"}
+
+
+def test_an_empty_workspace_says_so(settings):
+    answer = Assistant(settings).ask("Which contract has the longest notice period?")
+    assert answer.kind == "comparison" and answer.abstained and "no documents in this workspace" in answer.answer
 
 
 def test_classify_keeps_lookups():

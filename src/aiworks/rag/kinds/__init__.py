@@ -25,6 +25,8 @@ from aiworks.rag.kinds.fields import FIELDS, field_of
 from aiworks.rag.kinds.naming import named_documents, without_names
 from aiworks.rag.types import Answer
 
+MAX_PER_DOCUMENT = 8  # more picked documents than this: one lookup over all of them
+
 __all__ = ["FIELDS", "Kind", "answer", "classify", "extract", "field_of", "source_of"]
 
 
@@ -57,6 +59,11 @@ def answer(assistant, question: str, k: int | None, document_ids: list[str] | No
         docs = named if count_named() >= 2 else source.documents()
     else:
         docs = named if named or count_named() else []
+    if not source.documents():
+        text = "There are no documents in this workspace yet: ingest some, then ask again."
+        return Answer(question, text, abstained=True, kind=kind.kind, timings_ms={"retrieve": 0.0, "answer": 0.0})
+    if kind.kind == "per_document" and len(docs) > MAX_PER_DOCUMENT:
+        return None  # a lookup filtered to those documents, as before: one answer per document would not read
     if not chosen and named and docs == named and kind.kind != "summary":  # the clause asked about, not a title word
         kind = replace(kind, field=field_for(without_names(question, named, source.opening)))
     t1 = time.perf_counter()
