@@ -62,7 +62,8 @@ class _LeaveDocumentOut:
     """The expander as the retriever sees it while one training query is scored: without its own document."""
 
     def __init__(self, model: ExemplarExpander, weight: float, blend: float = 0.0) -> None:
-        self.model, self.weight, self.blend, self.document = model, weight, blend, None
+        self.model, self.weight, self.blend = model, weight, blend
+        self.document: str | None = None
 
     def expand(self, qvec: np.ndarray) -> np.ndarray | None:
         return self.model.expand(qvec, self.document)
