@@ -18,9 +18,9 @@ import numpy as np
 from aiworks.progress import Progress
 from aiworks.providers.embedders import Embedder, embedder_space, load_embedder
 from aiworks.providers.llms import LLM, load_llm
-from aiworks.rag.answer import build_answerer
 from aiworks.rag.backends import open_backends
 from aiworks.rag.catalog import REINDEXING, bind_embedder
+from aiworks.rag.generate import build_answerer, draft
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -112,7 +112,7 @@ class Assistant:
             self.warnings.append(str(exc))
         if isinstance(self.ranker, Expander):  # a learned third retrieval list (rag/exemplars.py)
             self.retriever.expander = self.ranker
-        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
         self.write_lock = WorkspaceLock(self.root)
@@ -251,6 +251,11 @@ class Assistant:
         return retrieval
 
     def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        from aiworks.rag import kinds  # summaries, comparisons, per-document questions; None = a lookup
+
+        if question.strip() and (special := kinds.answer(self, question.strip(), k, document_ids)) is not None:
+            special.warnings.extend(w for w in self.warnings if w not in special.warnings)
+            return special
         t0 = time.perf_counter()
         retrieval = self.search(question, k, document_ids)
         question = question.strip()
@@ -261,7 +266,7 @@ class Assistant:
         # the answerer reads the question part (it counted "between", "target" as absent key terms).
         asked = retrieval.question if retrieval.routed and retrieval.question else question
         vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
-        drafted = self.answerer.answer(asked, retrieval.hits, vector)
+        drafted = draft(self.answerer, asked, retrieval.hits, vector, retrieval.routed)
         t2 = time.perf_counter()
         answer = Answer(
             question=question,
@@ -269,6 +274,8 @@ class Assistant:
             abstained=drafted.abstained,
             citations=drafted.citations,
             timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)},
+            answered_by=drafted.answered_by,
+            warnings=list(drafted.warnings),
         )
         answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
         return answer
@@ -325,8 +332,7 @@ class Assistant:
 
     def document_warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
-        stored = getattr(self.catalog, "warnings", None)  # a catalog backend may not store warnings yet
-        return stored(document_ids) if stored is not None else {}
+        return self.catalog.warnings(document_ids)
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)
