@@ -32,6 +32,8 @@ class AssistantService:
         self.settings = settings
         self.pool = pool or WorkspacePool(settings)
         self.queue = queue or open_queue(settings)
+        self._stores: dict[str, Any] = {}  # workspace -> ConversationStore
+        self._stores_guard = threading.Lock()
         self.runner = JobRunner(self.queue, self._run_job, lease_s=settings.job_lease_s) if run_jobs else None
         if self.runner is not None:
             self.runner.start()
@@ -96,13 +98,43 @@ class AssistantService:
             return assistant.remove(document_id)
 
     # ---- answers -------------------------------------------------------------------------------------------
-    def ask(self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None) -> dict:
+    def ask(
+        self,
+        workspace: str,
+        question: str,
+        k: int | None,
+        document_ids: list[str] | None = None,
+        conversation_id: str | None = None,
+    ) -> dict:
+        """One turn of a conversation (a new one when ``conversation_id`` is None): the follow-up is resolved
+        against the thread and answered on the assistant's one ask path (rag/chat.py). Raises
+        ``UnknownConversation`` for an id this workspace does not have."""
+        from aiworks.rag import chat
+
         assistant = self.pool.assistant(workspace)
-        answer = assistant.ask(question, k=k, document_ids=document_ids)
-        payload = answer.to_json()
+        answer = chat.ask(
+            assistant, self.conversations(workspace), question, conversation_id, k=k, document_ids=document_ids
+        )
+        return self.with_highlights(workspace, answer.to_json())
+
+    def with_highlights(self, workspace: str, payload: dict) -> dict:
+        """An answer JSON whose citations carry their PDF highlight boxes (stored turns are saved without)."""
+        assistant = self.pool.assistant(workspace)
         for citation in payload["citations"]:
             citation["highlights"] = self._highlights(assistant, citation)
         return payload
+
+    # ---- conversations -------------------------------------------------------------------------------------
+    def conversations(self, workspace: str):
+        """The workspace's conversation store (one per workspace, opened once)."""
+        from aiworks.rag.conversations import open_conversations
+
+        with self._stores_guard:
+            store = self._stores.get(workspace)
+            if store is None:
+                store = open_conversations(self.settings, workspace, self.settings.workspace_dir(workspace))
+                self._stores[workspace] = store
+            return store
 
     def _highlights(self, assistant: Any, citation: dict) -> list[dict]:
         try:
