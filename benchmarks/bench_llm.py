@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from aiworks.providers.llama_server import MODEL_ALIAS, LlamaServer, missing
@@ -48,6 +49,7 @@ def cpu_s(pid: int) -> float:
 
 def run_mode(assistant: Assistant, repeats: int, server_pid: int) -> dict:
     total, first, cpu, by_model, kept, dropped = [], [], [], 0, 0, 0
+    reasons: Counter[str] = Counter()
     for _ in range(repeats):
         for question, _, _ in DEMO_QUESTIONS:
             marks: dict[str, float] = {}
@@ -67,6 +69,8 @@ def run_mode(assistant: Assistant, repeats: int, server_pid: int) -> dict:
             if "first" in marks:
                 first.append((marks["first"] - t0) * 1e3)
             by_model += answer.answered_by != "extractive"
+            for warning in answer.warnings:  # "LLM spec <why>; ... (extractive)": count the why
+                reasons[warning.split(" ", 2)[2].split(" (")[0].split(";")[0]] += 1
             kept += checked.get("kept", 0)
             dropped += checked.get("dropped", 0)
     n = repeats * len(DEMO_QUESTIONS)
@@ -79,6 +83,7 @@ def run_mode(assistant: Assistant, repeats: int, server_pid: int) -> dict:
         "fell_back_with_warning": round(1 - by_model / n, 3),
         "claims_kept": kept,
         "claims_dropped": dropped,
+        "fallback_reasons": dict(reasons),
     }
 
 
