@@ -211,6 +211,8 @@ class PgStore:
             whole = spent + t.df <= self.budget
             limits.append(t.df if whole else min(t.df, self.depth))
             spent += limits[-1]
+        if all(lim == t.df for lim, t in zip(limits, stats)):  # every posting fits: one exact pass
+            return self._bm25(conn, stats, "{p} p", "p.lexeme = ANY(%(lex)s)", k)
         return self._bm25(
             conn,
             stats,
