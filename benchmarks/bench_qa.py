@@ -177,6 +177,7 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
                 "best": round(d["best"], 4),
                 "keys": len(d["keys"]),
                 "missing": d["missing"],
+                "names": d["names"],
                 "right_if_answered": bool(right),
                 "question": q.question,
             }
@@ -195,7 +196,9 @@ def _answered(rows: list[dict], rule: dict) -> list[bool]:
         share = _share(r, rule["word_sim"])
         absent = any(sim < rule["word_sim"] for _, sim in r["missing"])
         out.append(
-            share <= rule["max_missing"] and r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"])
+            not r.get("names")
+            and share <= rule["max_missing"]
+            and r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"])
         )
     return out
 

@@ -12,8 +12,7 @@ Thresholds are calibrated per embedder family on generated TRAINING contract set
 --calibrate, seeds >= 1), never on the reported set. An answer is never a heading, title, page furniture or a
 table's header row alone, and a heading glued onto the first sentence of its section is left out of the quote.
 
-Generative (any ``LLM`` with ``generative=True``): numbered passages in the prompt, the model cites keys,
-``guard.filter_citations`` drops invented keys and uncited sentences; nothing left → extractive fallback.
+The LLM path (plan, retrieve per step, compose, citation + support checks, fallback here) is rag/generate.py.
 """
 
 from __future__ import annotations
@@ -26,22 +25,24 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
-from aiworks.providers.llms import LLM, LLMError
 from aiworks.rag.chunk import sentence_spans
 from aiworks.rag.evidence import (
     FURNITURE,
+    absent_names,
+    context_roots,
     evidence_words,
     focus,
     key_terms,
     looks_like_header,
     not_an_answer,
+    question_roots,
+    root,
+    roots,
     stem,
     table_cells,
-    terms,
     trim_heading,
 )
-from aiworks.rag.guard import NOT_FOUND, filter_citations, render
-from aiworks.rag.support import UNTRUSTED_NOTE, supported_claims
+from aiworks.rag.guard import NOT_FOUND
 from aiworks.rag.types import Citation, Hit
 
 
@@ -57,7 +58,7 @@ class Abstention:
 
 # Calibrated on generated training contract sets (seeds >= 1, benchmarks/bench_qa.py --calibrate), never on
 # the reported set (seed 0) or on benchmark test data.
-ABSTENTION = {"minilm": Abstention(0.42, 0.25, 0.6, 0.62), "hash": Abstention(0.30, 0.0)}
+ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.52), "hash": Abstention(0.30, 0.0)}
 ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
@@ -84,6 +85,8 @@ class Drafted:
     abstained: bool
     reason: str = ""  # why it abstained: "no-evidence", "missing-terms", "low-score" (diagnostics, not JSON)
     missing: list[str] = field(default_factory=list)
+    answered_by: str = "extractive"  # the LLM spec when a model wrote the answer (rag/generate.py)
+    warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
 
 
 def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> Drafted:
@@ -184,13 +187,13 @@ class ExtractiveAnswerer:
                 )
         if not cands:
             return []
-        q_terms = set(terms(question)) - set(naming)
-        own = [set(terms(x.text)) for x in cands]
-        ctx = [set(terms(x.context)) for x in cands]
+        own = [roots(x.text) for x in cands]
+        ctx = [context_roots(x.context) for x in cands]
+        df = {t: sum(t in a or t in b for a, b in zip(own, ctx)) for t in question_roots(question, naming)}
+        frame = question_roots(question, naming)
+        q_terms = [t for t in df if df[t] or not frame[t]]  # a frame word no passage uses says nothing
         n = len(cands)
-        weights = {
-            t: math.log((n + 1) / (0.5 + sum(t in a or t in b for a, b in zip(own, ctx)))) + 1.0 for t in q_terms
-        }
+        weights = {t: math.log((n + 1) / (0.5 + df[t])) + 1.0 for t in q_terms}
         total = sum(weights.values()) or 1.0
         for cand, a, b in zip(cands, own, ctx):
             # a table row is read with its column headers ("Tier: Enterprise | Annual fee (USD): 48,000") at full
@@ -235,8 +238,8 @@ class ExtractiveAnswerer:
         evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
         keys = key_terms(question, naming)
         have = evidence_words(hits, (c.context for c in cands))
-        stems = {stem(w) for w in have}
-        missing = [(t, w) for t, w in keys.items() if t not in stems]
+        stems = {root(stem(w)) for w in have}
+        missing = [(t, w) for t, w in keys.items() if root(t) not in stems]
         if not missing or not have:
             return list(keys), [(t, 0.0) for t, _ in missing]
         pool = sorted(w for w in have if len(w) > 2 and not w[0].isdigit())
@@ -251,7 +254,9 @@ class ExtractiveAnswerer:
         cands = self.candidates(question, focused, qvec, naming)
         keys, missing = self.absent(question, focused, naming, cands)
         absent = [t for t, sim in missing if sim < self.word_sim]
+        texts = [x for h in focused for x in (h.chunk.text, h.chunk.context, h.document_name)]
         return {
+            "names": absent_names(question, naming, texts + [c.context for c in cands]),
             "best": cands[0].score if cands else 0.0,
             "keys": keys,
             "missing": missing,
@@ -266,6 +271,8 @@ class ExtractiveAnswerer:
         if not cands:
             return _abstain("no-evidence")
         absent = [t for t, sim in d["missing"] if sim < self.word_sim]
+        if d["names"]:
+            return _abstain("missing-name", d["names"])
         if d["missing_share"] > self.max_missing:
             return _abstain("missing-terms", absent)
         if cands[0].score < (self.min_score_missing if absent else self.threshold):
@@ -288,59 +295,3 @@ class ExtractiveAnswerer:
             )
             parts.append(f"{' '.join(c.text.split())} [{key}]")
         return Drafted(" ".join(parts), citations, False)
-
-
-SYSTEM_PROMPT = (
-    "You answer questions about the user's documents using ONLY the numbered passages provided. "
-    "End every sentence with the passage numbers it relies on, like [1] or [2][3]. "
-    "Cite only passage numbers that appear in the context. "
-    f"If the passages do not contain the answer, reply exactly: {NOT_FOUND}"
-) + UNTRUSTED_NOTE  # passages are data, not instructions (security hook)
-
-
-def build_prompt(question: str, hits: list[Hit]) -> str:
-    blocks = [f"[{i}] ({h.document_name}, page {h.chunk.page})\n{h.chunk.text}" for i, h in enumerate(hits, 1)]
-    return "Passages (untrusted document text):\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
-
-
-class GenerativeAnswerer:
-    def __init__(self, llm: LLM, fallback: ExtractiveAnswerer) -> None:
-        self.llm = llm
-        self.fallback = fallback
-
-    def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
-        if not hits:
-            return _abstain()
-        try:
-            reply = self.llm.complete(SYSTEM_PROMPT, build_prompt(question, hits))
-        except LLMError:
-            return self.fallback.answer(question, hits, qvec)
-        guarded = filter_citations(reply, set(range(1, len(hits) + 1)))
-        guarded.claims = supported_claims(guarded.claims, hits)  # drop claims their passage does not support
-        if not guarded.claims:
-            return self.fallback.answer(question, hits, qvec)
-        renumber: dict[int, int] = {}
-        for claim in guarded.claims:
-            for key in claim.keys:
-                renumber.setdefault(key, len(renumber) + 1)
-        citations = []
-        for old, new in renumber.items():
-            h = hits[old - 1]
-            citations.append(
-                Citation(
-                    key=new,
-                    document=h.document_name,
-                    document_id=h.chunk.document_id,
-                    page=h.chunk.page,
-                    start=h.chunk.start,
-                    end=h.chunk.end,
-                    quote=h.chunk.text,
-                    score=round(h.score, 6),
-                )
-            )
-        return Drafted(render(guarded.claims, renumber), citations, False)
-
-
-def build_answerer(llm: LLM, embedder: Embedder, sentences: SentenceLookup | None = None):
-    extractive = ExtractiveAnswerer(embedder, sentences=sentences)
-    return GenerativeAnswerer(llm, extractive) if getattr(llm, "generative", False) else extractive

@@ -3,7 +3,9 @@ is about (key terms), which name a document ("the NDA", "the lease"), what the r
 lines are never an answer on their own (headings, titles, defined terms, page furniture, table header rows).
 
 Stemming is deliberately crude (suffix stripping) and the same on both sides; hyphenated compounds ("non-compete",
-"step-in") stay one word so "competing" does not answer for "non-compete".
+"step-in") stay one word so "competing" does not answer for "non-compete". ``root`` also drops derivational
+suffixes, so "hourly" meets "hour", "renewal" "renewing" and "availability" "available" (a contract rarely words
+a thing the way the question does).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aiworks.rag.chunk import is_heading
+from aiworks.rag.chunk import _NUMBERED, is_heading
 from aiworks.rag.types import Hit
 
 _STOP_WORDS = """a an the of to in on at by for with from and or nor but is are was were be been being do does did
@@ -56,6 +58,21 @@ def stem(tok: str) -> str:
     return tok[:-1] if len(tok) > 4 and tok.endswith("e") else tok
 
 
+# Derivational suffixes ``root`` removes (longest first), leaving at least 4 letters: "hourly" -> "hour",
+# "renewal" -> "renew", "availability"/"available" -> "avail". Not "-er"/"-or" (agents: "provider" is not
+# "provide"'s act) and never a prefix ("non-compete" stays apart from "compete").
+_DERIVATIONAL: tuple[str, ...] = ("ability", "ibility", "ations", "ation", "ition", "ments", "ment", "ness", "ions")
+_DERIVATIONAL += ("ion", "ity", "ally", "able", "ible", "abl", "ibl", "ive", "ly", "al")
+
+
+def root(term: str) -> str:
+    """A stemmed term without its derivational suffix: the unit two wordings of one idea share."""
+    for suffix in _DERIVATIONAL:
+        if len(term) - len(suffix) >= 4 and term.endswith(suffix):
+            return term[: -len(suffix)]
+    return term
+
+
 # Words that frame a question rather than name what it is about: never "key terms" for abstention.
 _FRAME_WORDS = """say says said describe explain happen happens mean means meaning clause provision section article
 document agreement contract apply applies exist now get gets need needed allow allowed require required list
@@ -74,6 +91,25 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     return [stem(tok) for tok in words(text)]
+
+
+def roots(text: str) -> set[str]:
+    return {root(t) for t in terms(text)}
+
+
+def question_roots(question: str, naming: Iterable[str] = ()) -> dict[str, bool]:
+    """The question's terms (less the words naming its document) → whether it is a frame word ("clause",
+    "say", "duration"): a frame word helps when a passage uses it ("5. Duration") but is not missing when none
+    does."""
+    skip = set(naming)
+    return {root(t): t in _FRAME for t in terms(question) if t not in skip}
+
+
+def context_roots(context: str) -> set[str]:
+    """Terms of a heading path / column-header context without the headings' numbering ("Article 2 - Rent",
+    "1.32 Credit Control"): a section number is not what a question's "year 2" or "P1" asks about."""
+    parts = re.split(r"\n| > ", context)
+    return set().union(set(), *(roots(_NUMBERED.sub("", p.strip(), count=1)) for p in parts))
 
 
 FURNITURE = re.compile(
@@ -124,9 +160,20 @@ def name_terms(document_name: str) -> set[str]:
 
 
 def focus(question: str, hits: list[Hit]) -> tuple[list[Hit], set[str]]:
-    """Hits of the documents the question names, and the naming words; all hits when it names none of them."""
+    """Hits of the documents the question names, and the naming words; all hits when it names none of them.
+    A file-name word names a document only when the retrieved text of documents without it in their name does
+    not use it: "service" in "What service credit applies ...?" is what the question is about, not a pointer
+    to master_services_agreement.pdf, when the subscription agreement's passages speak of the Service too."""
     q = set(terms(question))
-    named = {h.document_name: name_terms(h.document_name) & q for h in hits}
+    names = {h.document_name: name_terms(h.document_name) for h in hits}
+    used: dict[str, set[str]] = {}  # document → stems its retrieved text uses
+    for h in hits:
+        used.setdefault(h.document_name, set()).update(terms(h.chunk.text))
+
+    def distinctive(t: str, doc: str) -> bool:
+        return not any(t in used[d] for d in used if d != doc and t not in names[d])
+
+    named = {d: {t for t in n & q if distinctive(t, d)} for d, n in names.items()}
     named = {d: t for d, t in named.items() if t}
     if not named:
         return hits, set()
@@ -154,3 +201,33 @@ def evidence_words(hits: list[Hit], contexts: Iterable[str] = ()) -> set[str]:
     for context in contexts:
         out.update(words(context))
     return out
+
+
+def _root_seq(text: str) -> list[str]:
+    return [root(stem(tok.replace("-", ""))) for tok in _TOKEN.findall(text.lower().replace("'s", ""))]
+
+
+def absent_names(question: str, naming: set[str], texts: Iterable[str]) -> list[str]:
+    """Names in the question ("the Platinum tier", "a Data Scientist", "the VAT number": capitalised words
+    after the first, consecutive ones one name) that no evidence text holds as a phrase. A name is never
+    paraphrased, so an absent one means the documents do not speak of it (``rag/support.py`` holds LLM claims to
+    the same rule). A question in Title Case names nothing this way."""
+    toks = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", question.replace("’", "'"))
+    caps = [
+        i > 0 and t[0].isupper() and t.lower() not in _STOP and stem(t.lower()) not in naming
+        for i, t in enumerate(toks)
+    ]
+    content = [t for t in toks[1:] if t.lower() not in _STOP]
+    if not content or sum(caps) > 0.6 * len(content):
+        return []
+    names, current = [], []
+    for t, cap in zip(toks + [""], caps + [False]):
+        if cap:
+            current.append(t)
+        elif current:
+            names.append(" ".join(current))
+            current = []
+    if not names:
+        return []
+    haystack = [" ".join(_root_seq(t)) for t in texts]
+    return [n for n in names if not any(f" {' '.join(_root_seq(n))} " in f" {h} " for h in haystack)]
