@@ -59,10 +59,10 @@ def stem(tok: str) -> str:
 
 
 # Derivational suffixes ``root`` removes (longest first), leaving at least 4 letters: "hourly" -> "hour",
-# "renewal" -> "renew", "availability"/"available" -> "avail". Not "-er"/"-or" (agents: "provider" is not
-# "provide"'s act) and never a prefix ("non-compete" stays apart from "compete").
-_DERIVATIONAL = ("ability", "ibility", "ations", "ation", "ition", "ments", "ment", "ness", "ions", "ion", "ity")
-_DERIVATIONAL += ("ally", "able", "ible", "abl", "ibl", "ive", "ly", "al")
+# "renewal" -> "renew", "solicitation" -> "solicit". Not "-ability" ("accessibility" is not "access": a training
+# question found that), not "-er"/"-or" (agents: "provider" is not "provide"'s act), never a prefix
+# ("non-compete" stays apart from "compete").
+_DERIVATIONAL = ("ations", "ation", "ition", "ments", "ment", "ness", "ions", "ion", "ally", "ly", "al")
 
 
 def root(term: str) -> str:
