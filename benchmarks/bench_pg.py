@@ -1,12 +1,14 @@
 """PostgreSQL backend benchmarks → benchmarks/results/pg_<mode>.json. Needs a running server (`make services`).
 
 keyword:   keyword-only ranking through the assistant (Assistant.ingest, then the store's text_search, the list
-           HybridRetriever fuses) on LegalBench-RAG mini: LanceDB BM25 vs PostgreSQL ts_rank vs PostgreSQL BM25.
+           HybridRetriever fuses) on LegalBench-RAG mini: LanceDB BM25 vs PostgreSQL ts_rank vs PostgreSQL BM25
+           (impact-ordered, the default) vs exact BM25 (every posting).
            Character-level recall/precision@k (evaluation/metrics.py). The hash embedder is used: dense vectors
            play no part in a keyword list, and it keeps ingestion to seconds.
-retrieval: hybrid retrieval latency (dense + keyword lists, as HybridRetriever issues them) at N chunks of real
-           MiniLM vectors (embedded from LegalBench-RAG corpus chunks, then tiled with small noise to reach N),
-           pgvector HNSW vs LanceDB, and the ANN's recall@30 against exact search.
+retrieval: hybrid retrieval latency (dense + keyword lists, as HybridRetriever issues them) at N chunks: real
+           MiniLM vectors of LegalBench-RAG chunks, then blends of two to reach N; texts: distinct corpus chunks
+           (tiled past ~125k). pgvector HNSW vs LanceDB, the ANN's recall@30 against exact search, and the
+           impact-ordered keyword search's top-30 agreement with exact BM25 at several settings (training queries).
 ingest:    ingest throughput of ContractNLI files: embedded vs PostgreSQL vs Ray (1 and 2 actors) into PostgreSQL
            (--embedder hash: parse + store cost only; minilm: the real pipeline, ~20 passages/s per core).
 
@@ -72,6 +74,7 @@ def keyword(args) -> dict:
                 "lance_bm25": lance.store,
                 "pg_ts_rank": PgStore(url, ws, pgb.embedder.dim, rank="ts_rank"),
                 "pg_bm25": pgb.store,
+                "pg_bm25_exact": PgStore(url, ws, pgb.embedder.dim, rank="bm25_exact"),
             }
             name_to_file = {p.name: f"{subset}/{p.name}" for p in files}
             res: dict = {
@@ -155,6 +158,42 @@ def embed(args) -> dict:
     return {"chunks": len(cv), "queries": len(queries), "passages_per_s": round(rate, 1)}
 
 
+def _corpus_texts(bench: Path, n: int) -> list[str]:
+    """Up to n distinct chunk texts of the whole LegalBench-RAG corpus (~125k chunks of 120 words): the keyword
+    half then sees real term statistics, not 3,072 texts repeated (which made thousands of exact score ties)."""
+    from aiworks.rag.chunk import chunk_text
+    from aiworks.rag.types import Page
+
+    texts: list[str] = []
+    for sub in ("contractnli", "cuad", "maud", "privacy_qa"):
+        for f in sorted((bench / "corpus" / sub).glob("*.txt")):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            texts += [c.text for c in chunk_text(text, [Page(1, 0, len(text))], "d", 120, 20)]
+            if len(texts) >= n:
+                return texts[:n]
+    return texts
+
+
+def _training_queries(bench: Path, n: int) -> list[str]:
+    """Queries whose documents are not among the mini documents (the honest-split rule): TERM_DEPTH is chosen
+    on these, the mini queries only report."""
+    import random
+
+    mini = {
+        s["file_path"]
+        for sub in ("contractnli", "maud", "privacy_qa")
+        for t in json.loads((bench / "mini" / f"{sub}.json").read_text())["tests"]
+        for s in t["snippets"]
+    }
+    qs = [
+        t["query"]
+        for sub in ("contractnli", "maud")
+        for t in json.loads((bench / "benchmarks" / f"{sub}.json").read_text())["tests"]
+        if not any(s["file_path"] in mini for s in t["snippets"])
+    ]
+    return random.Random(0).sample(qs, min(n, len(qs)))
+
+
 def _rows(n: int, vectors, texts, seed: int = 0):
     """n chunks: the real MiniLM vectors first, then blends w*a + (1-w)*b of two random real ones (w in
     0.3..0.7), renormalised; 40 chunks a document. (Noisy copies of the real vectors were tried first: clusters
@@ -169,7 +208,7 @@ def _rows(n: int, vectors, texts, seed: int = 0):
     w[:m] = 1.0
     vec = w * vectors[base] + (1 - w) * vectors[other]
     vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    return vec.astype(np.float32), [str(texts[b]) for b in base]
+    return vec.astype(np.float32), [str(texts[i % len(texts)]) for i in range(n)]
 
 
 def _load_lance(path: Path, vec, texts):
@@ -183,7 +222,7 @@ def _load_lance(path: Path, vec, texts):
         m = min(20000, n - b)
         doc = [f"doc{(b + i) // 40}" for i in range(m)]
         idx = [(b + i) % 40 for i in range(m)]
-        store.add_rows(
+        store._table.add(  # bulk append (the bench owns this fresh table)
             pa.table(
                 {
                     "id": [f"{d}:{i}" for d, i in zip(doc, idx)],
@@ -212,36 +251,111 @@ def _load_pg(url: str, workspace: str, vec, texts):
 
     store = PgStore(url, workspace, vec.shape[1])
     idx_name = store.table.replace("c_", "f_") + "_hnsw"
+    pre = store.table.replace("c_", "f_")
     t0 = time.perf_counter()
-    with pg.transaction(url) as conn:
-        conn.execute(f"DROP INDEX IF EXISTS {idx_name}")
-        with conn.cursor().copy(
-            f'COPY {store.table} (document_id, idx, document_name, start, "end", page, text, '
-            "search_text, embedding) FROM STDIN"
-        ) as copy:
-            for i, (v, t) in enumerate(zip(vec, texts)):
-                copy.write_row((f"doc{i // 40}", i % 40, f"doc{i // 40}.pdf", 0, 1, 1, t, t, v))
+    with pg.transaction(url) as conn:  # the postings indexes too: one sorted build beats 60 inserts a chunk
+        for name in (idx_name, f"{pre}_p_imp", f"{pre}_p_doc"):
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+        for b in range(0, len(vec), 50_000):  # one trigger statement per 50k chunks (bounded transition tables)
+            with conn.cursor().copy(
+                f'COPY {store.table} (document_id, idx, document_name, start, "end", page, text, '
+                "search_text, embedding) FROM STDIN"
+            ) as copy:
+                for i in range(b, min(b + 50_000, len(vec))):
+                    copy.write_row((f"doc{i // 40}", i % 40, f"doc{i // 40}.pdf", 0, 1, 1, texts[i], texts[i], vec[i]))
+            print(f"  copied {min(b + 50_000, len(vec))} chunks, {time.perf_counter() - t0:.0f} s", flush=True)
     t1 = time.perf_counter()
     with pg.pool(url).connection() as conn:
         conn.autocommit = True
-        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute(
+            f"CREATE INDEX {pre}_p_imp ON {store.postings} (lexeme, impact DESC) INCLUDE (document_id, idx, tf, len)"
+        )
+        conn.execute(f"CREATE INDEX {pre}_p_doc ON {store.postings} (document_id, lexeme) INCLUDE (idx, tf, len)")
+        conn.execute(f"VACUUM ANALYZE {store.postings}")
+        t2 = time.perf_counter()
+        print(f"  postings indexed in {t2 - t1:.0f} s", flush=True)
         conn.execute(
             f"CREATE INDEX {idx_name} ON {store.table} USING hnsw (embedding vector_cosine_ops) "
             "WITH (m = 16, ef_construction = 64)"
         )
         conn.execute(f"VACUUM ANALYZE {store.table}")
-    return store, {"load_s": round(t1 - t0, 1), "index_s": round(time.perf_counter() - t1, 1)}
+        size = conn.execute(
+            f"SELECT pg_total_relation_size('{store.postings}'), count(*) FROM {store.postings}"
+        ).fetchone()
+    return store, {
+        "load_s": round(t1 - t0, 1),
+        "postings_index_s": round(t2 - t1, 1),
+        "index_s": round(time.perf_counter() - t2, 1),
+        "postings": int(size[1]),
+        "postings_mb": round(size[0] / 2**20),
+    }
+
+
+def _keyword_agreement(url: str, store, queries: list[str], depths: list[int]) -> dict:
+    """Impact-ordered keyword search at each depth vs exact BM25 (every posting): p50 and top-30 overlap."""
+    from aiworks.rag.stores.postgres import PgStore
+
+    def key(hits):
+        return [(h.chunk.document_id, h.chunk.index) for h in hits]
+
+    exact_store = PgStore(url, store.workspace, store.dim, rank="bm25_exact")
+    exact, exact_ms = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        hits = exact_store.text_search(q, 30)
+        exact_ms.append((time.perf_counter() - t0) * 1e3)
+        exact.append((hits[-1].score if hits else 0.0, len(hits)))  # the 30th exact score, how many
+
+    def agreement(q: str, hits, kth: float, n: int) -> float:
+        """Share of the hits whose exact BM25 is at least the exact 30th score: identical chunk texts tie,
+        and any of the tied copies is a correct answer (a filtered search is exact)."""
+        if not hits:
+            return 1.0 if n == 0 else 0.0
+        got = set(key(hits))
+        scored = exact_store.text_search(q, 40 * len(hits), sorted({h.chunk.document_id for h in hits}))
+        ok = sum(1 for h in scored if (h.chunk.document_id, h.chunk.index) in got and h.score >= kth - 1e-6)
+        return ok / n
+
+    out = {"exact": {"keyword_p50_ms": round(statistics.median(exact_ms), 2)}}
+    for d, r, w in depths:
+        s = PgStore(url, store.workspace, store.dim, depth=d, rescore=r, budget=w)
+        ms, agree = [], []
+        for q, (kth, n) in zip(queries, exact):
+            t0 = time.perf_counter()
+            hits = s.text_search(q, 30)
+            ms.append((time.perf_counter() - t0) * 1e3)
+            agree.append(agreement(q, hits, kth, n))
+        out[f"depth={d},rescore={r},budget={w}"] = {
+            "keyword_p50_ms": round(statistics.median(ms), 2),
+            "keyword_p95_ms": round(sorted(ms)[int(0.95 * len(ms))], 2),
+            "top30_agreement_with_exact": round(float(statistics.mean(agree)), 4),
+        }
+        print(f"  depth {d} rescore {r} budget {w}: {out[f'depth={d},rescore={r},budget={w}']}", flush=True)
+    print(f"  exact: {out['exact']}", flush=True)
+    return out
 
 
 def retrieval(args) -> dict:
     import numpy as np
 
+    from aiworks import pg
+
     url = os.environ["AIWORKS_DATABASE_URL"]
     data = np.load(args.cache)
     real, texts, qv, qt = data["vectors"], data["texts"], data["queries"], data["query_texts"]
+    texts = _corpus_texts(args.bench, max(args.scales))
+    train_q = _training_queries(args.bench, args.queries)
     rng = np.random.default_rng(1)
     pick = rng.choice(len(qv), size=min(args.queries, len(qv)), replace=False)
-    out: dict = {"real_vectors": len(real), "queries": len(pick), "k": 30, "scales": {}}
+    out: dict = {
+        "real_vectors": len(real),
+        "distinct_texts": len(texts),
+        "queries": len(pick),
+        "k": 30,
+        "keyword_depth_queries": "training (non-mini documents)",
+        "scales": {},
+    }
     for n in args.scales:
         vec, tx = _rows(n, real, texts)
         with tempfile.TemporaryDirectory() as tmp:
@@ -280,7 +394,14 @@ def retrieval(args) -> dict:
                     f"keyword {b['keyword_p50_ms']}) recall@30 {b['recall_at_30']} build {build}",
                     flush=True,
                 )
+            pgs = stores["postgres"][0]
+            res["keyword_depths"] = _keyword_agreement(url, pgs, train_q, args.depths)
+            with pg.pool(url).connection() as conn:  # the database stays small between scales
+                conn.autocommit = True
+                conn.execute(f"DROP TABLE {pgs.table}, {pgs.terms}, {pgs.postings}")
+                conn.execute("DELETE FROM aiworks_workspaces WHERE name = %s", (pgs.workspace,))
             out["scales"][str(n)] = res
+            out["loadavg_after_" + str(n)] = os.getloadavg()
     return out
 
 
@@ -326,6 +447,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=600)
     ap.add_argument("--scales", type=lambda v: [int(x) for x in v.split(",")], default=[100_000])
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument(
+        "--depths",
+        type=lambda v: [tuple(int(y) for y in x.split(":")) for x in v.split(",")],
+        default=[(1000, 0, 0), (1000, 200, 0), (1000, 200, 20000), (1000, 200, 50000)],
+        help="depth:rescore:budget triples (rescore 0: partial sums only)",
+    )
+    ap.add_argument("--out", default="", help="results file suffix (pg_<mode><out>.json)")
     ap.add_argument("--bench", type=Path, default=Path("../shared/bench/legalbench-rag"))
     ap.add_argument("--subsets", nargs="+", default=["contractnli", "privacy_qa", "maud"])
     ap.add_argument("--max-chars", type=int, default=2_500_000, help="per subset: documents kept until this size")
@@ -341,7 +469,7 @@ def main() -> None:
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"pg_{args.mode}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / f"pg_{args.mode}{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,13 @@ goes through ``Assistant.search`` (routing → hybrid → ranker) and the extrac
 Records wall times and the machine's load average (the dev box is shared), next to the issue's targets and
 the old in-memory pipeline's numbers (measured once before it was deleted: results/retrieval_old_pipeline.json).
 
+With ``--exemplars`` the run also trains the exemplar expander the way ``aiworks eval train-exemplars`` does
+(document-disjoint training questions only; its fusion weight tuned on a sample of training documents),
+registers it in the run's home and scores mini again with a fresh Assistant that loads it: both rows are
+recorded, and the targets are checked on the registered configuration.
+
 Run from the repo root:  python benchmarks/bench_retrieval.py [--benchmark ../shared/bench/legalbench-rag]
-                         [--home DIR (reuse its cache: a warm run)]
+                         [--home DIR (reuse its cache: a warm run)] [--exemplars]
 """
 
 from __future__ import annotations
@@ -62,6 +67,8 @@ def markdown(result: dict) -> str:
     lines = ["| ranking (P@1 / R@32, %) | ContractNLI | MAUD | PrivacyQA | macro |", "|---|---|---|---|---|"]
     for name, r in result["rankings"].items():
         lines.append(_row(f"product path: {name}", r))
+    for name, r in result.get("no_learned_component", {}).get("rankings", {}).items():
+        lines.append(_row(f"product path, nothing registered: {name}", r))
     for name, r in result.get("old_pipeline", {}).get("configurations", {}).items():
         lines.append(_row(f"old pipeline: {name}", r))
     return "\n".join(lines)
@@ -73,6 +80,9 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None, help="default: a fresh temporary home (cold run)")
     ap.add_argument("--embedder", default=None)
     ap.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
+    ap.add_argument("--exemplars", action="store_true", help="also train + register the exemplar expander")
+    ap.add_argument("--maud-docs", type=int, default=8, help="MAUD training documents ingested to tune it")
+    ap.add_argument("--contractnli-docs", type=int, default=40, help="ContractNLI training documents to tune it")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     home = args.home or Path(tempfile.mkdtemp(prefix="aiworks-bench-retrieval-"))
@@ -105,6 +115,42 @@ def main() -> None:
         "rankings": {name: r.to_json() for name, r in results.items()},
     }
     out["targets"] = _checks(out["rankings"]["cited"])
+    if args.exemplars:
+        from aiworks.evaluation.exemplars import train_exemplars
+
+        t3 = time.perf_counter()
+        report = train_exemplars(
+            settings, args.benchmark, {"maud": args.maud_docs, "contractnli": args.contractnli_docs}, args.embedder
+        )
+        t4 = time.perf_counter()
+        # a fresh Assistant over the same mini workspace loads the registered model, as `aiworks ask` would
+        registered = ingest_corpus(settings, args.benchmark, files, "legalbench-mini", args.embedder)
+        expander = registered.assistant.retriever.expander
+        assert expander is not None, registered.assistant.warnings
+        embed = registered.assistant.embedder.embed
+        with_model = run(registered, queries, KS, "mini")
+        out["no_learned_component"] = {"rankings": out["rankings"], "targets": out["targets"]}
+        out["rankings"] = {name: r.to_json() for name, r in with_model.items()}
+        out["targets"] = _checks(out["rankings"]["cited"])
+        out["exemplars"] = {
+            "registered": "legal-exemplars",
+            "version": report.version,
+            "weight": report.weight,
+            "blend": report.blend,
+            "min_match": report.min_match,
+            "training_objective": report.objective,
+            "training_cited_objective": report.cited_objective,
+            "train_queries": report.train_queries,
+            "tune_queries": report.tune_queries,
+            "tune_documents": report.tune_documents,
+            "train_seconds": round(t4 - t3, 1),
+            "query_seconds": round(time.perf_counter() - t4, 1),
+            # how many mini questions got the third list (questions only, no labels): PrivacyQA should get none
+            "mini_questions_expanded": {
+                d: sum(expander.expand(embed([q.question])[0]) is not None for q in queries if q.dataset == d)
+                for d in DATASETS
+            },
+        }
     old = RESULTS / "retrieval_old_pipeline.json"
     if old.exists():
         out["old_pipeline"] = json.loads(old.read_text())

@@ -45,6 +45,7 @@ def _root(
 def _register_all() -> None:
     # Each job owns its commands; the root only wires them in.
     from aiworks.rag.cli import register as rag
+    from aiworks.rag.kinds.cli import register as kinds
     from aiworks.spam.cli import register as spam
     from aiworks.recs.cli import register as recs
     from aiworks.evaluation.cli import register as evaluation
@@ -52,7 +53,7 @@ def _register_all() -> None:
     from aiworks.lifecycle.cli import register as lifecycle
     from aiworks.worker import register as worker
 
-    for register in (rag, spam, recs, evaluation, api, worker, lifecycle):
+    for register in (rag, kinds, spam, recs, evaluation, api, worker, lifecycle):
         register(app)
 
 

@@ -40,14 +40,35 @@ CREATE TABLE IF NOT EXISTS aiworks_documents (
     pages INTEGER NOT NULL, chunks INTEGER NOT NULL, chars INTEGER NOT NULL, ingested_at TEXT NOT NULL,
     version_dir TEXT NOT NULL, PRIMARY KEY (workspace, id)
 );
+CREATE TABLE IF NOT EXISTS aiworks_doc_warnings (
+    workspace TEXT NOT NULL, document_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    message TEXT NOT NULL, page INTEGER, PRIMARY KEY (workspace, document_id, seq)
+);
+CREATE TABLE IF NOT EXISTS aiworks_conversations (
+    workspace TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, PRIMARY KEY (workspace, id)
+);
+CREATE TABLE IF NOT EXISTS aiworks_turns (
+    workspace TEXT NOT NULL, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, question TEXT NOT NULL,
+    resolved_question TEXT NOT NULL, document_ids JSONB NOT NULL, answer JSONB NOT NULL, asked_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, conversation_id, seq)
+);
+CREATE TABLE IF NOT EXISTS aiworks_meta (
+    workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key)
+);
 """
 
-# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length), {f}: name prefix, {ws}: workspace name literal, {dim}: vector size.
+# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length, impact), {f}: name prefix, {ws}: workspace
+# name literal, {dim}: vector size, {k1}/{b}: BM25's constants.
 # tsv and len are computed by a row trigger (a generated column is not visible to BEFORE triggers); term
 # document frequencies, postings and the workspace totals are kept by statement triggers over the transition
 # tables, in the writing transaction, so BM25 statistics are exactly those of the committed chunks. The postings
 # table is an inverted index BM25 can be summed from with an index-only scan (~1 us a posting), where scoring
-# from each matching row's tsvector cost ~10-40 us a row.
+# from each matching row's tsvector cost ~10-40 us a row. Each posting also stores its impact, BM25's tf part
+# tf / (tf + k1 (1 - b + b len / avgdl)) with the average length at write time, and (lexeme, impact DESC) is
+# indexed: a query reads only the highest-impact postings of each term (PgStore.text_search). The
+# (document_id, idx, lexeme) index serves deletes, exact re-scoring of candidate chunks and searches restricted
+# to some documents.
 _WORKSPACE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS {c} (
     document_id TEXT NOT NULL, idx INTEGER NOT NULL, document_name TEXT NOT NULL,
@@ -57,9 +78,9 @@ CREATE TABLE IF NOT EXISTS {c} (
 );
 CREATE TABLE IF NOT EXISTS {t} (lexeme TEXT PRIMARY KEY, df BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p} (lexeme TEXT NOT NULL, document_id TEXT NOT NULL, idx INTEGER NOT NULL,
-    tf INTEGER NOT NULL, len INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS {f}_p_lex ON {p} (lexeme) INCLUDE (document_id, idx, tf, len);
-CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id);
+    tf INTEGER NOT NULL, len INTEGER NOT NULL, impact REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS {f}_p_imp ON {p} (lexeme, impact DESC) INCLUDE (document_id, idx, tf, len);
+CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id, idx, lexeme) INCLUDE (tf, len);
 CREATE INDEX IF NOT EXISTS {f}_tsv ON {c} USING gin (tsv);
 CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
 CREATE OR REPLACE FUNCTION {f}_row() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -69,10 +90,14 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION {f}_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE avgdl float8;
 BEGIN
-    INSERT INTO {p} (lexeme, document_id, idx, tf, len)
-        SELECT u.lexeme, n.document_id, n.idx, coalesce(array_length(u.positions, 1), 1), n.len
-        FROM new_rows n, unnest(n.tsv) u;
+    SELECT total_len::float8 / nullif(n_chunks, 0) INTO avgdl FROM aiworks_workspaces WHERE name = {ws};
+    IF avgdl IS NULL THEN SELECT avg(len) INTO avgdl FROM new_rows; END IF;
+    avgdl := greatest(coalesce(avgdl, 1), 1);
+    INSERT INTO {p} (lexeme, document_id, idx, tf, len, impact)
+        SELECT u.lexeme, n.document_id, n.idx, x.tf, n.len, x.tf / (x.tf + {k1}::float8 * (1 - {b}::float8 + {b}::float8 * n.len / avgdl))
+        FROM new_rows n, unnest(n.tsv) u, LATERAL (SELECT coalesce(array_length(u.positions, 1), 1) tf) x;
     INSERT INTO {t} (lexeme, df)
         SELECT u.lexeme, count(*) FROM new_rows, unnest(new_rows.tsv) u GROUP BY u.lexeme ORDER BY u.lexeme
         ON CONFLICT (lexeme) DO UPDATE SET df = {t}.df + excluded.df;
@@ -99,6 +124,9 @@ DROP TRIGGER IF EXISTS {f}_del ON {c};
 CREATE TRIGGER {f}_del AFTER DELETE ON {c} REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION {f}_del();
 """
+
+
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 def is_postgres_url(url: str | None) -> TypeGuard[str]:
@@ -200,6 +228,8 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
                     f=f"f_{suffix}",
                     dim=int(dim),
                     ws=sql.Literal(workspace).as_string(conn),
+                    k1=BM25_K1,
+                    b=BM25_B,
                 )
                 conn.execute(ddl)
                 row = (suffix, dim)

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0
+    # "auto": plan with the OpenAI-compatible `search` tool where the server offers tool calls; "off": single-shot
+    llm_tools: str = "auto"
 
     # Retrieval / answering knobs (defaults are the tuned ones; see BENCHMARKS.md).
     top_k: int = 8

@@ -57,6 +57,7 @@ def test_local_mode_only_on_loopback_without_keys(settings):
         "authenticated": False,
         "workspace": None,
         "max_upload_mb": settings.max_upload_mb,
+        "answerer": "extractive",
     }
 
     # Issuing a key switches even a loopback server to key-only access.

@@ -75,3 +75,21 @@ def test_two_assistants_on_one_workspace_see_each_others_writes(settings, worksp
     writer.ingest(contracts[:1])
     answer = reader.ask("What law governs the NDA?")
     assert not answer.abstained and answer.citations[0].document == "nda.pdf"
+
+
+def test_workspace_refuses_another_embedders_vectors(settings, workspace, contracts):
+    """The embedder record lives in the catalog on both backends: a second vector space of the same
+    dimension is refused (queries and writes), the documents' warnings come back from either catalog."""
+    from aiworks.rag.catalog import EmbedderMismatch
+
+    class Other(HashEmbedder):
+        def __init__(self) -> None:
+            super().__init__(256)
+            self.name = self.space = "other-hash:256"
+
+    a = Assistant(settings, workspace)
+    a.ingest(contracts[:1])
+    assert a.catalog.meta()["embedder"] == "hash:256" and a.document_warnings() == {}
+    with pytest.raises(EmbedderMismatch, match="built with embedder 'hash:256'"):
+        Assistant(settings, workspace, embedder=Other())
+    assert Assistant(settings, workspace, embedder=Other(), reindex=True).documents() == a.documents()

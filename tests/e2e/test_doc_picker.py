@@ -8,6 +8,7 @@ import json
 
 import pytest
 from test_browser import ARTIFACTS, DROP_FILE, browser_page  # noqa: F401 - the fixture is used by name
+from ui_steps import ask
 
 from aiworks.api.server import running_server
 from aiworks.settings import Settings
@@ -39,24 +40,18 @@ def test_picker_restricts_the_question_to_the_chosen_document(browser_page, tmp_
             picker.wait_for()
             lease_id = picker.locator("option", has_text="lease.pdf").get_attribute("value")
             picker.select_option(label="lease.pdf")
-            page.get_by_text("1 of 2 documents").wait_for()
+            page.locator("#ask-docs-help", has_text="1 of 2 documents").wait_for()
 
-            page.fill("#question", "What law governs the lease?")
-            page.keyboard.press("Enter")
-            page.locator("[data-testid=citation]").first.wait_for()
-            page.get_by_role("button", name="Ask", exact=True).wait_for()  # stream finished
-            heads = page.locator("[data-testid=citation] .cite-head").all_inner_texts()
+            turn = ask(page, "What law governs the lease?")
+            heads = turn.locator("[data-testid=citation] .cite-head").all_inner_texts()
             assert heads and all("lease.pdf" in h for h in heads), heads
             assert bodies[-1] == {"question": "What law governs the lease?", "document_ids": [lease_id]}
 
             page.get_by_role("button", name="all", exact=True).click()  # back to every document
-            page.get_by_text("all documents").wait_for()
-            page.fill("#question", "What law governs the NDA?")
-            page.keyboard.press("Enter")
-            page.locator("[data-testid=citation]").first.wait_for()
-            page.get_by_role("button", name="Ask", exact=True).wait_for()
+            page.locator("#ask-docs-help", has_text="all documents").wait_for()
+            turn = ask(page, "What law governs the NDA?")  # a second turn in the same thread
             assert "document_ids" not in bodies[-1]
-            assert any("nda.pdf" in h for h in page.locator("[data-testid=citation] .cite-head").all_inner_texts())
+            assert any("nda.pdf" in h for h in turn.locator("[data-testid=citation] .cite-head").all_inner_texts())
         except BaseException:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)

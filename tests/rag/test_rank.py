@@ -86,3 +86,30 @@ def test_model_chunking_is_checked_not_only_the_marker(tmp_path):
         version = registry.register(settings, "legal-ranker", ranker, run_id)
     remember(settings, "legal-ranker", version, 120, 20)
     assert isinstance(load_ranker(settings), LearnedRanker)
+
+
+@pytest.mark.slow
+def test_a_registered_ranker_is_found_where_the_settings_track_not_only_in_home_mlflow_db(tmp_path, monkeypatch):
+    """With MLflow in PostgreSQL (AIWORKS_DATABASE_URL) there is no ``<home>/mlflow.db``: the marker says a
+    ranker is registered and the settings' tracking URI says where. Stood in for here by a tracking store
+    outside the home that only ``Settings.tracking_uri`` knows about."""
+    import numpy as np
+
+    from aiworks.lifecycle import registry, tracking
+    from aiworks.rag.ltr import FEATURES, Exemplar, ExemplarMemory, LearnedRanker
+
+    elsewhere = f"sqlite:///{(tmp_path / 'tracking' / 'store.db').resolve()}"
+    (tmp_path / "tracking").mkdir()
+    monkeypatch.setattr(Settings, "tracking_uri", property(lambda self: elsewhere))
+    settings = Settings(home=tmp_path / "home", chunk_words=120, chunk_overlap_words=20)
+    memory = ExemplarMemory().fit([Exemplar("what is the fee", "d", "the fee is ten dollars")])
+    rng = np.random.default_rng(0)
+    ranker = LearnedRanker(n_estimators=5).fit(
+        rng.random((20, len(FEATURES))), rng.integers(0, 3, 20), [10, 10], memory
+    )
+    ranker.pipeline_ = {"chunk_words": 120, "overlap_words": 20, "candidates": 50}
+    with tracking.run(settings, "test", run_name="fit", params={}) as run_id:
+        version = registry.register(settings, "legal-ranker", ranker, run_id)
+    remember(settings, "legal-ranker", version, 120, 20)
+    assert not (settings.home / "mlflow.db").exists()
+    assert isinstance(load_ranker(settings), LearnedRanker)

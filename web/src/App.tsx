@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, apiKey, ApiError, type DocumentInfo, type Session, type Workspace } from "./api";
+import { api, apiKey, ApiError, type Citation, type ConversationSummary, type DocumentInfo, type Session,
+  type Workspace } from "./api";
 import { Documents } from "./Documents";
-import { Ask } from "./Ask";
+import { Ask, turnOf, type Turn } from "./Ask";
+import { Conversations } from "./Conversations";
+import { Extract } from "./Extract";
+import { Viewer, type ViewTarget } from "./Viewer";
 
 const WS_STORAGE = "aiworks.workspace";
 
@@ -13,6 +17,12 @@ export function App() {
   const [newName, setNewName] = useState("");
   const [keyDraft, setKeyDraft] = useState(apiKey.get());
   const [error, setError] = useState("");
+  const [tab, setTab] = useState<"ask" | "extract">("ask");
+  const [target, setTarget] = useState<ViewTarget | null>(null);
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [conversationId, setConversationId] = useState<string | null>(null);
+  const [conversations, setConversations] = useState<ConversationSummary[]>([]);
+  const [listVersion, setListVersion] = useState(0);
 
   const loadSession = useCallback(async () => {
     try {
@@ -44,6 +54,38 @@ export function App() {
     if (workspace) localStorage.setItem(WS_STORAGE, workspace);
     refreshDocuments();
   }, [workspace, refreshDocuments]);
+  useEffect(() => { setTurns([]); setConversationId(null); setTarget(null); }, [workspace]);
+
+  const show = (documentId: string, citation: Citation | null) =>
+    setTarget((t) => ({ documentId, citation, seq: (t?.seq ?? 0) + 1 }));
+  const cite = (c: Citation) => show(c.document_id, c);
+
+  function newConversation() {
+    setTurns([]);
+    setConversationId(null);
+  }
+
+  async function openConversation(id: string) {
+    try {
+      const c = await api.conversation(workspace, id);
+      setTurns(c.turns.map((t) => turnOf(t.question, t.answer)));
+      setConversationId(c.id);
+      setTab("ask");
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  const title = conversations.find((c) => c.id === conversationId)?.title || turns[0]?.question || "";
+  async function exportConversation() {
+    if (!conversationId) return;
+    const name = `${(title || "conversation").replace(/[^\w.-]+/g, "-").slice(0, 80)}.md`;
+    try {
+      await api.exportConversation(workspace, conversationId, name);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
 
   async function createWorkspace(e: React.FormEvent) {
     e.preventDefault();
@@ -82,6 +124,10 @@ export function App() {
           <p className="mode" data-testid="mode">
             {session.mode === "local" ? "Local single-user mode" : session.authenticated
               ? `API key for “${session.workspace}”` : "API key required"}
+            {session.answerer && (
+              <> · <span data-testid="answerer" title="The configured answerer; each answer says which one wrote it">
+                Model: <strong>{session.answerer}</strong></span></>
+            )}
           </p>
         )}
       </header>
@@ -127,8 +173,31 @@ export function App() {
 
       {workspace && session?.authenticated ? (
         <main>
-          <Documents workspace={workspace} documents={documents} onChanged={refreshDocuments} onRemove={remove} />
-          <Ask workspace={workspace} documents={documents} />
+          <div className="side">
+            <Documents workspace={workspace} documents={documents} onChanged={refreshDocuments} onRemove={remove}
+                       onOpen={(d) => show(d.id, null)} />
+            <Conversations workspace={workspace} version={listVersion} activeId={conversationId}
+                           onOpen={openConversation} onList={setConversations}
+                           onDeleted={(id) => { if (id === conversationId) newConversation(); }} />
+          </div>
+          <section className="panel work" aria-label="Ask or extract">
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={tab === "ask"} onClick={() => setTab("ask")}
+                      data-testid="tab-ask">Ask</button>
+              <button type="button" role="tab" aria-selected={tab === "extract"} onClick={() => setTab("extract")}
+                      data-testid="tab-extract">Extract</button>
+            </div>
+            <div role="tabpanel" hidden={tab !== "ask"}>
+              <Ask workspace={workspace} documents={documents} turns={turns} setTurns={setTurns}
+                   conversationId={conversationId} setConversationId={setConversationId}
+                   onAnswered={() => setListVersion((v) => v + 1)} onNewConversation={newConversation}
+                   onExport={exportConversation} title={title} selected={target?.citation ?? null} onCite={cite} />
+            </div>
+            <div role="tabpanel" hidden={tab !== "extract"}>
+              <Extract workspace={workspace} documents={documents} selected={target?.citation ?? null} onCite={cite} />
+            </div>
+          </section>
+          <Viewer workspace={workspace} documents={documents} target={target} />
         </main>
       ) : (
         session?.authenticated && <p className="muted">Create a workspace to start.</p>

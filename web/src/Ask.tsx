@@ -1,25 +1,23 @@
-// Ask a question, read the answer as it streams, click a citation to see the cited passage.
-import { Fragment, useEffect, useState } from "react";
-import { askStream, api, type AnswerPayload, type Citation, type DocumentInfo } from "./api";
-import { PdfView } from "./PdfView";
+// Ask a question, read the answer as it streams, follow up in the same conversation (earlier answers stay in the
+// thread), click a citation or a cited table cell to see the passage in the viewer.
+import { Fragment, useEffect, useRef, useState } from "react";
+import { askStream, type AnswerPayload, type Citation, type DocumentInfo } from "./api";
+import { CitedTable } from "./CitedTable";
 
-function TextView({ workspace, citation }: { workspace: string; citation: Citation }) {
-  const [text, setText] = useState<string | null>(null);
-  useEffect(() => {
-    api.documentText(workspace, citation.document_id).then((d) => setText(d.text), () => setText(null));
-  }, [workspace, citation.document_id]);
-  useEffect(() => { document.querySelector(".text-view mark")?.scrollIntoView({ block: "center" }); }, [text]);
-  if (text === null) return <p className="muted">Loading text…</p>;
-  const from = Math.max(0, citation.start - 600);
-  const to = Math.min(text.length, citation.end + 600);
-  return (
-    <pre className="text-view">
-      {from > 0 && "…"}{text.slice(from, citation.start)}
-      <mark className="hl-text">{text.slice(citation.start, citation.end)}</mark>
-      {text.slice(citation.end, to)}{to < text.length && "…"}
-    </pre>
-  );
+/** One question and its answer in the thread; `answer` is null while it streams (or when it failed). */
+export interface Turn {
+  id: number;
+  question: string;
+  text: string;
+  citations: Citation[];
+  answer: AnswerPayload | null;
+  error: string;
+  stage?: string;  // while it streams: the server's last status (retrieving, composing, fallback…)
 }
+
+let nextTurn = 1;
+export const turnOf = (question: string, answer: AnswerPayload): Turn =>
+  ({ id: nextTurn++, question, text: answer.answer, citations: answer.citations, answer, error: "" });
 
 /** The answer text with its [n] markers turned into citation buttons. */
 function AnswerText({ text, citations, onCite }: { text: string; citations: Citation[]; onCite: (c: Citation) => void }) {
@@ -40,96 +38,156 @@ function AnswerText({ text, citations, onCite }: { text: string; citations: Cita
   );
 }
 
-export function Ask({ workspace, documents }: { workspace: string; documents: DocumentInfo[] }) {
-  const [question, setQuestion] = useState("");
-  const [answer, setAnswer] = useState("");
-  const [result, setResult] = useState<AnswerPayload | null>(null);
-  const [citations, setCitations] = useState<Citation[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-  const [selected, setSelected] = useState<Citation | null>(null);
-  const [only, setOnly] = useState<string[]>([]);  // document filter: [] = all documents (routed by the question)
+function TurnView({ turn, busy, selected, onCite }: {
+  turn: Turn; busy: boolean; selected: Citation | null; onCite: (c: Citation) => void;
+}) {
+  const a = turn.answer;
+  const state = turn.error ? "error" : a ? "done" : "streaming";
+  return (
+    <li className="turn" data-testid="turn" data-state={state} aria-busy={busy}>
+      <p className="turn-question" data-testid="turn-question">{turn.question}</p>
+      {a?.resolved_question && a.resolved_question !== turn.question && (
+        <p className="muted resolved" data-testid="resolved-question">Answered as: “{a.resolved_question}”</p>
+      )}
+      {turn.error && <p className="error" role="alert">{turn.error}</p>}
+      {!a && !turn.error && turn.stage && <p className="muted turn-status" data-testid="turn-status">{turn.stage}…</p>}
+      <div aria-live="polite">
+        {a?.abstained && <p className="muted">The documents do not clearly answer this.</p>}
+        {(turn.text || !a) && !turn.error && <AnswerText text={turn.text} citations={turn.citations} onCite={onCite} />}
+      </div>
+      {a?.table && a.table.rows.length > 0 && (
+        <CitedTable table={a.table} citations={turn.citations} onCite={onCite} selected={selected}
+                    label={`Table for: ${turn.question}`} />
+      )}
+      {a && (a.warnings?.length ?? 0) > 0 && (
+        <ul className="answer-warnings" data-testid="answer-warnings">
+          {a.warnings!.map((w, i) => <li key={i}>⚠ {w}</li>)}
+        </ul>
+      )}
+      {turn.citations.length > 0 && (
+        <ol className="citations">
+          {turn.citations.map((c) => (
+            <li key={c.key}>
+              <button type="button" className={`citation${selected === c ? " selected" : ""}`}
+                      data-testid="citation" data-key={c.key} onClick={() => onCite(c)}>
+                <span className="cite-head">[{c.key}] {c.document}, page {c.page}</span>
+                <span className="quote" data-testid="citation-quote">{c.quote}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      {a && (
+        <p className="answered-by muted" data-testid="answered-by">
+          Answered by <strong>{a.answered_by ?? "extractive"}</strong>
+          {a.kind && a.kind !== "lookup" ? ` · ${a.kind.replace("_", " ")}` : ""}
+        </p>
+      )}
+    </li>
+  );
+}
 
-  useEffect(() => { setAnswer(""); setResult(null); setCitations([]); setSelected(null); setOnly([]); }, [workspace]);
+export function Ask({ workspace, documents, turns, setTurns, conversationId, setConversationId, onAnswered,
+  onNewConversation, onExport, title, selected, onCite }: {
+  workspace: string;
+  documents: DocumentInfo[];
+  turns: Turn[];
+  setTurns: (f: (t: Turn[]) => Turn[]) => void;
+  conversationId: string | null;
+  setConversationId: (id: string | null) => void;
+  onAnswered: () => void;
+  onNewConversation: () => void;
+  onExport: () => void;
+  title: string;
+  selected: Citation | null;
+  onCite: (c: Citation) => void;
+}) {
+  const [question, setQuestion] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [only, setOnly] = useState<string[]>([]);  // document filter: [] = all documents (routed by the question)
+  const endRef = useRef<HTMLDivElement>(null);
+  const shown = useRef(turns);  // the thread on screen now (another conversation may be opened mid-answer)
+  shown.current = turns;
+
+  useEffect(() => { setOnly([]); }, [workspace]);
   // a removed document leaves the filter
   useEffect(() => { setOnly((o) => o.filter((id) => documents.some((d) => d.id === id))); }, [documents]);
+  useEffect(() => { endRef.current?.scrollIntoView({ block: "nearest" }); }, [turns.length]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (!question.trim() || busy) return;
-    setBusy(true); setAnswer(""); setResult(null); setCitations([]); setSelected(null); setError("");
+    const q = question.trim();
+    if (!q || busy) return;
+    const id = nextTurn++;
+    const patch = (p: Partial<Turn>) => setTurns((ts) => ts.map((t) => (t.id === id ? { ...t, ...p } : t)));
+    setBusy(true);
+    setQuestion("");
+    setTurns((ts) => [...ts, { id, question: q, text: "", citations: [], answer: null, error: "" }]);
     try {
-      await askStream(workspace, question.trim(), {
-        onDelta: (t) => setAnswer((a) => a + t),
-        onCitations: setCitations,
-        onDone: (a) => { setResult(a); setAnswer(a.answer); setCitations(a.citations); },
-        onError: setError,
-      }, only);
+      await askStream(workspace, q, {
+        onStatus: (s) => patch({ stage: s.warning ? `${s.stage}: ${s.warning}` : s.stage }),
+        onDelta: (t) => setTurns((ts) => ts.map((x) => (x.id === id ? { ...x, text: x.text + t } : x))),
+        onCitations: (c) => patch({ citations: c }),
+        onDone: (a) => {
+          patch({ answer: a, text: a.answer, citations: a.citations });
+          if (a.conversation_id && shown.current.some((t) => t.id === id)) setConversationId(a.conversation_id);
+          onAnswered();
+        },
+        onError: (m) => patch({ error: m }),
+      }, only, conversationId);
     } catch (err) {
-      setError((err as Error).message);
+      patch({ error: (err as Error).message });
     } finally {
       setBusy(false);
     }
   }
 
-  const docOf = (c: Citation) => documents.find((d) => d.id === c.document_id);
-
   return (
-    <>
-      <section className="panel" aria-labelledby="ask-title">
-        <h2 id="ask-title">Ask</h2>
-        <form onSubmit={submit} className="ask-form">
-          <label htmlFor="question" className="sr-only">Question</label>
-          <input id="question" value={question} onChange={(e) => setQuestion(e.target.value)}
-                 placeholder="e.g. What is the notice period for termination?" autoComplete="off" />
-          <button type="submit" disabled={busy || !question.trim()}>{busy ? "Answering…" : "Ask"}</button>
-        </form>
-        {documents.length > 1 && (
-          <div className="doc-picker">
-            <label htmlFor="ask-docs">Search in</label>
-            <select id="ask-docs" multiple size={Math.min(4, documents.length)} value={only}
-                    data-testid="doc-picker" aria-describedby="ask-docs-help"
-                    onChange={(e) => setOnly([...e.target.selectedOptions].map((o) => o.value))}>
-              {documents.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-            </select>
-            <span id="ask-docs-help" className="muted">
-              {only.length ? `${only.length} of ${documents.length} documents` : "all documents"}
-              {only.length > 0 && <button type="button" className="link" onClick={() => setOnly([])}>all</button>}
-            </span>
-          </div>
+    <div className="ask" aria-labelledby="ask-title">
+      <div className="thread-head">
+        <h2 id="ask-title" className="sr-only">Ask</h2>
+        {turns.length > 0 && (
+          <span className="thread-actions">
+            <span className="muted conv-title" data-testid="thread-title">{title}</span>
+            {conversationId && (
+              <button type="button" className="secondary" onClick={onExport} data-testid="export-md">
+                Export Markdown
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={onNewConversation} disabled={busy}
+                    data-testid="new-conversation">New conversation</button>
+          </span>
         )}
-        {error && <p className="error" role="alert">{error}</p>}
-        {(answer || busy) && (
-          <div aria-live="polite" aria-busy={busy}>
-            {result?.abstained && <p className="muted">The documents do not clearly answer this.</p>}
-            <AnswerText text={answer} citations={citations} onCite={setSelected} />
-          </div>
-        )}
-        {citations.length > 0 && (
-          <ol className="citations">
-            {citations.map((c) => (
-              <li key={c.key}>
-                <button type="button" className={`citation${selected?.key === c.key ? " selected" : ""}`}
-                        data-testid="citation" data-key={c.key} onClick={() => setSelected(c)}>
-                  <span className="cite-head">[{c.key}] {c.document}, page {c.page}</span>
-                  <span className="quote" data-testid="citation-quote">{c.quote}</span>
-                </button>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
-
-      <section className="panel viewer" aria-labelledby="viewer-title">
-        <h2 id="viewer-title">
-          {selected ? `[${selected.key}] ${selected.document} — page ${selected.page}` : "Cited passage"}
-        </h2>
-        {!selected && <p className="muted">Click a citation to see the passage in its document.</p>}
-        {selected && !docOf(selected) && <p className="muted">This document has been removed.</p>}
-        {selected && docOf(selected) && (docOf(selected)!.kind === "pdf"
-          ? <PdfView workspace={workspace} citation={selected} version={docOf(selected)!.sha256} />
-          : <TextView workspace={workspace} citation={selected} />)}
-      </section>
-    </>
+      </div>
+      {turns.length > 0 && (
+        <ol className="thread" data-testid="thread">
+          {turns.map((t, i) => (
+            <TurnView key={t.id} turn={t} busy={busy && i === turns.length - 1} selected={selected} onCite={onCite} />
+          ))}
+        </ol>
+      )}
+      <div ref={endRef} />
+      <form onSubmit={submit} className="ask-form">
+        <label htmlFor="question" className="sr-only">{turns.length ? "Follow-up question" : "Question"}</label>
+        <input id="question" value={question} onChange={(e) => setQuestion(e.target.value)}
+               placeholder={turns.length ? "Ask a follow-up…" : "e.g. What is the notice period for termination?"}
+               autoComplete="off" />
+        <button type="submit" disabled={busy || !question.trim()}>{busy ? "Answering…" : "Ask"}</button>
+      </form>
+      {documents.length > 1 && (
+        <div className="doc-picker">
+          <label htmlFor="ask-docs">Search in</label>
+          <select id="ask-docs" multiple size={Math.min(4, documents.length)} value={only}
+                  data-testid="doc-picker" aria-describedby="ask-docs-help"
+                  onChange={(e) => setOnly([...e.target.selectedOptions].map((o) => o.value))}>
+            {documents.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          </select>
+          <span id="ask-docs-help" className="muted">
+            {only.length ? `${only.length} of ${documents.length} documents` : "all documents"}
+            {only.length > 0 && <button type="button" className="link" onClick={() => setOnly([])}>all</button>}
+          </span>
+        </div>
+      )}
+    </div>
   );
 }

@@ -15,20 +15,25 @@ interface UploadRow {
 let nextRow = 1;
 
 export function Documents({
-  workspace, documents, onChanged, onRemove,
+  workspace, documents, onChanged, onRemove, onOpen,
 }: {
   workspace: string;
   documents: DocumentInfo[];
   onChanged: () => void;
   onRemove: (doc: DocumentInfo) => void;
+  onOpen: (doc: DocumentInfo) => void;
 }) {
   const [rows, setRows] = useState<UploadRow[]>([]);
+  const [confirming, setConfirming] = useState<string | null>(null);  // the document whose Remove awaits a yes
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const update = (id: number, patch: Partial<UploadRow>) =>
     setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
 
-  useEffect(() => setRows([]), [workspace]);
+  useEffect(() => { setRows([]); setConfirming(null); }, [workspace]);
+  const finished = (r: UploadRow) => r.phase === "done" || r.phase === "duplicate" || r.phase === "error";
+  // Clearing the log keeps the uploads still in flight (their progress is still news).
+  const clearLog = () => setRows((rs) => rs.filter((r) => !finished(r)));
 
   // Poll the jobs of rows still being ingested.
   const active = rows.filter((r) => r.jobId && (r.phase === "queued" || r.phase === "running"));
@@ -92,7 +97,14 @@ export function Documents({
       </div>
 
       {rows.length > 0 && (
-        <ul className="uploads" aria-live="polite">
+        <div className="log-head">
+          <h3 id="log-title">Upload log</h3>
+          <button type="button" className="secondary" onClick={clearLog} disabled={!rows.some(finished)}
+                  data-testid="clear-log">Clear log</button>
+        </div>
+      )}
+      {rows.length > 0 && (
+        <ul className="uploads" aria-live="polite" aria-labelledby="log-title">
           {rows.map((r) => (
             <li key={r.id} className={`upload ${r.phase}`} data-testid="upload-row" data-phase={r.phase}>
               <span className="name">{r.name}</span>
@@ -117,9 +129,22 @@ export function Documents({
             <li key={d.id} data-testid="document">
               <span className="name" title={d.sha256}>{d.name}</span>
               <span className="muted">{d.kind.toUpperCase()} · {d.pages} p · {d.chunks} chunk{d.chunks === 1 ? "" : "s"}</span>
-              <button type="button" className="danger" onClick={() => onRemove(d)} aria-label={`Remove ${d.name}`}>
-                Remove
-              </button>
+              {confirming === d.id ? (
+                <span className="confirm" role="group" aria-label={`Remove ${d.name}?`} data-testid="confirm-remove">
+                  <span>Remove {d.name} and its index?</span>
+                  <button type="button" className="danger" onClick={() => { setConfirming(null); onRemove(d); }}
+                          aria-label={`Yes, remove ${d.name}`}>Remove</button>
+                  <button type="button" className="secondary" onClick={() => setConfirming(null)}>Cancel</button>
+                </span>
+              ) : (
+                <span className="doc-actions">
+                  <button type="button" className="secondary" onClick={() => onOpen(d)} aria-label={`Open ${d.name}`}>
+                    Open
+                  </button>
+                  <button type="button" className="danger" onClick={() => setConfirming(d.id)}
+                          aria-label={`Remove ${d.name}`}>Remove</button>
+                </span>
+              )}
               {d.warnings && d.warnings.length > 0 && (
                 <ul className="doc-warnings" data-testid="doc-warnings">
                   {d.warnings.map((w, i) => (

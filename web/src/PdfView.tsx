@@ -26,23 +26,43 @@ function loadPdf(workspace: string, id: string, version: string): Promise<PDFDoc
 
 interface Box { left: number; top: number; width: number; height: number }
 
-/** Every page the citation touches (a quote may run onto the next page), each with its own boxes. */
-export function PdfView({ workspace, citation, version }: { workspace: string; citation: Citation; version: string }) {
-  const pages = [...new Set([citation.page, ...citation.highlights.map((h) => h.page)])].sort((a, b) => a - b);
+/** The pages in view (the citation's pages, or the page navigated to), at the viewer's zoom; the
+ * citation's highlight boxes are drawn on the pages it touches. */
+export function PdfView({ workspace, documentId, name, version, pages, zoom, citation }: {
+  workspace: string; documentId: string; name: string; version: string; pages: number[]; zoom: number;
+  citation: Citation | null;
+}) {
+  // The width to fit pages to: re-measured when the viewer resizes (a rotated phone, a wider window).
+  const viewRef = useRef<HTMLDivElement>(null);
+  const [room, setRoom] = useState(0);
+  useEffect(() => {
+    const el = viewRef.current!;
+    const measure = () => setRoom((r) => (Math.abs(el.clientWidth - r) > 8 ? el.clientWidth : r));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <div className="pdf-view">
-      {pages.map((n) => (
-        <PdfPage key={`${citation.key}-${n}`} workspace={workspace} documentId={citation.document_id}
-                 version={version} pageNumber={n} label={`Page ${n} of ${citation.document}`}
-                 highlights={citation.highlights.filter((h) => h.page === n)} first={n === pages[0]} />
+    <div className="pdf-view" ref={viewRef}>
+      {room > 0 && pages.map((n) => (
+        <PdfPage key={`${citation?.key ?? "doc"}-${n}`} workspace={workspace} documentId={documentId}
+                 version={version} pageNumber={n} label={`Page ${n} of ${name}`} zoom={zoom} room={room}
+                 highlights={citation ? citation.highlights.filter((h) => h.page === n) : []}
+                 first={n === pages[0] && citation !== null} />
       ))}
     </div>
   );
 }
 
-function PdfPage({ workspace, documentId, version, pageNumber, label, highlights, first }: {
+/** The cited pages: a quote may run onto the next page. */
+export function citedPages(citation: Citation): number[] {
+  return [...new Set([citation.page, ...citation.highlights.map((h) => h.page)])].sort((a, b) => a - b);
+}
+
+function PdfPage({ workspace, documentId, version, pageNumber, label, highlights, first, zoom, room }: {
   workspace: string; documentId: string; version: string; pageNumber: number; label: string;
-  highlights: Highlight[]; first: boolean;
+  highlights: Highlight[]; first: boolean; zoom: number; room: number;
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
@@ -62,10 +82,9 @@ function PdfPage({ workspace, documentId, version, pageNumber, label, highlights
         const doc = await loadPdf(workspace, documentId, version);
         const page = await doc.getPage(Math.min(Math.max(1, pageNumber), doc.numPages));
         if (cancelled) return;
-        // Fit the page to the viewer's width (never larger than MAX_SCALE).
+        // 100 % fits the page to the viewer's width (never larger than MAX_SCALE); zoom multiplies that.
         const natural = page.getViewport({ scale: 1 });
-        const room = (pageRef.current?.parentElement?.clientWidth ?? natural.width) - 4;
-        const viewport = page.getViewport({ scale: Math.min(MAX_SCALE, room / natural.width) });
+        const viewport = page.getViewport({ scale: Math.min(MAX_SCALE, (room - 4) / natural.width) * zoom });
         const canvas = canvasRef.current!;
         const ratio = window.devicePixelRatio || 1;
         canvas.width = Math.floor(viewport.width * ratio);
@@ -109,7 +128,7 @@ function PdfPage({ workspace, documentId, version, pageNumber, label, highlights
       task?.cancel();
       textLayer?.cancel();
     };
-  }, [workspace, documentId, version, pageNumber, JSON.stringify(highlights)]);
+  }, [workspace, documentId, version, pageNumber, zoom, room, JSON.stringify(highlights)]);
 
   useEffect(() => {
     if (state === "ready" && first) pageRef.current?.querySelector(".hl")?.scrollIntoView({ block: "center" });

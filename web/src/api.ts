@@ -5,6 +5,8 @@ export interface Session {
   authenticated: boolean;
   workspace: string | null;
   max_upload_mb: number;
+  /** the configured answerer spec, e.g. "extractive" or "openai:…" (older servers omit it) */
+  answerer?: string;
 }
 export interface Workspace { name: string }
 export interface DocumentInfo {
@@ -32,10 +34,29 @@ export interface Citation {
   key: number; document: string; document_id: string; page: number;
   start: number; end: number; quote: string; score: number; highlights: Highlight[];
 }
+export interface Cell { text: string; citation: number | null }
+/** A comparison or extraction table; a cell's `citation` is the `key` of one of the answer's citations. */
+export interface Table { columns: string[]; rows: Cell[][] }
 export interface AnswerPayload {
   question: string; answer: string; abstained: boolean;
   citations: Citation[]; timings_ms: Record<string, number>;
+  /** "extractive" or the LLM spec that wrote the answer */
+  answered_by?: string;
+  /** e.g. the LLM was unreachable and quotes were returned */
+  warnings?: string[];
+  kind?: string;
+  table?: Table | null;
+  conversation_id?: string | null;
+  /** the standalone question actually answered (differs from `question` for a follow-up) */
+  resolved_question?: string | null;
 }
+export interface ConversationSummary { id: string; title: string; created_at: string; updated_at: string; turns: number }
+export interface ConversationTurn { question: string; answer: AnswerPayload; asked_at: string }
+export interface Conversation {
+  id: string; title: string; created_at: string; updated_at: string; turns: ConversationTurn[];
+}
+export interface ExtractField { name: string; label: string; description: string }
+export interface ExtractResult { table: Table; citations: Citation[] }
 
 const KEY_STORAGE = "aiworks.apiKey";
 export const apiKey = {
@@ -65,6 +86,27 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   return res.status === 204 ? (undefined as T) : res.json();
 }
 
+/** Save a response body as a file: fetched with the caller's key (a plain link could not send it). */
+async function download(path: string, fallbackName: string): Promise<string> {
+  const res = await fetch(path, { headers: headers() });
+  if (!res.ok) throw new ApiError(res.status, `download failed (${res.status} ${res.statusText})`);
+  const disposition = res.headers.get("content-disposition") ?? "";
+  const name = disposition.match(/filename="?([^";]+)"?/)?.[1] ?? fallbackName;
+  saveBlob(await res.blob(), name);
+  return name;
+}
+
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 const ws = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
 const json = (body: unknown): RequestInit => ({
   method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" },
@@ -77,6 +119,17 @@ export const api = {
   documents: (w: string) => request<DocumentInfo[]>(`${ws(w)}/documents`),
   removeDocument: (w: string, id: string) => request<void>(`${ws(w)}/documents/${id}`, { method: "DELETE" }),
   documentText: (w: string, id: string) => request<{ id: string; text: string }>(`${ws(w)}/documents/${id}/text`),
+  conversations: (w: string) => request<ConversationSummary[]>(`${ws(w)}/conversations`),
+  conversation: (w: string, id: string) => request<Conversation>(`${ws(w)}/conversations/${encodeURIComponent(id)}`),
+  renameConversation: (w: string, id: string, title: string) =>
+    request<unknown>(`${ws(w)}/conversations/${encodeURIComponent(id)}`, { ...json({ title }), method: "PATCH" }),
+  deleteConversation: (w: string, id: string) =>
+    request<void>(`${ws(w)}/conversations/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  exportConversation: (w: string, id: string, name: string) =>
+    download(`${ws(w)}/conversations/${encodeURIComponent(id)}/export`, name),
+  extractFields: (w: string) => request<ExtractField[]>(`${ws(w)}/extract/fields`),
+  extract: (w: string, fields: string[], documentIds: string[] | null) =>
+    request<ExtractResult>(`${ws(w)}/extract`, json({ fields, document_ids: documentIds })),
   job: (w: string, id: string) => request<Job>(`${ws(w)}/jobs/${id}`),
   fileUrl: (w: string, id: string) => `${ws(w)}/documents/${id}/file`,
   async fileBytes(w: string, id: string): Promise<ArrayBuffer> {
@@ -104,7 +157,10 @@ export const api = {
     }),
 };
 
+/** Progress of one answer: retrieving, planning, searching, composing, checked, fallback (+ a warning). */
+export interface StreamStatus { stage: string; warning?: string; replaced?: boolean; [k: string]: unknown }
 export interface StreamHandlers {
+  onStatus?: (s: StreamStatus) => void;
   onDelta: (text: string) => void;
   onCitations: (c: Citation[]) => void;
   onDone: (a: AnswerPayload) => void;
@@ -113,11 +169,14 @@ export interface StreamHandlers {
 
 /** POST + server-sent events (EventSource cannot POST, so the stream is parsed by hand). */
 export async function askStream(w: string, question: string, h: StreamHandlers,
-                                documentIds: string[] = []): Promise<void> {
+                                documentIds: string[] = [], conversationId: string | null = null): Promise<void> {
+  const body: Record<string, unknown> = { question };
+  if (documentIds.length) body.document_ids = documentIds;
+  if (conversationId) body.conversation_id = conversationId;
   const res = await fetch(`${ws(w)}/ask/stream`, {
     method: "POST",
     headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-    body: JSON.stringify(documentIds.length ? { question, document_ids: documentIds } : { question }),
+    body: JSON.stringify(body),
   });
   if (!res.ok || !res.body) {
     let detail = res.statusText;
@@ -142,7 +201,8 @@ export async function askStream(w: string, question: string, h: StreamHandlers,
         else if (line.startsWith("data:")) data += line.slice(5).trim();
       }
       const payload = data ? JSON.parse(data) : null;
-      if (event === "delta") h.onDelta(payload.text);
+      if (event === "status") h.onStatus?.(payload);
+      else if (event === "delta") h.onDelta(payload.text);
       else if (event === "citations") h.onCitations(payload);
       else if (event === "done") h.onDone(payload);
       else if (event === "error") h.onError(payload.detail);

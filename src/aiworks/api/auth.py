@@ -159,8 +159,8 @@ def token_of_headers(headers) -> str | None:
 
 
 # Declared as security schemes so /docs offers "Authorize"; the check itself is ours (auto_error=False).
-_bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
-_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+BEARER_SCHEME = HTTPBearer(auto_error=False, description="API key as a bearer token")
+KEY_HEADER_SCHEME = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 
 
 class Authenticator:
@@ -172,8 +172,8 @@ class Authenticator:
 
     def __call__(
         self,
-        bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-        header_key: str | None = Depends(_header),
+        bearer: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),
+        header_key: str | None = Depends(KEY_HEADER_SCHEME),
     ) -> Principal:
         return self.resolve((bearer.credentials if bearer else None) or header_key)
 

@@ -15,11 +15,17 @@ from aiworks.rag import types
 from aiworks.settings import WORKSPACE_PATTERN, WORKSPACE_RULE
 
 
+CONVERSATION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
 class SessionInfo(BaseModel):
     mode: Literal["local", "keys"] = Field(description="local: no key needed (loopback bind, no keys issued)")
     authenticated: bool
     workspace: str | None = Field(None, description="The key's workspace; null in local mode (all workspaces)")
     max_upload_mb: int
+    answerer: str = Field(
+        "extractive", description="The configured answerer: extractive, or the LLM spec (openai-compatible:MODEL)"
+    )
 
 
 class WorkspaceCreate(BaseModel):
@@ -90,6 +96,12 @@ class AskRequest(BaseModel):
         max_length=100,
         description="only search these documents (ids or names); default: all, routed by the question",
     )
+    conversation_id: str | None = Field(
+        None,
+        pattern=CONVERSATION_PATTERN,
+        description="ask as the next turn of this conversation (a follow-up is resolved against it); "
+        "default: a new conversation",
+    )
 
 
 class Highlight(BaseModel):
@@ -125,9 +137,53 @@ else:
     )
 
 
+class TableCell(BaseModel):
+    text: str
+    citation: int | None = Field(None, description="key of the citation supporting the cell (its [n] marker)")
+
+
+class AnswerTable(BaseModel):
+    columns: list[str]
+    rows: list[list[TableCell]]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    answered_by: str = Field("extractive", description="extractive, or the LLM spec that wrote the answer")
+    warnings: list[str] = Field(default_factory=list, description="e.g. the LLM was unreachable: quotes instead")
+    conversation_id: str | None = Field(None, description="the conversation this answer was stored in")
+    resolved_question: str | None = Field(
+        None, description="the standalone question answered (a follow-up resolved); equals question otherwise"
+    )
+    kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
+    table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
+
+
+class ConversationSummary(BaseModel):
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    turns: int
+
+
+class ConversationTurn(BaseModel):
+    question: str
+    answer: AskResponse
+    asked_at: str
+
+
+class ConversationDetail(BaseModel):
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    turns: list[ConversationTurn]
+
+
+class ConversationRename(BaseModel):
+    title: str = Field(min_length=1, max_length=200, pattern=r"\S", description="not blank")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import secrets
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ class AssistantService:
         self.settings = settings
         self.pool = pool or WorkspacePool(settings)
         self.queue = queue or open_queue(settings)
+        self._stores: dict[str, Any] = {}  # workspace -> ConversationStore
+        self._stores_guard = threading.Lock()
         self.runner = JobRunner(self.queue, self._run_job, lease_s=settings.job_lease_s) if run_jobs else None
         if self.runner is not None:
             self.runner.start()
@@ -95,13 +98,43 @@ class AssistantService:
             return assistant.remove(document_id)
 
     # ---- answers -------------------------------------------------------------------------------------------
-    def ask(self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None) -> dict:
+    def ask(
+        self,
+        workspace: str,
+        question: str,
+        k: int | None,
+        document_ids: list[str] | None = None,
+        conversation_id: str | None = None,
+    ) -> dict:
+        """One turn of a conversation (a new one when ``conversation_id`` is None): the follow-up is resolved
+        against the thread and answered on the assistant's one ask path (rag/chat.py). Raises
+        ``UnknownConversation`` for an id this workspace does not have."""
+        from aiworks.rag import chat
+
         assistant = self.pool.assistant(workspace)
-        answer = assistant.ask(question, k=k, document_ids=document_ids)
-        payload = answer.to_json()
+        answer = chat.ask(
+            assistant, self.conversations(workspace), question, conversation_id, k=k, document_ids=document_ids
+        )
+        return self.with_highlights(workspace, answer.to_json())
+
+    def with_highlights(self, workspace: str, payload: dict) -> dict:
+        """An answer JSON whose citations carry their PDF highlight boxes (stored turns are saved without)."""
+        assistant = self.pool.assistant(workspace)
         for citation in payload["citations"]:
             citation["highlights"] = self._highlights(assistant, citation)
         return payload
+
+    # ---- conversations -------------------------------------------------------------------------------------
+    def conversations(self, workspace: str):
+        """The workspace's conversation store (one per workspace, opened once)."""
+        from aiworks.rag.conversations import open_conversations
+
+        with self._stores_guard:
+            store = self._stores.get(workspace)
+            if store is None:
+                store = open_conversations(self.settings, workspace, self.settings.workspace_dir(workspace))
+                self._stores[workspace] = store
+            return store
 
     def _highlights(self, assistant: Any, citation: dict) -> list[dict]:
         try:
@@ -112,26 +145,69 @@ class AssistantService:
         return [asdict(b) for b in boxes]
 
     def ask_events(
-        self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None
+        self, workspace: str, question: str, k: int | None, document_ids: list[str] | None = None, **options: Any
     ) -> Iterator[str]:
-        """Server-sent events: ``status``, then the answer text in ``delta`` pieces, ``citations``, ``done``.
+        """Server-sent events for one ``ask``: ``status`` (stages: retrieving, planning, searching, composing,
+        checked, fallback), ``delta`` (answer text), ``citations``, ``done`` (the whole answer JSON), or ``error``.
 
-        The extractive answerer produces the whole answer at once, so the deltas are cut from it; a generative
-        provider would feed the same events token by token without the client changing.
+        The answer is computed by ``ask`` itself (one code path) in a worker thread; an LLM answerer reports its
+        tokens as ``delta`` events while the model produces them (rag/generate.py ``streaming``). Those tokens
+        are unchecked: the ``done`` answer is the checked one, and a ``status`` event ``checked`` (or
+        ``fallback``) with ``"replaced": true`` tells the client that it differs from the streamed text (claims
+        dropped by the citation/support checks, or quotes instead). Without an LLM (extractive, question kinds)
+        the finished text is sent in ``delta`` pieces, as before. ``options`` go to ``ask`` (``conversation_id``).
         """
+        from aiworks.rag.generate import streaming
+
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        gone = threading.Event()  # the client disconnected: stop the model's stream at the next token
+
+        def sink(event: str, data: dict) -> None:
+            if gone.is_set():
+                raise _ClientGone
+            events.put((event, data))
+
+        def work() -> None:
+            try:
+                with streaming(sink):
+                    events.put(("_result", self.ask(workspace, question, k, document_ids, **options)))
+            except _ClientGone:
+                events.put(("_gone", None))
+            except Exception as exc:  # noqa: BLE001 - reported in-band below
+                log.exception("ask failed")
+                events.put(("_error", exc))
+
         yield _sse("status", {"stage": "retrieving"})
+        worker = threading.Thread(target=work, name="ask-stream", daemon=True)
+        worker.start()
+        streamed = False
         try:
-            payload = self.ask(workspace, question, k, document_ids)
-        except Exception as exc:  # noqa: BLE001 - the stream has already started (200); report in-band
-            log.exception("ask failed")
-            yield _sse("error", {"detail": f"{type(exc).__name__}: {exc}"})
-            return
-        words = payload["answer"].split(" ")
-        for i in range(0, len(words), 4):
-            piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
-            yield _sse("delta", {"text": piece})
+            while True:
+                event, data = events.get()
+                if event == "_result":
+                    payload = data
+                    break
+                if event == "_error":
+                    # the stream has already started (200); report in-band
+                    yield _sse("error", {"detail": f"{type(data).__name__}: {data}"})
+                    return
+                if event == "_gone":
+                    return
+                streamed = streamed or event == "delta"
+                yield _sse(event, data)
+        finally:
+            gone.set()  # also when the client went away mid-stream (GeneratorExit here)
+        if not streamed:
+            words = payload["answer"].split(" ")
+            for i in range(0, len(words), 4):
+                piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
+                yield _sse("delta", {"text": piece})
         yield _sse("citations", payload["citations"])
         yield _sse("done", payload)
+
+
+class _ClientGone(Exception):
+    """Raised into the answerer by the event sink once the SSE client has disconnected."""
 
 
 def _sse(event: str, data: Any) -> str:

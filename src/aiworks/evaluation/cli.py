@@ -233,6 +233,51 @@ def train_ranker_cmd(
     )
 
 
+@eval_app.command("train-exemplars")
+def train_exemplars_cmd(
+    ctx: typer.Context,
+    benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
+    maud_docs: int = typer.Option(8, "--maud-docs", help="MAUD training documents to ingest for tuning"),
+    contractnli_docs: int = typer.Option(40, "--contractnli-docs", help="ContractNLI training documents to ingest"),
+    embedder: str | None = typer.Option(None, "--embedder"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Build the exemplar expander from document-disjoint training questions and their gold passages, tune
+    its fusion weight on a sample of training documents, register it as legal-exemplars (MLflow) and remember
+    it in <home>/ranker.json: from then on the assistant searches a third list for questions it recognises."""
+    from aiworks.cli_support import settings_of
+    from aiworks.evaluation.dataset import BenchmarkError
+    from aiworks.evaluation.exemplars import MODEL_NAME, train_exemplars
+
+    settings = settings_of(ctx)
+    try:
+        with _Bar(quiet=False) as bar:
+            report = train_exemplars(
+                settings, benchmark, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, progress=bar
+            )
+    except (BenchmarkError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(
+        json.dumps(
+            {
+                "registered": MODEL_NAME,
+                "version": report.version,
+                "chunk_words": settings.chunk_words,
+                "overlap_words": settings.chunk_overlap_words,
+                "weight": report.weight,
+                "blend": report.blend,
+                "min_match": report.min_match,
+                "objective": report.objective,
+                "cited_objective": report.cited_objective,
+                "train_queries": report.train_queries,
+                "tune_queries": report.tune_queries,
+                "tune_documents": report.tune_documents,
+            },
+            indent=2,
+        )
+    )
+
+
 @eval_app.command("tune-fusion")
 def tune_fusion_cmd(
     ctx: typer.Context,

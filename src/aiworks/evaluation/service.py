@@ -102,11 +102,10 @@ def searcher(corpus: Corpus, cite: bool) -> Callable[[str, int], list[Span]]:
             Span(corpus.file_of.get(h.chunk.document_id, h.chunk.document_id), h.chunk.start, h.chunk.end)
             for h in retrieval.hits
         ]
-        if cite:
-            top = retrieval.hits[: assistant.settings.top_k]
-            drafted = assistant.answerer.answer(question.strip(), top, retrieval.query_vector)
+        if cite:  # exactly what ``aiworks ask`` answers (its own top-k search, masking, answerer)
+            answer = assistant.ask(question)
             out = [
-                Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end) for c in drafted.citations
+                Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end) for c in answer.citations
             ] + out
         return out
 

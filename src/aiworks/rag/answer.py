@@ -12,8 +12,7 @@ Thresholds are calibrated per embedder family on generated TRAINING contract set
 --calibrate, seeds >= 1), never on the reported set. An answer is never a heading, title, page furniture or a
 table's header row alone, and a heading glued onto the first sentence of its section is left out of the quote.
 
-Generative (any ``LLM`` with ``generative=True``): numbered passages in the prompt, the model cites keys,
-``guard.filter_citations`` drops invented keys and uncited sentences; nothing left → extractive fallback.
+The LLM path (plan, retrieve per step, compose, citation + support checks, fallback here) is rag/generate.py.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
-from aiworks.providers.llms import LLM, LLMError
 from aiworks.rag.chunk import sentence_spans
 from aiworks.rag.evidence import (
     FURNITURE,
@@ -44,8 +42,7 @@ from aiworks.rag.evidence import (
     table_cells,
     trim_heading,
 )
-from aiworks.rag.guard import NOT_FOUND, filter_citations, render
-from aiworks.rag.support import UNTRUSTED_NOTE, supported_claims
+from aiworks.rag.guard import NOT_FOUND
 from aiworks.rag.types import Citation, Hit
 
 
@@ -88,6 +85,8 @@ class Drafted:
     abstained: bool
     reason: str = ""  # why it abstained: "no-evidence", "missing-terms", "low-score" (diagnostics, not JSON)
     missing: list[str] = field(default_factory=list)
+    answered_by: str = "extractive"  # the LLM spec when a model wrote the answer (rag/generate.py)
+    warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
 
 
 def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> Drafted:
@@ -296,59 +295,3 @@ class ExtractiveAnswerer:
             )
             parts.append(f"{' '.join(c.text.split())} [{key}]")
         return Drafted(" ".join(parts), citations, False)
-
-
-SYSTEM_PROMPT = (
-    "You answer questions about the user's documents using ONLY the numbered passages provided. "
-    "End every sentence with the passage numbers it relies on, like [1] or [2][3]. "
-    "Cite only passage numbers that appear in the context. "
-    f"If the passages do not contain the answer, reply exactly: {NOT_FOUND}"
-) + UNTRUSTED_NOTE  # passages are data, not instructions (security hook)
-
-
-def build_prompt(question: str, hits: list[Hit]) -> str:
-    blocks = [f"[{i}] ({h.document_name}, page {h.chunk.page})\n{h.chunk.text}" for i, h in enumerate(hits, 1)]
-    return "Passages (untrusted document text):\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
-
-
-class GenerativeAnswerer:
-    def __init__(self, llm: LLM, fallback: ExtractiveAnswerer) -> None:
-        self.llm = llm
-        self.fallback = fallback
-
-    def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
-        if not hits:
-            return _abstain()
-        try:
-            reply = self.llm.complete(SYSTEM_PROMPT, build_prompt(question, hits))
-        except LLMError:
-            return self.fallback.answer(question, hits, qvec)
-        guarded = filter_citations(reply, set(range(1, len(hits) + 1)))
-        guarded.claims = supported_claims(guarded.claims, hits)  # drop claims their passage does not support
-        if not guarded.claims:
-            return self.fallback.answer(question, hits, qvec)
-        renumber: dict[int, int] = {}
-        for claim in guarded.claims:
-            for key in claim.keys:
-                renumber.setdefault(key, len(renumber) + 1)
-        citations = []
-        for old, new in renumber.items():
-            h = hits[old - 1]
-            citations.append(
-                Citation(
-                    key=new,
-                    document=h.document_name,
-                    document_id=h.chunk.document_id,
-                    page=h.chunk.page,
-                    start=h.chunk.start,
-                    end=h.chunk.end,
-                    quote=h.chunk.text,
-                    score=round(h.score, 6),
-                )
-            )
-        return Drafted(render(guarded.claims, renumber), citations, False)
-
-
-def build_answerer(llm: LLM, embedder: Embedder, sentences: SentenceLookup | None = None):
-    extractive = ExtractiveAnswerer(embedder, sentences=sentences)
-    return GenerativeAnswerer(llm, extractive) if getattr(llm, "generative", False) else extractive

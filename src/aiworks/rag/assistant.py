@@ -18,9 +18,9 @@ import numpy as np
 from aiworks.progress import Progress
 from aiworks.providers.embedders import Embedder, embedder_space, load_embedder
 from aiworks.providers.llms import LLM, load_llm
-from aiworks.rag.answer import build_answerer
 from aiworks.rag.backends import open_backends
 from aiworks.rag.catalog import REINDEXING, bind_embedder
+from aiworks.rag.generate import build_answerer, draft
 from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
 from aiworks.rag.rank import (
     PassThroughRanker,
@@ -104,11 +104,15 @@ class Assistant:
         self.router = WorkspaceRouter(self.catalog.all, self._opening)
         self.warnings: list[str] = []  # said with every answer (e.g. a refused ranker)
         try:
-            self.ranker = load_ranker(settings, settings.chunk_words, settings.chunk_overlap_words)
+            self.ranker = load_ranker(
+                settings, settings.chunk_words, settings.chunk_overlap_words, embedder=self.embedder.name
+            )
         except RankerMismatch as exc:
             self.ranker = PassThroughRanker()
             self.warnings.append(str(exc))
-        self.answerer = build_answerer(self.llm, self.embedder, self._sentences)
+        if hasattr(self.ranker, "expand"):  # a learned third retrieval list (rag/exemplars.py)
+            self.retriever.expander = self.ranker  # type: ignore[assignment]
+        self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
         self.write_lock = WorkspaceLock(self.root)
@@ -243,15 +247,26 @@ class Assistant:
         )
         retrieval.hits = self.ranker.rerank(question, retrieval.hits)[:k]
         retrieval.routed = list(ids)
+        retrieval.question = route.query
         return retrieval
 
     def ask(self, question: str, k: int | None = None, document_ids: list[str] | None = None) -> Answer:
+        from aiworks.rag import kinds  # summaries, comparisons, per-document questions; None = a lookup
+
+        if question.strip() and (special := kinds.answer(self, question.strip(), k, document_ids)) is not None:
+            special.warnings.extend(w for w in self.warnings if w not in special.warnings)
+            return special
         t0 = time.perf_counter()
         retrieval = self.search(question, k, document_ids)
         question = question.strip()
         retrieval.hits = mask_hits(retrieval.hits)  # injected sentences never answer (security hook)
         t1 = time.perf_counter()
-        drafted = self.answerer.answer(question, retrieval.hits, retrieval.query_vector)
+        # Once the search is restricted to the named document(s), the words naming them ("Consider the
+        # Acquisition Agreement between Parent X and Target Y; ...") are not what the answer must contain:
+        # the answerer reads the question part (it counted "between", "target" as absent key terms).
+        asked = retrieval.question if retrieval.routed and retrieval.question else question
+        vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
+        drafted = draft(self.answerer, asked, retrieval.hits, vector, retrieval.routed)
         t2 = time.perf_counter()
         answer = Answer(
             question=question,
@@ -259,6 +274,8 @@ class Assistant:
             abstained=drafted.abstained,
             citations=drafted.citations,
             timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)},
+            answered_by=drafted.answered_by,
+            warnings=list(drafted.warnings),
         )
         answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
         return answer
@@ -315,8 +332,7 @@ class Assistant:
 
     def document_warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]:
         """Stored per-document warnings (possible prompt injection, OCR, encoding), by document id."""
-        stored = getattr(self.catalog, "warnings", None)  # a catalog backend may not store warnings yet
-        return stored(document_ids) if stored is not None else {}
+        return self.catalog.warnings(document_ids)
 
     def document(self, document_id: str) -> DocumentInfo | None:
         return self.catalog.get(document_id)

@@ -1,5 +1,5 @@
-"""Per-workspace document catalog: what is indexed, its content hash and where its files live, and
-(``meta`` table, embedded catalog) which embedder built the workspace's vectors, so that vectors from two
+"""Per-workspace document catalog: what is indexed, its content hash and where its files live, the
+warnings recorded for each document, and (``meta``) which embedder built the workspace's vectors, so that vectors from two
 embedders are never mixed in one index or queried with the wrong model.
 
 ``DocumentCatalog`` is the protocol; ``Catalog`` (SQLite, one file per workspace) is the embedded default and
@@ -56,6 +56,20 @@ class DocumentCatalog(Protocol):
     def version_dir(self, document_id: str) -> str | None: ...
 
     def all(self) -> list[DocumentInfo]: ...
+
+    def count(self) -> int: ...
+
+    def put_warnings(self, con: Any, document_id: str, warnings: list[DocWarning]) -> None:
+        """Replace the document's warnings, inside the transaction that writes its row."""
+        ...
+
+    def warnings(self, document_ids: list[str] | None = None) -> dict[str, list[DocWarning]]: ...
+
+    def meta(self) -> dict[str, str]:
+        """The workspace's record (embedder, embedder_space, dim, state): see ``bind_embedder``."""
+        ...
+
+    def set_meta(self, **values: str) -> None: ...
 
 
 class Catalog:
@@ -134,13 +148,10 @@ class EmbedderMismatch(ValueError):
 REINDEXING = "reindexing"
 
 
-def bind_embedder(catalog: Catalog | DocumentCatalog, workspace: str, name: str, space: str, dim: int) -> None:
+def bind_embedder(catalog: DocumentCatalog, workspace: str, name: str, space: str, dim: int) -> None:
     """Record the embedder of an empty workspace; refuse a non-empty one built by an embedder whose vectors
     are not interchangeable with ``space``. Workspaces from before the record existed were all built by the
-    default all-MiniLM-L6-v2 (or, in tests, ``hash``): they are adopted when the dimension matches.
-    Catalogs without a ``meta`` record (the PostgreSQL backend, for now) are not checked."""
-    if not hasattr(catalog, "meta"):
-        return
+    default all-MiniLM-L6-v2 (or, in tests, ``hash``): they are adopted when the dimension matches."""
     meta = catalog.meta()
     have = catalog.count()
     same_dim = meta.get("dim", str(dim)) == str(dim)

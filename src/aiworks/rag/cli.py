@@ -86,8 +86,13 @@ def _print_answer(answer) -> None:
                 f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "
                 f'(score {c.score:.3f})\n     [dim]"{escape(quote[:300])}"[/]'
             )
+    for warning in answer.warnings:  # e.g. the LLM was unreachable and quotes were returned: never silent
+        console.print(f"[yellow]warning: {escape(warning)}[/]")
     t = answer.timings_ms
-    console.print(f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms[/]")
+    console.print(
+        f"[dim]retrieve {t.get('retrieve', 0):.0f} ms, answer {t.get('answer', 0):.0f} ms"
+        f" ({escape(answer.answered_by)})[/]"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -138,18 +143,24 @@ def register(app: typer.Typer) -> None:
         doc: Optional[List[str]] = typer.Option(
             None, "--doc", help="Only search this document (name or id from `aiworks docs list`); repeat for several"
         ),
+        conversation: Optional[str] = typer.Option(
+            None, "--conversation", help="Ask as the next turn of this conversation (follow-ups are resolved)"
+        ),
     ) -> None:
-        """Answer a question from the indexed documents, citing the exact passages."""
+        """Answer a question from the indexed documents, citing the exact passages (saved as a conversation)."""
+        from aiworks.rag.chat_cli import _store, answer_turn
+
         assistant = _assistant(ctx)
-        try:
-            answer = assistant.ask(question, k=k, document_ids=doc or None)
-        except ValueError as exc:
-            typer.secho(f"error: {exc}", fg="red", err=True)
-            raise typer.Exit(2)
+        answer = answer_turn(assistant, _store(ctx), question, conversation, k=k, document_ids=doc or None)
         if as_json:
             typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         else:
+            if answer.resolved_question != answer.question:
+                typer.secho(f"(answered as: {answer.resolved_question})", dim=True)
             _print_answer(answer)
+            typer.echo(
+                f"conversation {answer.conversation_id} (follow up with --conversation {answer.conversation_id})"
+            )
 
     @app.command()
     def reindex(
@@ -213,6 +224,10 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"removed {document_id}")
 
     app.add_typer(docs_app, name="docs")
+
+    from aiworks.rag.chat_cli import register as conversations
+
+    conversations(app)
 
     @app.command()
     def demo(ctx: typer.Context) -> None:

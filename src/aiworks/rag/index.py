@@ -183,11 +183,9 @@ class Indexer:
                     )
                 )
             with self.catalog.transaction() as con:
-                put_warnings = getattr(self.catalog, "put_warnings", None)  # a backend may not store them yet
                 for p, info, version in zip(group, infos, staged):
                     self.catalog.put(con, info, version.name)
-                    if put_warnings is not None:
-                        put_warnings(con, info.id, p.doc.warnings)
+                    self.catalog.put_warnings(con, info.id, p.doc.warnings)
                 self._replace([(p.document_id, p.name, p.chunks, v, t) for p, (v, _, t) in zip(group, embedded)])
         except Exception as exc:
             for p, version in zip(group, staged):

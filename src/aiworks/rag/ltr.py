@@ -235,11 +235,12 @@ class LearnedRanker:
 
 
 def load_registered(settings, uri: str = "models:/legal-ranker/latest") -> LearnedRanker | None:
-    """The registered learned ranker, or None when none has been trained (callers fall back honestly)."""
+    """The registered learned ranker, or None when the tracking store has no such model (callers fall back
+    honestly). Only called once registration left its marker (``rag/rank.py``), so the ask path imports
+    MLflow only then; the store is wherever the settings track (``<home>/mlflow.db``, an explicit
+    tracking URI or PostgreSQL via AIWORKS_DATABASE_URL), never guessed from a file under the home."""
     from aiworks.lifecycle.registry import ModelNotFound, load
 
-    if settings.mlflow_tracking_uri is None and not (settings.home / "mlflow.db").exists():
-        return None  # nothing was ever tracked here: don't create a store just to find it empty
     try:
         model = load(settings, uri)
     except ModelNotFound:

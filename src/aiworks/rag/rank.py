@@ -1,7 +1,8 @@
 """Second-stage re-ranking of retrieved hits behind a ``Ranker`` protocol.
 
-``load_ranker`` is the one hook the assistant calls. It returns the learned ranker registered as
-``legal-ranker`` (``rag/ltr.py``, ``aiworks eval train-ranker``) only when one was registered, which
+``load_ranker`` is the one hook the assistant calls. It returns the learned second stage registered last
+(``legal-ranker``: ``rag/ltr.py``, ``aiworks eval train-ranker``; or ``legal-exemplars``: ``rag/exemplars.py``,
+``aiworks eval train-exemplars``, which also adds a retrieval list) only when one was registered, which
 registration remembers in ``<home>/ranker.json``: with no such file nothing imports MLflow (its start-up
 costs seconds on a cold ask). A registered ranker whose chunking differs from the workspace's is refused
 (its features - length, position, neighbours - mean something else on other chunks): the assistant keeps
@@ -76,10 +77,13 @@ class RankerMismatch(ValueError):
     """The registered ranker was trained on another chunking than the workspace uses."""
 
 
-def load_ranker(settings: Settings, chunk_words: int | None = None, overlap_words: int | None = None) -> Ranker:
+def load_ranker(
+    settings: Settings, chunk_words: int | None = None, overlap_words: int | None = None, embedder: str | None = None
+) -> Ranker:
     """The registered learned ranker, or an honest pass-through. Raises ``RankerMismatch`` when the
     registered ranker's chunking (from the marker and, authoritatively, the model itself) differs from
-    ``chunk_words``/``overlap_words`` (default: the settings')."""
+    ``chunk_words``/``overlap_words`` (default: the settings'), or when a model built in an embedder's vector
+    space (the exemplar expander) meets another ``embedder``."""
     reg = registration(settings)
     if reg is None:
         return PassThroughRanker()
@@ -98,6 +102,12 @@ def load_ranker(settings: Settings, chunk_words: int | None = None, overlap_word
     have = (got.get("chunk_words"), got.get("overlap_words"))
     if have != want:
         raise RankerMismatch(_mismatch(have[0], have[1], *want))
+    space = got.get("embedder")
+    if space is not None and embedder is not None and space != embedder:
+        raise RankerMismatch(
+            f"registered ranker ignored: it was built with the embedder {space!r} but this workspace embeds with "
+            f"{embedder!r}; retrain it on this embedder"
+        )
     return model
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -39,6 +40,12 @@ class Retrieval:
     query_vector: np.ndarray
     timings_ms: dict[str, float] = field(default_factory=dict)
     routed: list[str] = field(default_factory=list)  # documents the search was restricted to ([] = all)
+    # what the passages were searched with: the question less the part that names its document(s)
+    # ("Consider the NDA between X and Y; <question>" → "<question>"); "" = the question itself
+    question: str = ""
+    # what the answerer scores sentences against: the query vector moved towards the expander's vector when
+    # one was searched (None = ``query_vector``)
+    answer_vector: np.ndarray | None = None
 
 
 def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
@@ -49,6 +56,15 @@ def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
     return out[:k]
 
 
+class Expander(Protocol):
+    """A learned third list (``rag/exemplars.py``): a vector to search with for this query, or None."""
+
+    weight: float  # its share in the fusion, beside the dense and BM25 lists
+    blend: float  # how far the answerer's query vector moves towards that vector (0 = not at all)
+
+    def expand(self, qvec: np.ndarray) -> np.ndarray | None: ...
+
+
 class HybridRetriever:
     def __init__(
         self,
@@ -57,12 +73,14 @@ class HybridRetriever:
         candidates: int = 30,
         dense_weight: float = 0.5,
         rrf_k: int = RRF_K,
+        expander: Expander | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates  # per list, before fusion
         self.dense_weight = dense_weight  # share of the dense list in the fusion (BM25 gets the rest)
         self.rrf_k = rrf_k
+        self.expander = expander  # None: plain dense + BM25
 
     def search(self, query: str, k: int, document_ids: list[str] | None = None, each: bool = False) -> Retrieval:
         """Top ``k`` fused hits, optionally only in ``document_ids``; ``each``: search every listed document
@@ -73,13 +91,25 @@ class HybridRetriever:
         qvec = self.embedder.embed([query])[0]
         t1 = time.perf_counter()
         timings = {"embed": (t1 - t0) * 1e3, "dense": 0.0, "bm25": 0.0}
+        extra = self.expander.expand(qvec) if self.expander is not None else None
         groups = [[d] for d in document_ids] if each and document_ids and len(document_ids) > 1 else [document_ids]
-        lists = [self._fused(query, qvec, k, ids, timings) for ids in groups]
+        lists = [self._fused(query, qvec, k, ids, timings, extra) for ids in groups]
         hits = lists[0] if len(lists) == 1 else interleave(lists, k)
-        return Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+        retrieval = Retrieval(hits=hits, query_vector=qvec, timings_ms=timings)
+        blend = float(getattr(self.expander, "blend", 0.0))
+        if extra is not None and blend > 0:
+            moved = qvec + blend * extra
+            retrieval.answer_vector = (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
+        return retrieval
 
     def _fused(
-        self, query: str, qvec: np.ndarray, k: int, document_ids: list[str] | None, timings: dict[str, float]
+        self,
+        query: str,
+        qvec: np.ndarray,
+        k: int,
+        document_ids: list[str] | None,
+        timings: dict[str, float],
+        extra: np.ndarray | None = None,
     ) -> list[Hit]:
         n = max(self.candidates, k)
         t1 = time.perf_counter()
@@ -88,7 +118,13 @@ class HybridRetriever:
         lexical = self.store.text_search(query, n, document_ids)
         timings["dense"] += (t2 - t1) * 1e3
         timings["bm25"] += (time.perf_counter() - t2) * 1e3
-        return rrf([dense, lexical], k, self.rrf_k, [self.dense_weight, 1.0 - self.dense_weight])
+        lists, weights = [dense, lexical], [self.dense_weight, 1.0 - self.dense_weight]
+        if extra is not None and self.expander is not None:
+            t3 = time.perf_counter()
+            lists.append(self.store.vector_search(extra, n, document_ids))
+            weights.append(self.expander.weight)
+            timings["exemplar"] = timings.get("exemplar", 0.0) + (time.perf_counter() - t3) * 1e3
+        return rrf(lists, k, self.rrf_k, weights)
 
     def retrieve(self, query: str, k: int, document_ids: list[str] | None = None) -> list[Hit]:
         return self.search(query, k, document_ids).hits

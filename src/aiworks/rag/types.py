@@ -81,6 +81,25 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and the ``key`` of the citation that supports it (None: nothing to cite)."""
+
+    text: str
+    citation: int | None = None
+
+
+@dataclass
+class Table:
+    """A comparison / extraction table (rag/kinds): one row per document, every value cell cited."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+
+    def to_json(self) -> dict:
+        return {"columns": list(self.columns), "rows": [[asdict(c) for c in row] for row in self.rows]}
+
+
 @dataclass
 class Answer:
     question: str
@@ -90,6 +109,10 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     answered_by: str = "extractive"  # "extractive" or the LLM spec that wrote the answer
     warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
+    conversation_id: str | None = None  # the conversation this answer belongs to (rag/conversations.py)
+    resolved_question: str | None = None  # the standalone question answered (a follow-up resolved); else question
+    kind: str = "lookup"  # "lookup" | "summary" | "comparison" | "per_document" (rag/kinds decides)
+    table: Table | None = None  # comparisons, summaries, per-document answers: cells cite ``citations`` keys
 
     def to_json(self) -> dict:
         """The stable ``--json`` / HTTP shape (tested); fields are only ever added."""
@@ -101,6 +124,10 @@ class Answer:
             "timings_ms": dict(self.timings_ms),
             "answered_by": self.answered_by,
             "warnings": list(self.warnings),
+            "conversation_id": self.conversation_id,
+            "resolved_question": self.resolved_question if self.resolved_question is not None else self.question,
+            "kind": self.kind,
+            "table": self.table.to_json() if self.table is not None else None,
         }
 
 

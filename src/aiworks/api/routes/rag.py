@@ -20,9 +20,10 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from aiworks.api import schemas
-from aiworks.api.auth import Authenticator, Principal, _bearer, _header, token_of
+from aiworks.api.auth import Authenticator, Principal, BEARER_SCHEME, KEY_HEADER_SCHEME, token_of
 from aiworks.api.service import AssistantService
 from aiworks.api.workspaces import WORKSPACE_PATTERN
+from aiworks.providers.llms import answerer_spec
 from aiworks.rag.types import DocumentInfo
 from aiworks.settings import Settings
 
@@ -54,8 +55,8 @@ AssistantState = Annotated[AssistantRoutesState, Depends(assistant_state)]
 
 def principal(
     state: AssistantState,
-    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    header_key: str | None = Depends(_header),
+    bearer: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),
+    header_key: str | None = Depends(KEY_HEADER_SCHEME),
 ) -> Principal:
     """The caller (401 without a valid key, unless the server is in local mode)."""
     return state.auth.resolve((bearer.credentials if bearer else None) or header_key)
@@ -88,13 +89,18 @@ router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
 
 def build_router(settings: Settings, service: AssistantService | None = None) -> APIRouter:
     """The assistant router for one app; the service is created now, so its job runner starts with the app."""
+    from aiworks.api.routes import extract  # noqa: F401 - registers the /extract routes on ``router`` (rag/kinds)
+
     state = AssistantRoutesState(settings, service or AssistantService(settings), Authenticator(settings))
 
     def attach(request: Request) -> None:
         request.app.state.assistant = state
 
+    from aiworks.api.routes.conversations import router as conversations
+
     app_router = APIRouter(dependencies=[Depends(attach)])
     app_router.include_router(router)
+    app_router.include_router(conversations)
     return app_router
 
 
@@ -110,6 +116,7 @@ def session(request: Request, state: AssistantState) -> schemas.SessionInfo:
         authenticated=who is not None,
         workspace=who.workspace if who else None,
         max_upload_mb=state.settings.max_upload_mb,
+        answerer=answerer_spec(state.settings),
     )
 
 
@@ -209,8 +216,17 @@ def get_job(state: AssistantState, workspace: Workspace, job_id: str = JOB_ID) -
 
 @router.post("/workspaces/{workspace}/ask", response_model=schemas.AskResponse)
 def ask(body: schemas.AskRequest, state: AssistantState, workspace: Workspace) -> dict:
-    """Answer from this workspace's documents; each citation carries its PDF highlight boxes."""
-    return state.service.ask(workspace, body.question, body.k, _documents(state, workspace, body.document_ids))
+    """Answer from this workspace's documents; each citation carries its PDF highlight boxes. With a
+    ``conversation_id`` the question is the next turn of that conversation (a follow-up is resolved against it);
+    without one a new conversation is started. Either way the answer carries its ``conversation_id``."""
+    from aiworks.rag.chat import UnknownConversation
+
+    ids = _documents(state, workspace, body.document_ids)
+    _conversation(state, workspace, body.conversation_id)
+    try:
+        return state.service.ask(workspace, body.question, body.k, ids, conversation_id=body.conversation_id)
+    except UnknownConversation as exc:  # deleted meanwhile
+        raise HTTPException(404, str(exc)) from None
 
 
 @router.post(
@@ -226,8 +242,9 @@ def ask(body: schemas.AskRequest, state: AssistantState, workspace: Workspace) -
 def ask_stream(body: schemas.AskRequest, state: AssistantState, workspace: Workspace) -> StreamingResponse:
     """The same answer as ``/ask``, as server-sent events (the answer text arrives in ``delta`` pieces)."""
     ids = _documents(state, workspace, body.document_ids)
+    _conversation(state, workspace, body.conversation_id)
     return StreamingResponse(
-        state.service.ask_events(workspace, body.question, body.k, ids),
+        state.service.ask_events(workspace, body.question, body.k, ids, conversation_id=body.conversation_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache"},
     )
@@ -241,6 +258,12 @@ def _documents(state: AssistantRoutesState, workspace: str, refs: list[str] | No
         return state.service.pool.assistant(workspace).resolve_documents(refs)
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from None
+
+
+def _conversation(state: AssistantRoutesState, workspace: str, conversation_id: str | None) -> None:
+    """An unknown conversation is a 404 before anything runs (also for the stream, which cannot 404 later)."""
+    if conversation_id and state.service.conversations(workspace).get(conversation_id) is None:
+        raise HTTPException(404, f"no conversation '{conversation_id}' in workspace '{workspace}'")
 
 
 def _document(doc, warnings) -> schemas.Document:

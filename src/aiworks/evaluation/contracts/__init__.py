@@ -44,6 +44,17 @@ class ContractSet:
     facts: dict
 
 
+# Question sets of other kinds live in their own modules (each ``questions(facts, seed) -> list[Question]``) and
+# are scored by their own benchmarks, so bench_qa's set stays as it is: name → module.
+QUESTION_SETS = {"kinds": "aiworks.evaluation.contracts.kinds_set"}  # comparisons, per-document, summaries
+
+
+def extra_questions(name: str, facts: dict, seed: int = REPORTED_SEED) -> list[Question]:
+    import importlib
+
+    return importlib.import_module(QUESTION_SETS[name]).questions(facts, seed)
+
+
 def specs(seed: int) -> list[Spec]:
     facts = make_facts(seed)
     return [build(facts) for build in BUILDERS]
