@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from aiworks.evaluation.contracts import REPORTED_SEED, Question, generate
 from aiworks.rag.assistant import Assistant
+from aiworks.rag.injection import mask_hits
 from aiworks.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "qa.json"
@@ -159,7 +160,10 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
         if q.kind not in ("fact", "unanswerable"):
             continue
         retrieval = assistant.search(q.question, k)  # what Assistant.ask retrieves (routing, ranking)
-        d = answerer.diagnose(q.question.strip(), retrieval.hits, retrieval.query_vector)
+        # what Assistant.ask hands the answerer: masked hits, the question part once routed, the answer vector
+        asked = retrieval.question if retrieval.routed and retrieval.question else q.question.strip()
+        vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
+        d = answerer.diagnose(asked, mask_hits(retrieval.hits), vector)
         cands = d["candidates"]
         top = (
             [c for c in cands if c.score >= (cands[0].score - answerer.margin)][: answerer.max_sentences]

@@ -56,9 +56,10 @@ class Abstention:
     min_score_missing: float = 1.01  # ... and at least this when some (up to max_missing) key terms are absent
 
 
-# Calibrated on generated training contract sets (seeds >= 1, benchmarks/bench_qa.py --calibrate), never on
-# the reported set (seed 0) or on benchmark test data.
-ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.52), "hash": Abstention(0.30, 0.0)}
+# Calibrated with the int8 default on generated training contract sets (seeds 1-3, benchmarks/bench_qa.py
+# --calibrate: every training unanswerable question kept a margin of 0.06 below, the margin chosen
+# leave-one-seed-out; benchmarks/results/qa_calibration.json), never on the reported set (seed 0).
+ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.62), "hash": Abstention(0.30, 0.0)}
 ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
