@@ -50,6 +50,9 @@ def test_derivational_forms_meet_and_different_words_stay_apart():
 def test_a_name_the_evidence_does_not_hold_as_a_phrase_is_absent():
     evidence = ["Role: Senior Consultant | Hourly rate (USD): 195", "Data Warehouse Operations", "named engineer"]
     assert absent_names("What is the hourly rate of a Data Engineer?", set(), evidence) == ["Data Engineer"]
+    # one passage holds every word: a defined term worded differently, left to the key-term rule
+    nda = ["The party receiving the information shall keep it secret."]
+    assert absent_names("May the Receiving Party keep copies?", set(), nda) == []
     assert absent_names("What is the annual fee of the Platinum tier?", set(), evidence) == ["Platinum"]
     assert absent_names("What is the hourly rate of a Senior Consultant?", set(), evidence) == []
     assert absent_names("What does the NDA say?", {"nda"}, evidence) == []  # naming words are not names
