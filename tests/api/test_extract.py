@@ -81,3 +81,20 @@ def test_ask_returns_kind_and_table(client):
     assert all(cell["citation"] in keys for row in body["table"]["rows"] for cell in row)
     lookup = client.post(f"{WS}/ask", json={"question": "What is the monthly fee?"}).json()
     assert lookup["kind"] == "lookup" and lookup["table"] is None
+
+
+def test_stream_done_event_carries_the_comparison_table(client):
+    import json
+
+    with client.stream("POST", f"{WS}/ask/stream", json={"question": "Which contract has the longest term?"}) as r:
+        assert r.status_code == 200
+        events = []
+        for block in r.read().decode().split("\n\n"):
+            if block.strip():
+                lines = dict(line.split(": ", 1) for line in block.splitlines())
+                events.append((lines["event"], json.loads(lines["data"])))
+    done = events[-1][1]
+    assert events[-1][0] == "done" and done["kind"] == "comparison"
+    assert "".join(d["text"] for e, d in events if e == "delta") == done["answer"]
+    assert done["answer"].startswith("lease.pdf: 3 years, the longest term")
+    assert [row[0]["text"] for row in done["table"]["rows"]] == ["lease.pdf"]

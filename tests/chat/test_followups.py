@@ -139,3 +139,24 @@ def test_resolution_rules(previous, focus, question, expected, how):
         assert resolved.document_ids == focus
     if how == "new":
         assert resolved.document_ids is None
+
+
+def test_follow_up_of_a_summary_is_a_summary_of_the_other_document(assistant, store):
+    first = chat.ask(assistant, store, "Summarize the NDA")
+    assert first.kind == "summary" and {c.document for c in first.citations} == {"nda.pdf"}
+    follow = chat.ask(assistant, store, "And the lease?", first.conversation_id)
+    assert follow.resolved_question == "Summarize the lease?"
+    assert follow.kind == "summary" and follow.citations and {c.document for c in follow.citations} == {"lease.pdf"}
+
+
+def test_a_document_removed_since_the_previous_turn_leaves_the_focus(tmp_path, sample_contracts, store):
+    from aiworks.rag.assistant import Assistant
+    from aiworks.settings import Settings
+
+    own = Assistant(Settings(home=tmp_path / "home", embedder="hash", llm="extractive"), "removal")
+    own.ingest(sample_contracts)
+    first = chat.ask(own, store, "How much is the security deposit under the lease?")
+    assert store.get(first.conversation_id).turns[0].document_ids  # the lease is the focus
+    own.remove(next(d.id for d in own.documents() if d.name == "lease.pdf"))
+    follow = chat.ask(own, store, "What law governs it?", first.conversation_id)  # no error for the gone lease
+    assert all(c.document != "lease.pdf" for c in follow.citations)

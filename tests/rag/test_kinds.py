@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from aiworks.rag.assistant import Assistant
+from aiworks.rag.evidence import not_an_answer
 from aiworks.rag.kinds import classify
 from aiworks.rag.kinds.values import amounts, dates, durations, jurisdictions, money
 
@@ -50,6 +51,9 @@ def test_summary_cites_key_terms_of_that_document_only(assistant):
     labels = [row[0].text for row in answer.table.rows]
     assert {"Parties", "Governing law", "Agreement date"} <= set(labels)
     assert "Not stated in nda.pdf:" in answer.answer  # core terms it lacks are named, not silently dropped
+    by_label = {row[0].text: row[1].text for row in answer.table.rows}
+    assert by_label["Confidentiality"] == "5 years"  # "obligations of\nconfidentiality": across a PDF line break
+    assert not any(not_an_answer(c.quote) for c in answer.citations)  # never a heading alone ("1. Purpose")
 
 
 def test_summary_without_a_named_document_says_what_it_needs(assistant):
@@ -99,6 +103,11 @@ def test_several_named_documents_are_answered_per_document(assistant):
     assert named.kind == "per_document" and {r[0].text for r in named.table.rows} == {"nda.pdf", "lease.pdf"}
 
 
+def test_an_empty_workspace_says_so(settings):
+    answer = Assistant(settings).ask("Which contract has the longest notice period?")
+    assert answer.kind == "comparison" and answer.abstained and "no documents in this workspace" in answer.answer
+
+
 def test_classify_keeps_lookups():
     never = lambda: 0  # noqa: E731 - the question names no document
     assert classify("What is the notice period in the services agreement?", 0, never).kind == "lookup"
@@ -107,6 +116,18 @@ def test_classify_keeps_lookups():
         "non-solicitation"
     )
     assert classify("How long is the term?", 2, never).kind == "per_document"
+    # wording the reported seed and the paraphrase check exposed
+    latest = classify("Which agreement was signed most recently?", 0, never)
+    assert (latest.field.name, latest.direction) == ("agreement-date", "max")
+    assert classify("Which contract is the newest?", 0, never).direction == "max"
+    assert classify("Do any of the agreements prohibit poaching staff?", 0, never).field.name == "non-solicitation"
+
+
+def test_a_comparison_keeps_words_that_name_one_document(assistant):
+    """ "confidentiality" names the confidentiality agreement, but over the whole workspace it is the clause."""
+    answer = assistant.ask("How long do the confidentiality duties last in each agreement?")
+    assert answer.kind == "comparison" and answer.table.columns[1] == "Confidentiality"
+    assert "nda.pdf" in {row[0].text for row in answer.table.rows}
 
 
 def test_values_normalise():

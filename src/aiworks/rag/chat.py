@@ -105,10 +105,13 @@ def ask(
         return named_documents(assistant, text, fragment)
 
     picked = assistant.resolve_documents(document_ids) if document_ids else None
+    # a document removed since the previous turn is no longer part of its focus
+    known = {d.id for d in assistant.documents()} if previous and previous.document_ids else set()
+    kept = [i for i in previous.document_ids if i in known] if previous else []
     resolved = resolve(  # the caller's pick is the thread's focus from now on ("it" = the picked document)
         question,
         previous.resolved_question if previous else None,
-        picked or (previous.document_ids if previous else []),
+        picked or kept,
         names,
         lambda ids: _label(assistant, ids),
     )

@@ -46,7 +46,10 @@ class ContractSet:
 
 # Question sets of other kinds live in their own modules (each ``questions(facts, seed) -> list[Question]``) and
 # are scored by their own benchmarks, so bench_qa's set stays as it is: name → module.
-QUESTION_SETS = {"kinds": "aiworks.evaluation.contracts.kinds_set"}  # comparisons, per-document, summaries
+QUESTION_SETS = {
+    "kinds": "aiworks.evaluation.contracts.kinds_set",  # comparisons, per-document, summaries
+    "followups": "aiworks.evaluation.contracts.followups",  # follow-ups in conversations (bench_followups.py)
+}
 
 
 def extra_questions(name: str, facts: dict, seed: int = REPORTED_SEED) -> list[Question]:

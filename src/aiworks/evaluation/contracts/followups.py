@@ -51,7 +51,7 @@ def load_conversations(facts: dict, seed: int = REPORTED_SEED, path: Path = FOLL
                 question=_phrasing(turn["ask"], seed).format(**facts),
                 document=base.document,
                 gold=list(base.gold),
-                extra={"conversation": item["id"], "turn": n + 1, "followup": followup},
+                extra={"conversation": item["id"], "turn": n + 1, "followup": followup, "as": base.id},
             )
             turns.append(ConversationTurn(question, followup))
         out.append(ConversationCase(item["id"], turns))

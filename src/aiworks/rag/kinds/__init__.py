@@ -3,8 +3,14 @@
 ``answer(assistant, question, k, document_ids)`` is the hook at the top of ``Assistant.ask``: it classifies the
 question (``classify``) and returns the answer for a summary, comparison or per-document question, or None for
 an ordinary lookup, which ``ask`` then answers as before. The parts:
-``fields`` (the clause list), ``values`` (normalising durations, money, dates, jurisdictions), ``extract``
-(finding a field's sentence in a document; the extraction table), ``compose`` (the answers).
+``fields`` (the clause list, fields.yaml), ``values`` (normalising durations, money, dates, jurisdictions),
+``naming`` (which documents a question names), ``extract`` (finding a field's sentence in a document; the
+extraction table), ``compose`` (the answers).
+
+These answers are built from cited clause sentences, never generated, so they are the same whichever answerer
+is configured (``answered_by`` stays "extractive"); an LLM path may later plan them its own way. The caches
+(document texts, field vectors, found clauses) live on one ``DocumentSource`` per Assistant and are keyed by
+document version, so a re-ingested document is read again; concurrent requests may at worst compute twice.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from aiworks.rag.kinds.extract import DocumentSource, extract
 from aiworks.rag.kinds.fields import FIELDS, field_of
 from aiworks.rag.kinds.naming import named_documents, without_names
 from aiworks.rag.types import Answer
+
+MAX_PER_DOCUMENT = 8  # more picked documents than this: one lookup over all of them
 
 __all__ = ["FIELDS", "Kind", "answer", "classify", "extract", "field_of", "source_of"]
 
@@ -51,6 +59,11 @@ def answer(assistant, question: str, k: int | None, document_ids: list[str] | No
         docs = named if count_named() >= 2 else source.documents()
     else:
         docs = named if named or count_named() else []
+    if not source.documents():
+        text = "There are no documents in this workspace yet: ingest some, then ask again."
+        return Answer(question, text, abstained=True, kind=kind.kind, timings_ms={"retrieve": 0.0, "answer": 0.0})
+    if kind.kind == "per_document" and len(docs) > MAX_PER_DOCUMENT:
+        return None  # a lookup filtered to those documents, as before: one answer per document would not read
     if not chosen and named and docs == named and kind.kind != "summary":  # the clause asked about, not a title word
         kind = replace(kind, field=field_for(without_names(question, named, source.opening)))
     t1 = time.perf_counter()

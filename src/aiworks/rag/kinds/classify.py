@@ -26,13 +26,13 @@ _SUMMARY = re.compile(
     re.IGNORECASE,
 )
 _DOCS = r"(?:contracts?|agreements?|documents?|leases?|ndas?|files?|deals?)"
-_HIGHER = r"longest|longer|highest|higher|largest|larger|biggest|most|greatest|latest|maximum"
-_LOWER = r"shortest|shorter|lowest|lower|smallest|smaller|least|fewest|earliest|minimum"
+_HIGHER = r"longest|longer|highest|higher|largest|larger|biggest|most|greatest|latest|newest|maximum"
+_LOWER = r"shortest|shorter|lowest|lower|smallest|smaller|least|fewest|earliest|oldest|minimum"
 _SUPERLATIVE = re.compile(rf"\b(?P<hi>{_HIGHER})\b|\b(?P<lo>{_LOWER})\b", re.IGNORECASE)
 _THE = r"(?:of\s+(?:the|these|those|our|my|its)\s+)?"
 _WHICH = re.compile(rf"\b(?:which|what)\s+{_THE}{_DOCS}\b", re.IGNORECASE)
 _ACROSS = re.compile(
-    rf"{_WHICH.pattern}|\b(?:each|every|all|across|both)\s+(?:of\s+)?(?:the\s+|these\s+|our\s+)?{_DOCS}"
+    rf"{_WHICH.pattern}|\b(?:each|every|all|across|both|any|none)\s+(?:of\s+)?(?:the\s+|these\s+|our\s+)?{_DOCS}"
     rf"|\bcompare\b|\bcomparison\b|\bin\s+which\s+{_DOCS}\b|\b{_DOCS}\s+(?:that|which)\b",
     re.IGNORECASE,
 )

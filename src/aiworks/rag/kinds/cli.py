@@ -82,7 +82,18 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             typer.secho(f"error: {exc}", fg="red", err=True)
             raise typer.Exit(2)
-        table, citations = run_extract(source_of(assistant), chosen, ids)
+        from rich.console import Console
+        from rich.progress import Progress
+
+        # long work shows progress (stderr, so the table on stdout stays clean for pipes)
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("extracting", total=1.0)
+            table, citations = run_extract(
+                source_of(assistant),
+                chosen,
+                ids,
+                progress=lambda msg, frac: bar.update(task, completed=frac, description=msg[:40]),
+            )
         if fmt == "json":
             payload = {"table": table.to_json(), "citations": [asdict(c) for c in citations]}
             typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -5,7 +5,8 @@
 - comparison: the field per document, normalised; a superlative names the winner among comparable values
   (durations in days; money only within one currency), otherwise each document is listed; the table has one
   row per document that states the clause, every value cell cited;
-- per-document: the ordinary lookup answer once per document, each under its document's name.
+- per-document: each document answered on its own, under its name: from its clause when the question asks for a
+  known field, otherwise by the ordinary lookup restricted to that document.
 Where the offline answerer cannot do what was asked, the answer says so plainly (``abstained`` stays False
 for those: nothing was wrongly "not found", the answerer declined).
 """
@@ -17,15 +18,11 @@ from collections.abc import Callable, Sequence
 
 from aiworks.rag.kinds.classify import Kind
 from aiworks.rag.kinds.extract import Citations, DocumentSource, Found, find
-from aiworks.rag.kinds.fields import FIELDS, Field
+from aiworks.rag.kinds.fields import FIELDS
 from aiworks.rag.types import Answer, Cell, DocumentInfo, Table
 
 MAX_SUMMARIES = 4  # more named documents than this: ask the user to narrow down (answers stay readable)
 MAX_COMPARED = 200  # documents scanned by one comparison
-
-
-def _name(info: DocumentInfo) -> str:
-    return info.name
 
 
 def summary(question: str, source: DocumentSource, docs: Sequence[DocumentInfo]) -> Answer:
@@ -99,7 +96,9 @@ def comparison(question: str, kind: Kind, source: DocumentSource, docs: Sequence
             abstained=False,
             kind="comparison",
         )
-    docs = list(docs or source.documents())[:MAX_COMPARED]
+    docs = list(docs or source.documents())
+    skipped = max(0, len(docs) - MAX_COMPARED)
+    docs = docs[:MAX_COMPARED]
     found = [(info, find(source, info, field)) for info in docs]
     have = [f for _, f in found if f is not None]
     missing = [info.name for info, f in found if f is None]
@@ -117,7 +116,7 @@ def comparison(question: str, kind: Kind, source: DocumentSource, docs: Sequence
         if note:
             lines.append(note)
     if not have:
-        lines.append(f"None of the {len(docs)} document(s) states {_article(field)}.")
+        lines.append(f"None of the {len(docs)} document(s) states a clause on {field.label.lower()}.")
     else:
         intro = "Others" if winner else f"{field.label} in {len(have)} of {len(docs)} document(s)"
         rest = [f for f in have if f not in winner]
@@ -126,6 +125,10 @@ def comparison(question: str, kind: Kind, source: DocumentSource, docs: Sequence
             lines.extend(f"- {f.document.name}: {f.shown} [{keys[id(f)]}]" for f in rest)
     if missing and have:
         lines.append(f"Not stated in: {', '.join(missing)}.")
+    if skipped:
+        lines.append(
+            f"Only the first {MAX_COMPARED} documents were compared ({skipped} more): pick documents to narrow it."
+        )
     rows = [
         [Cell(f.document.name, keys[id(f)]), Cell(f.shown, keys[id(f)]), Cell(_point(f), keys[id(f)])] for f in have
     ]
@@ -137,10 +140,6 @@ def comparison(question: str, kind: Kind, source: DocumentSource, docs: Sequence
         kind="comparison",
         table=Table(["Document", field.label, "Clause"], rows) if rows else None,
     )
-
-
-def _article(field: Field) -> str:
-    return f"a clause on {field.label.lower()}"
 
 
 def _winners(have: list[Found], direction: str) -> tuple[list[Found], str]:

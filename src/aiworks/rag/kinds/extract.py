@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.evidence import not_an_answer, trim_heading
 from aiworks.rag.injection import looks_injected
 from aiworks.rag.kinds.fields import Field
 from aiworks.rag.kinds.values import Value, parse, with_currency
@@ -92,7 +93,9 @@ class DocumentSource:
         else:  # indexed before sentence vectors were stored: spans from the text, no dense score
             spans = np.asarray([(s, e) for s, e, _ in sentence_spans(text)], dtype=np.int64).reshape(-1, 2)
             vectors, contexts = None, [""] * len(spans)
-        doc = _Doc(info, text, spans, vectors, contexts)
+        doc = _answerable(_Doc(info, text, spans, vectors, contexts))
+        if len(self._docs) > 256:  # a workspace-wide comparison reads every document once: keep memory bounded
+            self._docs.clear()
         self._docs[info.id] = doc
         return doc
 
@@ -101,6 +104,30 @@ class DocumentSource:
             v = self.assistant.embedder.embed([f"{field.label}. {field.description}"])[0]
             self._field_vectors[field.name] = v / (np.linalg.norm(v) or 1.0)
         return self._field_vectors[field.name]
+
+
+def _answerable(doc: _Doc) -> _Doc:
+    """The sentences a field may cite: a heading glued onto its section's first sentence is cut off the quote
+    (and joins the context), and headings, titles and furniture standing alone are dropped ("1. Purpose" is
+    not the purpose), as in the lookup answerer."""
+    keep, spans, contexts = [], [], []
+    for i, (s, e) in enumerate(doc.spans.tolist()):
+        start, glued = trim_heading(doc.text, s, e)
+        if start >= e or not_an_answer(doc.text[start:e]):
+            continue
+        keep.append(i)
+        spans.append((start, e))
+        contexts.append(f"{doc.contexts[i]}\n{glued}" if glued else doc.contexts[i])
+    vectors = doc.vectors[keep] if doc.vectors is not None else None
+    return _Doc(doc.info, doc.text, np.asarray(spans, dtype=np.int64).reshape(-1, 2), vectors, contexts)
+
+
+_SPACE = str.maketrans("\n\r\t\f\v", "     ")
+
+
+def _flat(text: str) -> str:
+    """Line breaks as spaces, one for one, so patterns match "obligations of\nconfidentiality" and offsets hold."""
+    return text.translate(_SPACE)
 
 
 def page_of(text: str, offset: int) -> int:
@@ -126,7 +153,7 @@ def _find(source: DocumentSource, info: DocumentInfo, field: Field) -> Found | N
     opening = max(EARLY_CHARS, len(doc.text) // 5)  # where an ``early`` field may be stated
     best: Found | None = None
     for i, (s, e) in enumerate(doc.spans.tolist()):
-        sentence, context = doc.text[s:e], doc.contexts[i]
+        sentence, context = _flat(doc.text[s:e]), _flat(doc.contexts[i])  # PDF line breaks inside a phrase
         match = field.cue_re.search(sentence)
         cue: int | None = match.start() if match is not None else None  # where the cue is, in the sentence
         row = cue is None and field.context_cue and " | " in sentence and field.cue_re.search(context) is not None

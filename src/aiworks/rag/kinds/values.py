@@ -45,8 +45,13 @@ _DATE = re.compile(
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b"
 )
 _LAW = re.compile(
-    r"\blaws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?"
+    r"\b(?i:laws?\s+of\s+(?:the\s+)?(?:(?:state|commonwealth|province|republic|kingdom)\s+of\s+)?)"
     r"(?P<place>[A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*)*)"
+)
+# words that end a place name ("DELAWARE WITHOUT GIVING EFFECT ...", "New York, The ...") in capitalised text
+_PLACE_END = frozenset(
+    "without excluding except applicable as in that which to for its including regardless notwithstanding shall "
+    "will exclusive applied the this each any and or with hereof thereof".split()
 )
 
 
@@ -159,9 +164,20 @@ def dates(text: str) -> list[Value]:
 def jurisdictions(text: str) -> list[Value]:
     out = []
     for m in _LAW.finditer(text):
-        place = re.sub(r"\s+", " ", m.group("place")).rstrip(".")
-        place = re.sub(r"\s+(?:and|The|This|Each|Any)$", "", place)
-        out.append(Value("jurisdiction", m.group(0), m.start("place"), m.start("place") + len(place), None, "", place))
+        words = m.group("place").split()
+        kept: list[str] = []
+        for i, w in enumerate(words):
+            if w.lower() in _PLACE_END and not (
+                w.lower() == "and" and i + 1 < len(words) and words[i + 1].lower().rstrip(".,;") == "wales"
+            ):
+                break
+            kept.append(w)
+        if not kept:
+            continue
+        place = " ".join(kept).rstrip(".")
+        end = m.start("place") + len(" ".join(m.group("place").split()[: len(kept)]).rstrip("."))
+        shown = place.title().replace(" And ", " and ") if place.isupper() else place
+        out.append(Value("jurisdiction", text[m.start() : end], m.start("place"), end, None, "", shown))
     return out
 
 
