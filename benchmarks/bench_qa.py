@@ -321,6 +321,19 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
     print(f"wrote {out}")
 
 
+def machine_record(loadavg_start: list[float]) -> dict:
+    """Where and when a contract-set benchmark ran (the dev box is shared: the load average is part of it)."""
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "loadavg_start": loadavg_start,
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "branch": _git("branch", "--show-current"),
+    }
+
+
 def _git(*args: str) -> str:
     try:
         return subprocess.run(
@@ -348,15 +361,7 @@ def main() -> None:
     load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="bench_qa_") as tmp:
         result = run(args.seed, Path(tmp), args.embedder)
-    result["machine"] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "loadavg_start": load,
-        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "branch": _git("branch", "--show-current"),
-    }
+    result["machine"] = machine_record(load)
     s = result["summary"]
     for r in result["rows"]:
         if not r["right"]:
