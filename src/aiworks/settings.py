@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 512  # per model reply
     # "auto": plan with the OpenAI-compatible `search` tool where the server offers tool calls; "off": single-shot
     llm_tools: str = "auto"
 

@@ -41,7 +41,13 @@ def llama(tmp_path_factory):
 
 def _settings(settings, llama, **extra):
     return settings.model_copy(
-        update={"llm": f"openai-compatible:{MODEL}", "llm_base_url": llama.url, "llm_timeout_s": 120, **extra}
+        update={
+            "llm": f"openai-compatible:{MODEL}",
+            "llm_base_url": llama.url,
+            "llm_timeout_s": 300,  # a busy shared 2-core machine: minutes, not seconds
+            "llm_max_tokens": 48,  # the tiny model rambles to the limit; the protocol needs a few tokens
+            **extra,
+        }
     )
 
 
@@ -70,12 +76,12 @@ def test_tokens_stream_and_every_kept_claim_is_cited_and_supported(llama, settin
     for question in ("What law governs the NDA?", "How much is the security deposit under the lease?"):
         events: list[tuple[str, dict]] = []
         with streaming(lambda e, d: events.append((e, d))):
-            answer = a.ask(question, k=3)
+            answer = a.ask(question, k=2)
         deltas = [d["text"] for e, d in events if e == "delta"]
         assert len(deltas) > 1, events
         stage = "checked" if answer.answered_by != "extractive" else "fallback"
         assert any(d.get("stage") == stage for _, d in events), events
-        shown = [h.chunk.text for h in a.search(question, k=3).hits]
+        shown = [h.chunk.text for h in a.search(question, k=2).hits]
         _assert_guarded(a, answer, shown)
 
 
@@ -89,7 +95,7 @@ def test_the_search_tool_is_called_and_each_step_retrieves(llama, settings, cont
     a.ingest(contracts)
     events: list[tuple[str, dict]] = []
     with streaming(lambda e, d: events.append((e, d))):
-        answer = a.ask("What law governs the NDA?", k=3)
+        answer = a.ask("What law governs the NDA?", k=2)
     stages = [d.get("stage") for e, d in events if e == "status"]
     assert stages[:2] == ["planning", "searching"] and "composing" in stages, stages
     assert a.answerer.tools_ok is True  # type: ignore[union-attr]
@@ -114,7 +120,7 @@ def test_sse_over_http_then_the_server_dies_mid_answer(llama, settings, contract
     s = _settings(settings, llama, port=0, llm_tools="auto")
     s.workspace_dir("acme").mkdir(parents=True)
     Assistant(s, "acme").ingest(contracts)
-    question = {"question": "What law governs the NDA?", "k": 3}
+    question = {"question": "What law governs the NDA?", "k": 2}
     with running_server(s) as url, httpx.Client(base_url=url, timeout=180) as client:
         assert client.get("/api/session").json()["answerer"] == f"openai-compatible:{MODEL}"
         events = _sse(client, question)
@@ -126,9 +132,9 @@ def test_sse_over_http_then_the_server_dies_mid_answer(llama, settings, contract
         assert all(re.fullmatch(r"\[\d+\]", m) for m in re.findall(r"\[[^\]]*\]", done["answer"]))
 
         # the server dies after the plan, while the answer is being composed: quotes, and a warning saying so
-        events = _sse(client, question, lambda e, d: d.get("stage") == "composing" and llama.kill())
+        events = _sse(client, question, lambda e, d: e == "status" and d.get("stage") == "composing" and llama.kill())
         done = events[-1][1]
-        fallback = [d for e, d in events if d.get("stage") == "fallback"]
+        fallback = [d for e, d in events if e == "status" and d.get("stage") == "fallback"]
         assert fallback and fallback[0]["replaced"] is True, events
         assert done["answered_by"] == "extractive" and done["warnings"] == [fallback[0]["warning"]]
         assert re.search(r"stopped mid-answer|could not be reached", done["warnings"][0]), done["warnings"]

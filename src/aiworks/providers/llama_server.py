@@ -43,7 +43,10 @@ def missing(build_log: Path | None = None) -> str | None:
 class LlamaServer:
     """``with LlamaServer(log) as server: server.url`` → ``http://127.0.0.1:PORT/v1`` (AIWORKS_LLM_BASE_URL)."""
 
-    def __init__(self, log: Path, n_ctx: int = 4096, threads: int = 2, startup_s: float = 180.0) -> None:
+    def __init__(self, log: Path, n_ctx: int = 4096, threads: int = 1, startup_s: float = 180.0) -> None:
+        """``threads``: 1 by default. llama.cpp's worker threads spin-wait for each other at every step; on a
+        busy 2-core machine a descheduled thread stalls the others: 2 threads answered a 47-token chat in
+        110 s where 1 thread took 3.3 s (same machine, same minute, load ~12)."""
         from aiworks.api.server import free_port
 
         model = gguf_path()
@@ -53,7 +56,8 @@ class LlamaServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log = log
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_ALIAS]
-        cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx), "--n_threads", str(threads)]
+        cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx)]
+        cmd += ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(startup_s)

@@ -293,15 +293,15 @@ def _model(arg: str | None, settings: Settings, kind: str) -> str:
 @LLMS.register("openai-compatible")
 def _openai(arg: str | None, settings: Settings) -> LLM:
     base = settings.llm_base_url or "https://api.openai.com/v1"
-    return OpenAICompatibleLLM(
-        base, _model(arg, settings, "openai-compatible"), settings.llm_api_key, settings.llm_timeout_s
-    )
+    model = _model(arg, settings, "openai-compatible")
+    return OpenAICompatibleLLM(base, model, settings.llm_api_key, settings.llm_timeout_s, settings.llm_max_tokens)
 
 
 @LLMS.register("anthropic")
 def _anthropic(arg: str | None, settings: Settings) -> LLM:
     base = settings.llm_base_url or "https://api.anthropic.com"
-    return AnthropicLLM(base, _model(arg, settings, "anthropic"), settings.llm_api_key, settings.llm_timeout_s)
+    model = _model(arg, settings, "anthropic")
+    return AnthropicLLM(base, model, settings.llm_api_key, settings.llm_timeout_s, settings.llm_max_tokens)
 
 
 def load_llm(settings: Settings, spec: str | None = None) -> LLM:

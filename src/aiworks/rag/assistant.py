@@ -28,7 +28,7 @@ from aiworks.rag.rank import (
     candidate_pool,
     load_ranker,
 )
-from aiworks.rag.retrieve import HybridRetriever, Retrieval
+from aiworks.rag.retrieve import Expander, HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.injection import mask_hits
 from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
@@ -110,8 +110,8 @@ class Assistant:
         except RankerMismatch as exc:
             self.ranker = PassThroughRanker()
             self.warnings.append(str(exc))
-        if hasattr(self.ranker, "expand"):  # a learned third retrieval list (rag/exemplars.py)
-            self.retriever.expander = self.ranker  # type: ignore[assignment]
+        if isinstance(self.ranker, Expander):  # a learned third retrieval list (rag/exemplars.py)
+            self.retriever.expander = self.ranker
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open

@@ -203,6 +203,7 @@ class GenerativeAnswerer:
         cited = len(guarded.claims)
         guarded.claims = supported_claims(guarded.claims, pool)  # drop claims their passage does not support
         dropped = len(guarded.uncited) + cited - len(guarded.claims)
+        _emit("status", {"stage": "checked", "kept": len(guarded.claims), "dropped": dropped, "replaced": dropped > 0})
         if not guarded.claims:
             return self._fall_back(
                 question, hits, qvec, f"no sentence of its answer cited a passage that supports it ({dropped} dropped)"
@@ -226,10 +227,6 @@ class GenerativeAnswerer:
                     score=round(h.score, 6),
                 )
             )
-        _emit(
-            "status",
-            {"stage": "checked", "kept": len(guarded.claims), "dropped": dropped, "replaced": dropped > 0},
-        )
         drafted = Drafted(render(guarded.claims, renumber), citations, False)
         drafted.answered_by = self.spec
         return drafted

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -56,6 +56,7 @@ def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
     return out[:k]
 
 
+@runtime_checkable
 class Expander(Protocol):
     """A learned third list (``rag/exemplars.py``): a vector to search with for this query, or None."""
 
