@@ -21,11 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_qa import _git, score  # noqa: E402 - the contract set's one scoring rule
+from bench_qa import machine_record, score  # noqa: E402 - the contract set's one scoring rule
 
 from aiworks.evaluation.contracts import REPORTED_SEED, generate  # noqa: E402
 from aiworks.evaluation.contracts.followups import load_conversations  # noqa: E402
@@ -118,15 +116,7 @@ def main() -> None:
     load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="bench_followups_") as tmp:
         result = run(args.seed, Path(tmp), args.embedder)
-    result["machine"] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "loadavg_start": load,
-        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "branch": _git("branch", "--show-current"),
-    }
+    result["machine"] = machine_record(load)
     for r in result["rows"]:
         if not r["right"]:
             print(

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from aiworks.evaluation.contracts import REPORTED_SEED, Question, generate
 from aiworks.rag.assistant import Assistant
+from aiworks.rag.injection import mask_hits
 from aiworks.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "qa.json"
@@ -159,7 +160,10 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
         if q.kind not in ("fact", "unanswerable"):
             continue
         retrieval = assistant.search(q.question, k)  # what Assistant.ask retrieves (routing, ranking)
-        d = answerer.diagnose(q.question.strip(), retrieval.hits, retrieval.query_vector)
+        # what Assistant.ask hands the answerer: masked hits, the question part once routed, the answer vector
+        asked = retrieval.question if retrieval.routed and retrieval.question else q.question.strip()
+        vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
+        d = answerer.diagnose(asked, mask_hits(retrieval.hits), vector)
         cands = d["candidates"]
         top = (
             [c for c in cands if c.score >= (cands[0].score - answerer.margin)][: answerer.max_sentences]
@@ -217,42 +221,75 @@ def evaluate_rule(rows: list[dict], rule: dict) -> dict:
     }
 
 
-def fit_abstention(rows: list[dict]) -> dict:
-    """The rule giving the most right answers with no confident answer to an unanswerable question (ties: the
-    more cautious rule)."""
+MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14)
+
+
+def fit_abstention(rows: list[dict], margin: float = 0.0) -> dict:
+    """The rule giving the most right answers with no confident answer to an unanswerable question whose best
+    score were ``margin`` higher (ties: the more cautious rule). Vectorised over the two score thresholds."""
     best = None
-    grid = itertools.product(
-        (0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5), np.arange(0.3, 0.6, 0.01), np.arange(0.4, 0.9, 0.02)
-    )
-    for word_sim, max_missing, min_score, min_score_missing in grid:
-        if min_score_missing < min_score:
-            continue
-        rule = {
-            "min_score": round(float(min_score), 2),
-            "max_missing": max_missing,
-            "word_sim": word_sim,
-            "min_score_missing": round(float(min_score_missing), 2),
+    min_scores = np.round(np.arange(0.3, 0.6, 0.01), 2)
+    min_missing = np.round(np.arange(0.4, 0.9, 0.02), 2)
+    answerable = np.array([r["answerable"] for r in rows])
+    right_if = np.array([r["right_if_answered"] for r in rows])
+    named = np.array([bool(r.get("names")) for r in rows])
+    score = np.array([r["best"] for r in rows]) + np.where(answerable, 0.0, margin)
+    for word_sim, max_missing in itertools.product((0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5)):
+        share = np.array([_share(r, word_sim) for r in rows])
+        absent = np.array([any(sim < word_sim for _, sim in r["missing"]) for r in rows])
+        ok = ~named & (share <= max_missing)
+        need = np.where(absent[None, None, :], min_missing[None, :, None], min_scores[:, None, None])
+        answered = ok[None, None, :] & (score[None, None, :] >= need)  # (min_score, min_score_missing, row)
+        confident = (answered & ~answerable).sum(axis=2)
+        right = (answered & right_if).sum(axis=2) + (~answered & ~answerable).sum(axis=2)
+        for i, j in itertools.product(range(len(min_scores)), range(len(min_missing))):
+            if min_missing[j] < min_scores[i]:
+                continue
+            key = (-int(confident[i, j]), int(right[i, j]), -max_missing, min_missing[j], min_scores[i], -word_sim)
+            if best is None or key > best[0]:
+                rule = {
+                    "min_score": float(min_scores[i]),
+                    "max_missing": max_missing,
+                    "word_sim": word_sim,
+                    "min_score_missing": float(min_missing[j]),
+                }
+                best = (key, rule)
+    rule = best[1]
+    score = evaluate_rule(rows, rule)
+    return {
+        **rule,
+        "margin": margin,
+        "right": score["right"],
+        "of": len(rows),
+        "confident_unanswerable": score["confident_unanswerable"],
+    }
+
+
+def choose_margin(rows: list[dict], seeds: list[int]) -> tuple[float, dict]:
+    """How far below the threshold every training unanswerable question must stay, chosen leave-one-seed-out:
+    the margin whose held-out seeds get no confident answer to an unanswerable question and the most right
+    answers (ties: the larger margin). A rule fitted with no margin answered one unanswerable question per
+    held-out seed: its thresholds sat just above the training negatives."""
+    table = {}
+    for margin in MARGINS:
+        folds = {}
+        for seed in seeds:
+            rule = fit_abstention([r for r in rows if r["seed"] != seed], margin)
+            folds[str(seed)] = {"rule": rule, **evaluate_rule([r for r in rows if r["seed"] == seed], rule)}
+        table[margin] = folds
+
+    def key(m):
+        f = table[m].values()
+        return (-sum(x["confident_unanswerable"] for x in f), sum(x["right"] for x in f), m)
+
+    margin = max(MARGINS, key=key)
+    return margin, {
+        str(m): {
+            "held_out_right": sum(x["right"] for x in f.values()),
+            "held_out_confident": sum(x["confident_unanswerable"] for x in f.values()),
         }
-        score = evaluate_rule(rows, rule)
-        key = (
-            -score["confident_unanswerable"],
-            score["right"],
-            -max_missing,
-            rule["min_score_missing"],
-            rule["min_score"],
-            -word_sim,
-        )
-        if best is None or key > best[0]:
-            best = (
-                key,
-                {
-                    **rule,
-                    "right": score["right"],
-                    "of": len(rows),
-                    "confident_unanswerable": score["confident_unanswerable"],
-                },
-            )
-    return best[1]
+        for m, f in table.items()
+    } | {"chosen_folds": table[margin]}
 
 
 def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
@@ -265,12 +302,11 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
             name, part = calibration_rows(seed, Path(tmp), embedder_spec)
         rows += part
         print(f"seed {seed}: {len(part)} questions", flush=True)
-    fitted = fit_abstention(rows)
-    held_out = {}
-    for seed in seeds:  # leave one seed out: fit on the others, score the held-out seed
-        rule = fit_abstention([r for r in rows if r["seed"] != seed])
-        held_out[str(seed)] = {"rule": rule, **evaluate_rule([r for r in rows if r["seed"] == seed], rule)}
+    margin, by_margin = choose_margin(rows, seeds)
+    fitted = fit_abstention(rows, margin)
+    held_out = by_margin.pop("chosen_folds")  # leave one seed out: fit on the others, score the held-out seed
     result = {
+        "margin_leave_one_seed_out": by_margin,
         "embedder": name,
         "family": name.split(":")[0],
         "seeds": seeds,
@@ -283,6 +319,19 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out}")
+
+
+def machine_record(loadavg_start: list[float]) -> dict:
+    """Where and when a contract-set benchmark ran (the dev box is shared: the load average is part of it)."""
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "loadavg_start": loadavg_start,
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "branch": _git("branch", "--show-current"),
+    }
 
 
 def _git(*args: str) -> str:
@@ -312,15 +361,7 @@ def main() -> None:
     load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="bench_qa_") as tmp:
         result = run(args.seed, Path(tmp), args.embedder)
-    result["machine"] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "loadavg_start": load,
-        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "branch": _git("branch", "--show-current"),
-    }
+    result["machine"] = machine_record(load)
     s = result["summary"]
     for r in result["rows"]:
         if not r["right"]:

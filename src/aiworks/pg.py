@@ -207,7 +207,6 @@ def transaction(url: str, join: bool = True) -> Iterator[Connection[Any]]:
 def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str, str]:
     """(chunk table, term table, postings table) of the workspace, created on first use. ``dim`` None: open only if it
     exists (raises KeyError otherwise). A dimension mismatch is a clear error, as with the embedded store."""
-    from psycopg import sql
 
     suffix = hashlib.sha1(workspace.encode("utf-8")).hexdigest()[:16]
     with transaction(url) as conn:
@@ -221,21 +220,61 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
                 conn.execute(
                     "INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)", (workspace, suffix, dim)
                 )
-                ddl = _WORKSPACE_SCHEMA.format(
-                    c=f"c_{suffix}",
-                    t=f"t_{suffix}",
-                    p=f"p_{suffix}",
-                    f=f"f_{suffix}",
-                    dim=int(dim),
-                    ws=sql.Literal(workspace).as_string(conn),
-                    k1=BM25_K1,
-                    b=BM25_B,
-                )
-                conn.execute(ddl)
+                conn.execute(_workspace_ddl(conn, workspace, suffix, int(dim)))
                 row = (suffix, dim)
+        elif (url, workspace) not in _CURRENT_SCHEMA:
+            _upgrade(conn, workspace, row[0], row[1])
+        _CURRENT_SCHEMA.add((url, workspace))
         if dim is not None and row[1] != dim:
             raise ValueError(
                 f"this workspace was indexed with {row[1]}-d embeddings but the embedder makes "
                 f"{dim}-d ones; use the same embedder or a new workspace"
             )
         return f"c_{row[0]}", f"t_{row[0]}", f"p_{row[0]}"
+
+
+_CURRENT_SCHEMA: set[tuple[str, str]] = set()  # workspaces this process has seen on the current schema
+
+
+def _workspace_ddl(conn: Connection[Any], workspace: str, suffix: str, dim: int) -> str:
+    from psycopg import sql
+
+    return _WORKSPACE_SCHEMA.format(
+        c=f"c_{suffix}",
+        t=f"t_{suffix}",
+        p=f"p_{suffix}",
+        f=f"f_{suffix}",
+        dim=dim,
+        ws=sql.Literal(workspace).as_string(conn),
+        k1=BM25_K1,
+        b=BM25_B,
+    )
+
+
+def _upgrade(conn: Connection[Any], workspace: str, suffix: str, dim: int) -> None:
+    """Workspaces created before postings carried their impact (2026-12-01 schema): add and fill the column with
+    the current average length, replace the old postings indexes, and re-create the trigger functions."""
+    p = f"p_{suffix}"
+    have = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'impact'", (p,)
+    ).fetchone()
+    if have:
+        return
+    conn.execute("SELECT pg_advisory_xact_lock(7461002)")
+    if conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'impact'", (p,)
+    ).fetchone():
+        return
+    avgdl = conn.execute(
+        "SELECT greatest(coalesce(total_len::float8 / nullif(n_chunks, 0), 1), 1) FROM aiworks_workspaces "
+        "WHERE name = %s",
+        (workspace,),
+    ).fetchone()
+    conn.execute(f"ALTER TABLE {p} ADD COLUMN impact REAL")
+    conn.execute(
+        f"UPDATE {p} SET impact = tf / (tf + {BM25_K1}::float8 * (1 - {BM25_B}::float8 + {BM25_B}::float8 * len / %s))",
+        (avgdl[0] if avgdl else 1.0,),
+    )
+    conn.execute(f"ALTER TABLE {p} ALTER COLUMN impact SET NOT NULL")
+    conn.execute(f"DROP INDEX IF EXISTS f_{suffix}_p_lex, f_{suffix}_p_doc")
+    conn.execute(_workspace_ddl(conn, workspace, suffix, dim))

@@ -49,3 +49,25 @@ def test_a_document_filter_is_exact(stores):
     exact, store = stores
     want = _ranked(exact.text_search("indemnity clause", 5))
     assert _ranked(store(depth=1, budget=0).text_search("indemnity clause", 5, ["d"])) == want
+
+
+def test_a_workspace_from_the_previous_schema_is_upgraded(stores, pg_url, workspace):
+    """Postings without impact (the 2026-12-01 schema, (lexeme) and (document_id) indexes) get the column, the
+    new indexes and the new trigger on first open; search and later writes work as on a new workspace."""
+    from aiworks import pg
+    from aiworks.rag.stores.postgres import PgStore
+
+    exact, store = stores
+    want = _ranked(exact.text_search("indemnity clause", 5))
+    f = exact.postings.replace("p_", "f_")
+    with pg.transaction(pg_url) as conn:  # back to the old layout
+        conn.execute(f"ALTER TABLE {exact.postings} DROP COLUMN impact")
+        conn.execute(f"CREATE INDEX {f}_p_lex ON {exact.postings} (lexeme) INCLUDE (document_id, idx, tf, len)")
+        conn.execute(f"DROP INDEX IF EXISTS {f}_p_doc")
+        conn.execute(f"CREATE INDEX {f}_p_doc ON {exact.postings} (document_id)")
+    pg._CURRENT_SCHEMA.discard((pg_url, workspace))
+    upgraded = PgStore(pg_url, workspace, 8, depth=2, budget=3)
+    assert _ranked(upgraded.text_search("indemnity clause", 5)) == want
+    chunks = [Chunk("e", 0, 0, 20, 1, "indemnity indemnity clause")]
+    upgraded.replace_document("e", "e.pdf", chunks, np.ones((1, 8), np.float32))  # the new trigger fills impact
+    assert upgraded.text_search("indemnity", 1)[0].chunk.document_id == "e"

@@ -5,11 +5,13 @@ similarity plus idf-weighted term overlap (the sentence's section heading and ta
 its context), return the best few verbatim, each cited. It abstains when
 - the question names documents (by file-name words, "the NDA", "the lease") and none of the retrieved passages
   come from them, or
-- a key term of the question ("force majeure", "Platinum", "escrow") occurs nowhere in the retrieved evidence of
+- a name in the question ("the Platinum tier", "a Data Scientist": capitalised words) is not a phrase of the
+  retrieved evidence (names are never paraphrased), or
+- more than a share of its key terms ("force majeure", "escrow") has no close word in the retrieved evidence of
   the documents it is about (text, headings, table headers, document names), or
-- the best sentence scores under a threshold.
+- the best sentence scores under a threshold (a higher one when some key term is absent).
 Thresholds are calibrated per embedder family on generated TRAINING contract sets (benchmarks/bench_qa.py
---calibrate, seeds >= 1), never on the reported set. An answer is never a heading, title, page furniture or a
+--calibrate, seeds 1-3, with a margin below every training unanswerable question), never on the reported set. An answer is never a heading, title, page furniture or a
 table's header row alone, and a heading glued onto the first sentence of its section is left out of the quote.
 
 The LLM path (plan, retrieve per step, compose, citation + support checks, fallback here) is rag/generate.py.
@@ -56,9 +58,10 @@ class Abstention:
     min_score_missing: float = 1.01  # ... and at least this when some (up to max_missing) key terms are absent
 
 
-# Calibrated on generated training contract sets (seeds >= 1, benchmarks/bench_qa.py --calibrate), never on
-# the reported set (seed 0) or on benchmark test data.
-ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.52), "hash": Abstention(0.30, 0.0)}
+# Calibrated with the int8 default on generated training contract sets (seeds 1-3, benchmarks/bench_qa.py
+# --calibrate: every training unanswerable question kept a margin of 0.06 below, the margin chosen
+# leave-one-seed-out; benchmarks/results/qa_calibration.json), never on the reported set (seed 0).
+ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.62), "hash": Abstention(0.30, 0.0)}
 ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4

@@ -115,7 +115,7 @@ class Assistant:
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
-        self.write_lock = WorkspaceLock(self.root)
+        self.write_lock = WorkspaceLock(self.root, settings.database_url, self.workspace)
         self._dirty = IndexDirty(self.root)
         if self._dirty.is_set():
             with self.write_lock.try_hold() as mine:  # busy: a live writer will finish (or the next one repairs)

@@ -59,10 +59,10 @@ def stem(tok: str) -> str:
 
 
 # Derivational suffixes ``root`` removes (longest first), leaving at least 4 letters: "hourly" -> "hour",
-# "renewal" -> "renew", "availability"/"available" -> "avail". Not "-er"/"-or" (agents: "provider" is not
-# "provide"'s act) and never a prefix ("non-compete" stays apart from "compete").
-_DERIVATIONAL: tuple[str, ...] = ("ability", "ibility", "ations", "ation", "ition", "ments", "ment", "ness", "ions")
-_DERIVATIONAL += ("ion", "ity", "ally", "able", "ible", "abl", "ibl", "ive", "ly", "al")
+# "renewal" -> "renew", "solicitation" -> "solicit". Not "-ability" ("accessibility" is not "access": a training
+# question found that), not "-er"/"-or" (agents: "provider" is not "provide"'s act), never a prefix
+# ("non-compete" stays apart from "compete").
+_DERIVATIONAL = ("ations", "ation", "ition", "ments", "ment", "ness", "ions", "ion", "ally", "ly", "al")
 
 
 def root(term: str) -> str:
@@ -209,7 +209,8 @@ def _root_seq(text: str) -> list[str]:
 
 def absent_names(question: str, naming: set[str], texts: Iterable[str]) -> list[str]:
     """Names in the question ("the Platinum tier", "a Data Scientist", "the VAT number": capitalised words
-    after the first, consecutive ones one name) that no evidence text holds as a phrase. A name is never
+    after the first, consecutive ones one name) that no evidence text holds, as a phrase or word by word.
+    A name is never
     paraphrased, so an absent one means the documents do not speak of it (``rag/support.py`` holds LLM claims to
     the same rule). A question in Title Case names nothing this way."""
     toks = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", question.replace("’", "'"))
@@ -229,5 +230,16 @@ def absent_names(question: str, naming: set[str], texts: Iterable[str]) -> list[
             current = []
     if not names:
         return []
-    haystack = [" ".join(_root_seq(t)) for t in texts]
-    return [n for n in names if not any(f" {' '.join(_root_seq(n))} " in f" {h} " for h in haystack)]
+    seqs = [_root_seq(t) for t in texts]
+    haystack = [" ".join(seq) for seq in seqs]
+    bags = [set(seq) for seq in seqs]
+    # a capitalised phrase whose words one passage holds, not as a phrase, is a defined term worded differently
+    # ("Receiving Party" where the NDA says "the receiving party of the information"), left to the key-term
+    # rule; a name has a word no passage holds with the others ("Data Engineer" beside "Data Warehouse" and
+    # "named engineer")
+    return [
+        n
+        for n in names
+        if not any(f" {' '.join(_root_seq(n))} " in f" {h} " for h in haystack)
+        and not any(set(_root_seq(n)) <= bag for bag in bags)
+    ]

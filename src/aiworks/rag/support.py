@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aiworks.rag.numbers import WORD_VALUES
+
 MIN_COVERAGE = 0.7  # calibrated in benchmarks/bench_support.py
 
 # The LLM prompt's rule for passages (appended to the system prompt by rag/answer.py).
@@ -37,46 +39,7 @@ into out up down per each such other more most much many also so only it's has h
 whether hereby herein thereof""".split()
 )  # noqa: SIM905 - one readable word list
 _NEGATION = {"not", "no", "never", "without", "neither", "nor", "none", "cannot", "nothing"}
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_NUMBER_WORDS.update(
-    {
-        "thirty": "30",
-        "forty": "40",
-        "fifty": "50",
-        "sixty": "60",
-        "seventy": "70",
-        "eighty": "80",
-        "ninety": "90",
-        "hundred": "100",
-    }
-)
+_NUMBER_WORDS = WORD_VALUES  # "ninety" → "90" (rag/numbers.py)
 
 
 def _stem(tok: str) -> str:

@@ -7,10 +7,21 @@ finds every file "unchanged". The kernel drops the lock when its holder dies (ki
 never leaves a stale lock behind. Re-entrant within a process (the API's per-workspace lock and the
 assistant's both take it); threads of one process queue on an RLock first, so the file lock is taken once.
 
+With PostgreSQL (``WorkspaceLock(root, database_url, workspace)``) the lock is a session advisory lock on
+the database instead, held on a connection of its own for the whole write: servers on several machines share
+the workspace folder over a network file system, where ``flock`` is not reliable (NFS emulates it with byte
+range locks, some mounts not at all), but they all share the database. PostgreSQL drops the lock when the
+holder's session ends: at once when its process dies (kill -9 closes the socket), and within ~25 s
+(TCP keepalive) when its machine vanishes from the network. If a live holder's lock connection is cut, its
+write goes on unprotected: every chunk write is still one transaction with its catalog row, so the worst case
+is two writers racing on the same file, which the per-document advisory locks of the store serialise.
+
 ``IndexDirty``: a marker file written before a write begins and removed once the store's indexes are
 rebuilt (``store.optimize()``). A crash in between (e.g. after the last chunk commit, before the full-text
 index was built) leaves the marker, and the next open or ingest of the workspace rebuilds the index instead of
-reporting "unchanged" over an unbuilt one.
+reporting "unchanged" over an unbuilt one. It lives in the workspace folder, which every server mounts, and is
+only read and written under the write lock (fsync'ed; NFS close-to-open consistency makes it visible to the
+next holder), so crash repair works across machines too.
 
 ``die_with_parent``: the parse worker's initializer (this module is light, so the spawned worker does not
 import the assistant's torch/LanceDB stack to run it).
@@ -25,6 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 _GUARD = threading.Lock()
 _LOCAL: dict[str, _Held] = {}
@@ -34,14 +46,19 @@ class _Held:
     def __init__(self) -> None:
         self.rlock = threading.RLock()
         self.depth = 0
-        self.fd: int | None = None
+        self.fd: Any = None  # the locked file descriptor, or the PostgreSQL connection holding the lock
 
 
 class WorkspaceLock:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, database_url: str | None = None, workspace: str | None = None) -> None:
+        from aiworks.pg import is_postgres_url
+
         self.path = Path(root) / ".write.lock"
+        self.database_url = database_url if is_postgres_url(database_url) and workspace else None
+        self.key = f"aiworks-workspace:{workspace}"
+        local = f"{self.database_url}#{workspace}" if self.database_url else str(self.path.resolve())
         with _GUARD:
-            self._held = _LOCAL.setdefault(str(self.path.resolve()), _Held())
+            self._held = _LOCAL.setdefault(local, _Held())
 
     @contextmanager
     def hold(self, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -83,11 +100,47 @@ class WorkspaceLock:
     def _release(held: _Held) -> None:
         held.depth -= 1
         if held.depth == 0 and held.fd is not None:
-            fcntl.flock(held.fd, fcntl.LOCK_UN)
-            os.close(held.fd)
+            if isinstance(held.fd, int):
+                fcntl.flock(held.fd, fcntl.LOCK_UN)
+                os.close(held.fd)
+            else:
+                held.fd.close()  # ending the session releases its advisory locks
             held.fd = None
 
-    def _acquire(self, waiting: Callable[[str], None] | None, blocking: bool = True) -> int:
+    def _acquire(self, waiting: Callable[[str], None] | None, blocking: bool = True) -> Any:
+        return self._acquire_pg(waiting, blocking) if self.database_url else self._acquire_file(waiting, blocking)
+
+    def _acquire_pg(self, waiting: Callable[[str], None] | None, blocking: bool) -> Any:
+        import psycopg
+
+        conn = psycopg.connect(
+            self.database_url or "",
+            autocommit=True,
+            connect_timeout=10,
+            keepalives=1,
+            keepalives_idle=10,
+            keepalives_interval=5,
+            keepalives_count=3,
+            application_name="aiworks-write-lock",
+        )
+        try:
+            lock = "hashtextextended(%s, 0)"
+            row = conn.execute(f"SELECT pg_try_advisory_lock({lock})", (self.key,)).fetchone()
+            if not (row and row[0]):
+                if not blocking:
+                    raise BlockingIOError(f"{self.key} is held by another server")
+                if waiting:
+                    waiting("waiting for another server writing to this workspace")
+                t0 = time.monotonic()
+                conn.execute(f"SELECT pg_advisory_lock({lock})", (self.key,))  # until the holder ends (or dies)
+                if waiting:
+                    waiting(f"workspace free after {time.monotonic() - t0:.1f} s")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _acquire_file(self, waiting: Callable[[str], None] | None, blocking: bool = True) -> int:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:

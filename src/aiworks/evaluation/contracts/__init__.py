@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiworks.evaluation.contracts import documents, msa
+from aiworks.evaluation.contracts import lease, msa, nda, saas
 from aiworks.evaluation.contracts.facts import make_facts
 from aiworks.evaluation.contracts.render import Spec, write
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 REPORTED_SEED = 0
-BUILDERS = (documents.saas, msa.msa, documents.nda, documents.lease, documents.amendment)
+BUILDERS = (saas.saas, msa.msa, nda.nda, lease.lease, lease.amendment)
 
 
 @dataclass

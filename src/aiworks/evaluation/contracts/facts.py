@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 
+from aiworks.rag.numbers import spell
+
 COMPANIES = [
     "Northwind Analytics Ltd.",
     "Bluefin Robotics Inc.",
@@ -59,40 +61,6 @@ MONTHS = [
     "November",
     "December",
 ]
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def spell(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
-    if n < 1000:
-        rest = n % 100
-        return _ONES[n // 100] + " hundred" + ("" if not rest else " and " + spell(rest))
-    raise ValueError(n)
 
 
 def period(n: int, unit: str) -> str:
@@ -209,3 +177,8 @@ def make_facts(seed: int) -> dict:
         amend_signatory=rng.choice(["Priya Raman", "Tomas Berg", "Alice Moreau", "Kwame Mensah"]),
     )
     return f
+
+
+def wording(f: dict, *options: str) -> str:
+    """One of several wordings of a sentence, chosen by the seed's ``variant``."""
+    return options[f["variant"] % len(options)]
