@@ -6,9 +6,6 @@ once, for different workspaces or the same one (writes to a workspace are serial
 
 from __future__ import annotations
 
-import atexit
-import os
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +18,7 @@ from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.backends import open_backends
 from aiworks.rag.catalog import REINDEXING, bind_embedder
 from aiworks.rag.generate import build_answerer, draft
-from aiworks.rag.index import Indexer, Prepared, expand_paths, parse_and_chunk
+from aiworks.rag.index import Indexer, Prepared, expand_paths
 from aiworks.rag.rank import (
     PassThroughRanker,
     RankerMismatch,
@@ -31,47 +28,14 @@ from aiworks.rag.rank import (
 from aiworks.rag.retrieve import Expander, HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.injection import mask_hits
+from aiworks.rag.layout import highlight_boxes
+from aiworks.rag.parse_worker import remote_parse
 from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
-from aiworks.rag.wslock import IndexDirty, WorkspaceLock, die_with_parent
+from aiworks.rag.wslock import IndexDirty, WorkspaceLock
 from aiworks.settings import Settings, check_workspace
 
 GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
 LOOKAHEAD = 12  # files parsed ahead of the one being committed
-
-
-_WORKER_LOCK = threading.Lock()
-_WORKER = None
-
-
-def _parse_worker():
-    """One process-wide parse worker, started on first use (~1 s) and reused by every batch and Assistant.
-
-    A process, not a thread: pdfplumber is pure Python and a parse thread held the GIL enough to slow the
-    embedding thread ~1.7x. ``spawn``, not fork: the parent holds torch and LanceDB runtime threads."""
-    global _WORKER
-    with _WORKER_LOCK:
-        if _WORKER is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            _WORKER = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
-            )
-            # shut it down before interpreter teardown (otherwise its weakref callback errors at exit)
-            atexit.register(_WORKER.shutdown, wait=True, cancel_futures=True)
-        return _WORKER
-
-
-def _remote_parse(*args):
-    global _WORKER
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return _parse_worker().submit(parse_and_chunk, *args).result()
-    except BrokenProcessPool:  # the worker died (e.g. out of memory): replace it, parse here this time
-        with _WORKER_LOCK:
-            _WORKER = None
-        return parse_and_chunk(*args)
 
 
 class Assistant:
@@ -182,7 +146,7 @@ class Assistant:
             for i, path in enumerate(files):
                 for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
                     if j < len(files) and j not in futures:
-                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), _remote_parse, force)
+                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), remote_parse, force)
                 prepared = (
                     futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i), force=force)
                 )
@@ -351,34 +315,7 @@ class Assistant:
 
     def highlight(self, document_id: str, start: int, end: int) -> list[HighlightBox]:
         """Boxes covering ``text[start:end]`` on the rendered PDF pages, one per text line; [] for non-PDF."""
-        layout_file = self._version_dir(document_id) / "layout.npz"
-        if not layout_file.exists():
-            return []
-        with np.load(layout_file) as data:
-            boxes, sizes, spans = data["boxes"], data["page_sizes"], data["page_spans"]
-        start, end = max(0, start), min(end, len(boxes))
-        out: list[HighlightBox] = []
-        for page_no, (p_start, p_end) in enumerate(spans, start=1):
-            lo, hi = max(start, int(p_start)), min(end, int(p_end))
-            if lo >= hi:
-                continue
-            part = boxes[lo:hi]
-            part = part[np.isfinite(part).all(axis=1)]
-            width, height = (float(v) for v in sizes[page_no - 1])
-            lines: list[list[float]] = []  # x0, top, x1, bottom
-            for x0, top, x1, bottom in part.tolist():
-                for line in lines:
-                    if abs(line[1] - top) < 0.5 * (bottom - top) and abs(line[3] - bottom) < 0.5 * (bottom - top):
-                        line[0], line[1] = min(line[0], x0), min(line[1], top)
-                        line[2], line[3] = max(line[2], x1), max(line[3], bottom)
-                        break
-                else:
-                    lines.append([x0, top, x1, bottom])
-            out.extend(
-                HighlightBox(page_no, round(a, 2), round(b, 2), round(c, 2), round(d, 2), width, height)
-                for a, b, c, d in lines
-            )
-        return out
+        return highlight_boxes(self._version_dir(document_id) / "layout.npz", start, end)
 
 
 def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[FileReport]]:
