@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aiworks.rag.numbers import WORD_VALUES
+
 
 MONTHS = "January February March April May June July August September October November December".split()
 _UNITS = {"hour": 1 / 24, "day": 1.0, "business day": 7 / 5, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
-_SMALL = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen"
-).split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _WORD_NUMBER = (
     r"(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+and)?\s+)?"
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
@@ -71,12 +68,10 @@ def words_to_int(text: str) -> int | None:
     for tok in re.split(r"[\s-]+", text.lower().strip()):
         if tok == "and" or not tok:
             continue
-        if tok in _SMALL:
-            current += _SMALL.index(tok)
-        elif tok in _TENS:
-            current += _TENS[tok]
-        elif tok == "hundred":
+        if tok == "hundred":
             current = max(current, 1) * 100
+        elif tok in WORD_VALUES:
+            current += int(WORD_VALUES[tok])
         else:
             return None
     return total + current
