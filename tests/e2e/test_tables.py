@@ -5,6 +5,7 @@ highlighted (like a citation click), and the extraction table downloads as CSV."
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import pytest
@@ -12,10 +13,13 @@ from test_browser import ARTIFACTS, DRAWN_BOXES, _squash, browser_page, text_und
 from ui_steps import ask, csp_watch, drop, open_workspace
 
 from aiworks.api.server import running_server
+from aiworks.rag.kinds.cli import render_csv
+from aiworks.rag.types import Cell, Citation, Table
 from aiworks.settings import Settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
+_CITATION_FIELDS = [f.name for f in dataclasses.fields(Citation)]
 READY = "() => [...document.querySelectorAll('.pdf-page')].every(p => p.dataset.state === 'ready')"
 
 
@@ -77,10 +81,22 @@ def test_comparison_and_extraction_tables_open_their_cited_passages(browser_page
             with page.expect_download() as info:
                 page.get_by_test_id("extract-csv").click()
             assert info.value.suggested_filename == "tables-clauses.csv"
-            rows = list(csv.reader(io.StringIO(open(info.value.path(), encoding="utf-8").read())))
-            assert rows[0] == ["Document", "Governing law", "Security deposit"]
+            raw = open(info.value.path(), encoding="utf-8", newline="").read()
+            rows = list(csv.reader(io.StringIO(raw)))
+            assert rows[0] == [
+                "Document",
+                "Governing law",
+                "Governing law (source)",
+                "Security deposit",
+                "Security deposit (source)",
+            ]
             lease = next(r for r in rows if r[0] == "lease.pdf")
-            assert lease[1] == "Illinois [lease.pdf, p. 2]" and lease[2].startswith("USD 9,000 [lease.pdf, p.")
+            assert lease[1] == "Illinois" and lease[2].startswith("lease.pdf p.2 chars ")
+            assert lease[3].startswith("USD 9,000") and lease[4].startswith("lease.pdf p.")
+            # byte for byte what `aiworks extract --format csv` writes for the same result
+            table = Table(body["table"]["columns"], [[Cell(**c) for c in row] for row in body["table"]["rows"]])
+            citations = [Citation(**{k: c[k] for k in _CITATION_FIELDS}) for c in body["citations"]]
+            assert raw == render_csv(table, citations)
             assert len(rows) == 4 and blocked == []
         except BaseException:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)

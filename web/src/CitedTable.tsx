@@ -42,16 +42,21 @@ export function CitedTable({ table, citations, onCite, selected, label }: {
   );
 }
 
-/** RFC 4180 CSV of a table's text (quotes doubled, every field quoted), with each cell's page reference. */
+/** The same CSV as `aiworks extract --format csv` (RFC 4180, CRLF, quoted only when needed): the first column,
+ * then each field followed by its source column ("document p.N chars start-end"), so a spreadsheet keeps the
+ * value apart from its reference. */
 export function tableCsv(table: Table, citations: Citation[]): string {
   const byKey = new Map(citations.map((c) => [c.key, c]));
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const lines = [table.columns.map(q).join(",")];
+  const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const header = [table.columns[0], ...table.columns.slice(1).flatMap((col) => [col, `${col} (source)`])];
+  const lines = [header.map(q).join(",")];
   for (const row of table.rows) {
-    lines.push(row.map((cell) => {
+    const fields = [row[0]?.text ?? ""];
+    for (const cell of row.slice(1)) {
       const c = cell.citation === null ? undefined : byKey.get(cell.citation);
-      return q(c ? `${cell.text} [${c.document}, p. ${c.page}]` : cell.text);
-    }).join(","));
+      fields.push(cell.text, c ? `${c.document} p.${c.page} chars ${c.start}-${c.end}` : "");
+    }
+    lines.push(fields.map(q).join(","));
   }
   return lines.join("\r\n") + "\r\n";
 }
