@@ -79,8 +79,13 @@ def ingest_demo(client: httpx.Client, folder: Path) -> int:
     files = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in write_sample_contracts(folder)]
     res = client.post(f"/api/workspaces/{WS}/documents", files=files).json()["files"]
     for r in res:
+        if not r.get("job_id"):
+            raise RuntimeError(f"upload of {r.get('name')} was not accepted: {r}")
         while True:
-            job = client.get(f"/api/workspaces/{WS}/jobs/{r['job_id']}").json()
+            reply = client.get(f"/api/workspaces/{WS}/jobs/{r['job_id']}")
+            job = reply.json()
+            if reply.status_code != 200 or "status" not in job:  # say what came back instead of a KeyError
+                raise RuntimeError(f"GET job {r['job_id']}: HTTP {reply.status_code} {job}")
             if job["status"] in ("done", "error"):
                 assert job["status"] == "done", job
                 break
