@@ -67,6 +67,7 @@ def _actor_class():
             )
 
         def run(self, name: str, data: bytes, document_id: str):
+            from aiworks.rag.embed import embed_group
             from aiworks.rag.index import Prepared, parse_and_chunk
             from aiworks.rag.parse import ParseError
 
@@ -83,7 +84,7 @@ def _actor_class():
                 except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
                     return name, f"failed: {type(exc).__name__}: {exc}", None
             p = Prepared(path, name, t0, document_id, None, doc, layout, chunks, prefix, 0.0)
-            (embedded,) = self.indexer._embed_group([p])
+            (embedded,) = embed_group(self.indexer.embedder, [p])
             return name, None, (doc, layout, chunks, prefix, embedded, time.perf_counter() - t0)
 
     return ParseEmbed

@@ -21,15 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from aiworks.progress import Progress
-from aiworks.providers.embedders import Embedder, embed_with_spans
+from aiworks.providers.embedders import Embedder
 from aiworks.rag.catalog import DocumentCatalog
 from aiworks.rag.injection import scan as scan_injection
-from aiworks.rag.chunk import chunk_document, sentence_spans
+from aiworks.rag.chunk import chunk_document
+from aiworks.rag.embed import embed_group
 from aiworks.rag.parse import Layout, ParseError, detect_kind, parse_with_layout
 from aiworks.rag.stores.base import VectorStore
 from aiworks.rag.types import Chunk, DocumentInfo, FileReport, ParsedDocument
-
-EMBED_BATCH = 64
 
 
 def document_id_for(name: str) -> str:
@@ -50,12 +49,6 @@ def context_prefix(doc: ParsedDocument) -> str:
             break
     title = first if len(first.split()) <= 12 else ""
     return f"{stem} - {title}".strip(" -") + "\n"
-
-
-def search_head(prefix: str, chunk: Chunk) -> str:
-    """What precedes a chunk's text in its search text (embedding and BM25): the document prefix, then the
-    chunk's context (heading path, table column headers) on its own line."""
-    return prefix + (chunk.context + "\n" if chunk.context else "")
 
 
 @dataclass
@@ -165,7 +158,7 @@ class Indexer:
         try:
             for p, note in zip(group, notes):
                 note(f"{p.name}: embedding", 0.1)
-            embedded = embedded or self._embed_group(group)  # precomputed: distributed ingestion
+            embedded = embedded or embed_group(self.embedder, group)  # precomputed: distributed ingestion
             infos = []
             for p, note, (vectors, sentences, texts) in zip(group, notes, embedded):
                 note(f"{p.name}: storing", 0.9)
@@ -254,57 +247,6 @@ class Indexer:
             shutil.rmtree(staging, ignore_errors=True)
         return version
 
-    def _embed_group(self, group: list[Prepared]) -> list[tuple[np.ndarray, dict[str, np.ndarray], list[str]]]:
-        """Per document: chunk vectors, sentence spans/vectors (document offsets), and the embedded texts."""
-        dim = self.embedder.dim
-        texts, local, heads, contexts, owner = [], [], [], [], []
-        for d, p in enumerate(group):
-            for c in p.chunks:
-                head = search_head(p.prefix, c)  # search text = document prefix + chunk context + chunk text
-                texts.append(head + c.text)
-                local.append([(len(head) + s, len(head) + e) for s, e, _ in sentence_spans(c.text)])
-                heads.append(len(head))
-                contexts.append(c.context)
-                owner.append(d)
-        vecs, per_chunk = [np.zeros((0, dim), np.float32)], []
-        for i in range(0, len(texts), EMBED_BATCH):
-            batch = slice(i, i + EMBED_BATCH)
-            if hasattr(self.embedder, "embed_with_spans"):  # pooled from one pass: sentences see their context
-                v, sv = embed_with_spans(self.embedder, texts[batch], local[batch])
-            else:
-                v, sv = _embed_in_context(self.embedder, texts[batch], local[batch], contexts[batch])
-            vecs.append(v)
-            per_chunk.extend(sv)
-        vectors = np.vstack(vecs)
-        owner_arr = np.asarray(owner, dtype=np.int64)
-        out = []
-        for d, p in enumerate(group):
-            rows = np.nonzero(owner_arr == d)[0]
-            spans = [np.zeros((0, 2), np.int64)] + [
-                np.asarray(
-                    [(c.start + s - heads[r], c.start + e - heads[r]) for s, e in local[r]], dtype=np.int64
-                ).reshape(-1, 2)
-                for c, r in zip(p.chunks, rows)
-            ]
-            all_spans = np.vstack(spans)
-            all_vecs = np.vstack([np.zeros((0, dim), np.float32)] + [per_chunk[r] for r in rows])
-            # the chunk context (heading path, table column headers) of each sentence: what a table row means
-            all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
-            # overlapping chunks repeat sentences: keep one vector per sentence, in document order
-            _, first = np.unique(all_spans[:, 0], return_index=True)
-            out.append(
-                (
-                    vectors[rows],
-                    {
-                        "spans": all_spans[first],
-                        "vectors": all_vecs[first].astype(np.float32),
-                        "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_),
-                    },
-                    [texts[r] for r in rows],
-                )
-            )
-        return out
-
     def remove(self, document_id: str) -> bool:
         if self.catalog.get(document_id) is None:
             return False
@@ -313,19 +255,6 @@ class Indexer:
             self.store.delete_document(document_id)
         shutil.rmtree(self.docs_dir(document_id), ignore_errors=True)
         return True
-
-
-def _embed_in_context(embedder: Embedder, texts: list[str], spans: list, contexts: list[str]):
-    """For embedders without span pooling: chunk vectors, and each sentence embedded after its chunk's context
-    line (heading path, table column headers), so that, as in the pooled path, a sentence under "5. Security
-    Deposit" or a row under "Annual fee (USD)" carries what it is about."""
-    subs = [(ctx + "\n" if ctx else "") + t[s:e] for t, sp, ctx in zip(texts, spans, contexts) for s, e in sp]
-    flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
-    out, i = [], 0
-    for sp in spans:
-        out.append(flat[i : i + len(sp)])
-        i += len(sp)
-    return embedder.embed(texts), out
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
