@@ -62,17 +62,12 @@ def embed_group(embedder: Embedder, group: list[Prepared]) -> list[tuple[np.ndar
         all_ctx = [c.context for c, r in zip(p.chunks, rows) for _ in local[r]]
         # overlapping chunks repeat sentences: keep one vector per sentence, in document order
         _, first = np.unique(all_spans[:, 0], return_index=True)
-        out.append(
-            (
-                vectors[rows],
-                {
-                    "spans": all_spans[first],
-                    "vectors": all_vecs[first].astype(np.float32),
-                    "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_),
-                },
-                [texts[r] for r in rows],
-            )
-        )
+        sentences: dict[str, np.ndarray] = {
+            "spans": all_spans[first],
+            "vectors": all_vecs[first].astype(np.float32),
+            "contexts": np.asarray([all_ctx[i] for i in first], dtype=np.str_),
+        }
+        out.append((vectors[rows], sentences, [texts[r] for r in rows]))
     return out
 
 
