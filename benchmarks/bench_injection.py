@@ -22,7 +22,7 @@ from pathlib import Path
 
 from aiworks.rag import assistant as assistant_module
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.injection import injected_spans
 from aiworks.rag.samples import SAMPLES, write_contract
 from aiworks.settings import Settings

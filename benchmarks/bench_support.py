@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.samples import SAMPLES
 from aiworks.rag.support import MIN_COVERAGE, check
 

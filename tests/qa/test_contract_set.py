@@ -12,7 +12,7 @@ import pytest
 from aiworks.evaluation.contracts import generate, load_questions
 from aiworks.evaluation.contracts.facts import make_facts
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.chunk import is_heading
+from aiworks.rag.segment import is_heading
 from aiworks.rag.evidence import not_an_answer
 from aiworks.rag.parse import parse_file
 from aiworks.settings import Settings

@@ -5,7 +5,7 @@ import pytest
 
 from aiworks.providers.embedders import HashEmbedder
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.chunk import is_heading
+from aiworks.rag.segment import is_heading
 from aiworks.rag.samples import DEMO_QUESTIONS, UNANSWERABLE_QUESTIONS, write_contract
 
 

@@ -3,7 +3,8 @@ import re
 import docx
 import pytest
 
-from aiworks.rag.chunk import chunk_text, sentence_spans
+from aiworks.rag.chunk import chunk_text
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.parse import ParseError, parse_file, parse_with_layout
 from aiworks.rag.types import PAGE_SEPARATOR
 

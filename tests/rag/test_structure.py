@@ -8,7 +8,8 @@ import re
 import pytest
 
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.chunk import chunk_document, is_heading, sentence_spans
+from aiworks.rag.chunk import chunk_document
+from aiworks.rag.segment import is_heading, sentence_spans
 from aiworks.rag.embed import search_head
 from aiworks.rag.index import context_prefix
 from aiworks.rag.parse import ParseError, decode_text, parse_file

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.evidence import (
     FURNITURE,
     absent_names,

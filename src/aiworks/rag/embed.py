@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aiworks.providers.embedders import Embedder, embed_with_spans
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.types import Chunk
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aiworks.rag.chunk import _NUMBERED, is_heading
+from aiworks.rag.segment import _NUMBERED, is_heading
 from aiworks.rag.types import Hit
 
 _STOP_WORDS = """a an the of to in on at by for with from and or nor but is are was were be been being do does did

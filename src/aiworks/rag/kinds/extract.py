@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aiworks.rag.chunk import sentence_spans
+from aiworks.rag.segment import sentence_spans
 from aiworks.rag.evidence import not_an_answer, trim_heading
 from aiworks.rag.injection import looks_injected
 from aiworks.rag.kinds.fields import Field
