@@ -7,7 +7,6 @@ once, for different workspaces or the same one (writes to a workspace are serial
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,8 @@ from aiworks.providers.llms import LLM, load_llm
 from aiworks.rag.backends import open_backends
 from aiworks.rag.catalog import REINDEXING, bind_embedder
 from aiworks.rag.generate import build_answerer, draft
-from aiworks.rag.index import Indexer, Prepared, expand_paths
+from aiworks.rag.batch import ingest_batch
+from aiworks.rag.index import Indexer
 from aiworks.rag.rank import (
     PassThroughRanker,
     RankerMismatch,
@@ -29,13 +29,9 @@ from aiworks.rag.retrieve import Expander, HybridRetriever, Retrieval
 from aiworks.rag.routing import MAX_ROUTED, WorkspaceRouter
 from aiworks.rag.injection import mask_hits
 from aiworks.rag.layout import highlight_boxes
-from aiworks.rag.parse_worker import remote_parse
 from aiworks.rag.types import Answer, DocumentInfo, DocWarning, FileReport, HighlightBox
 from aiworks.rag.wslock import IndexDirty, WorkspaceLock
 from aiworks.settings import Settings, check_workspace
-
-GROUP_CHUNKS = 48  # commit parsed documents together until about one embedding batch of chunks is waiting
-LOOKAHEAD = 12  # files parsed ahead of the one being committed
 
 
 class Assistant:
@@ -116,50 +112,11 @@ class Assistant:
         unchanged files too (``reindex``)."""
         with self.write_lock.hold(waiting=(lambda msg: progress(msg, 0.0)) if progress else None):
             self._begin_writes()
-            reports = self._ingest(paths, progress, force)
+            reports = ingest_batch(self.indexer, paths, progress, force)
             self._finish_writes(any(r.status in ("ingested", "replaced") for r in reports))
         if progress:
             progress("done", 1.0)
         return reports
-
-    def _ingest(self, paths: list[Path], progress: Progress | None, force: bool = False) -> list[FileReport]:
-        files, clashes = _split_name_clashes(expand_paths(paths))
-
-        def sub(i: int):
-            return lambda msg, frac: progress(msg, (i + frac) / len(files)) if progress else None
-
-        # Files are parsed ahead in the worker process while earlier ones are embedded here; parsed documents
-        # are committed in groups (shared embedding batches, one store commit). The first file parses inline,
-        # so a one-file batch never waits for the worker to start.
-        slots: list[FileReport | None] = [None] * len(files)
-        group: list[tuple[int, Prepared]] = []
-
-        def flush() -> None:
-            for (j, _), report in zip(
-                group, self.indexer.commit_many([p for _, p in group], [sub(j) for j, _ in group])
-            ):
-                slots[j] = report
-            group.clear()
-
-        with ThreadPoolExecutor(1, thread_name_prefix="aiworks-prepare") as ahead:
-            futures: dict[int, Future] = {}
-            for i, path in enumerate(files):
-                for j in range(i + 1, i + 1 + LOOKAHEAD):  # the worker parses the next group while we embed
-                    if j < len(files) and j not in futures:
-                        futures[j] = ahead.submit(self.indexer.prepare, files[j], None, sub(j), remote_parse, force)
-                prepared = (
-                    futures.pop(i).result() if i in futures else self.indexer.prepare(path, None, sub(i), force=force)
-                )
-                if isinstance(prepared, FileReport):
-                    slots[i] = prepared
-                else:
-                    group.append((i, prepared))
-                # flush when enough chunks wait, or when the next file is not parsed yet: never sit idle
-                # holding a group while the worker is still busy
-                nxt = futures.get(i + 1)
-                if group and (nxt is None or not nxt.done() or sum(len(p.chunks) for _, p in group) >= GROUP_CHUNKS):
-                    flush()
-        return [r for r in slots if r is not None] + clashes
 
     def reindex(self, progress: Progress | None = None) -> list[FileReport]:
         """Re-embed every document with this Assistant's embedder, from the stored originals, and record it.
@@ -316,23 +273,3 @@ class Assistant:
     def highlight(self, document_id: str, start: int, end: int) -> list[HighlightBox]:
         """Boxes covering ``text[start:end]`` on the rendered PDF pages, one per text line; [] for non-PDF."""
         return highlight_boxes(self._version_dir(document_id) / "layout.npz", start, end)
-
-
-def _split_name_clashes(files: list[Path]) -> tuple[list[Path], list[FileReport]]:
-    """Documents are identified by file name (so a changed file replaces its old version). Two different files
-    with one name in the same batch would silently replace each other: ingest the first, report the others."""
-    first: dict[str, Path] = {}
-    kept, clashes = [], []
-    for path in files:
-        other = first.setdefault(path.name, path)
-        if other is path:
-            kept.append(path)
-        elif other.resolve() != path.resolve():  # the same file named twice is simply ingested once
-            clashes.append(
-                FileReport(
-                    path=str(path),
-                    status="error",
-                    error=f"same file name as {other}: documents are identified by name; rename one",
-                )
-            )
-    return kept, clashes
