@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench-pg-scale bench bench-rag bench-api bench-spam bench-recs bench-retrieval bench-qa bench-followups bench-kinds bench-start bench-embed bench-peer bench-parse bench-reliability bench-llm llm-server fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench-pg-scale bench bench-rag bench-api bench-spam bench-recs bench-retrieval train-sentences bench-qa bench-followups bench-kinds bench-start bench-embed bench-peer bench-parse bench-reliability bench-llm llm-server fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -81,6 +81,10 @@ bench-recs: install
 	nice -n 10 $(BIN)/python benchmarks/bench_recs.py --data $(BENCH_DATA)/recsys/ml-100k
 bench-retrieval: install
 	nice -n 10 $(BIN)/python benchmarks/bench_retrieval.py --benchmark $(BENCH_DATA)/legalbench-rag --exemplars
+# The answerer's citation order (rag/sentences.py) fitted on LegalBench TRAINING questions + contract seeds 1-3,
+# with document-grouped cross-validation: benchmarks/results/sentence_scorer.json (never mini, never seed 0)
+train-sentences: install
+	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python -m aiworks.evaluation.sentence_train --benchmark $(BENCH_DATA)/legalbench-rag
 bench-start: install
 	nice -n 10 $(BIN)/python benchmarks/bench_start.py
 bench-embed: install

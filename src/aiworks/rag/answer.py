@@ -45,6 +45,7 @@ from aiworks.rag.evidence import (
     trim_heading,
 )
 from aiworks.rag.guard import NOT_FOUND
+from aiworks.rag.sentences import choose
 from aiworks.rag.types import Citation, Hit
 
 
@@ -78,7 +79,8 @@ class Candidate:
     context: str = ""  # heading / column headers: scored, never quoted
     lexical: float = 0.0
     dense: float = 0.0
-    score: float = 0.0
+    score: float = 0.0  # what abstention reads; never changed by the citation order
+    rank_score: float = 0.0  # the citation order's score (rag/sentences.py)
 
 
 @dataclass
@@ -268,6 +270,11 @@ class ExtractiveAnswerer:
             "naming": sorted(naming),
         }
 
+    def cite(self, question: str, cands: list[Candidate], qvec: np.ndarray | None = None, naming=()) -> list[Candidate]:
+        """The sentences to cite, in order, once the answerer does not abstain (rag/sentences.py)."""
+        floor = max(self.threshold, cands[0].score - self.margin)
+        return choose(question, cands, floor, self.max_sentences, self.embedder, qvec, naming)
+
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
         d = self.diagnose(question, hits, qvec)
         cands = d["candidates"]
@@ -280,8 +287,7 @@ class ExtractiveAnswerer:
             return _abstain("missing-terms", absent)
         if cands[0].score < (self.min_score_missing if absent else self.threshold):
             return _abstain("low-score", absent)
-        best = cands[0].score
-        chosen = [c for c in cands if c.score >= max(self.threshold, best - self.margin)][: self.max_sentences]
+        chosen = self.cite(question, cands, qvec, d["naming"])
         citations, parts = [], []
         for key, c in enumerate(chosen, start=1):
             citations.append(
