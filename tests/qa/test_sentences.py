@@ -42,7 +42,7 @@ def test_the_sentence_that_says_it_is_cited_before_a_higher_scored_neighbour():
     off = _cand("This Agreement is governed by the laws of the State of New York.", 0.62, lexical=0.3)
     on = _cand("The Receiving Party shall not solicit any employee of the Disclosing Party.", 0.58, lexical=0.3)
     q = "Does the Receiving Party agree not to solicit employees of the Disclosing Party?"
-    chosen = choose(q, [off, on], 0.5, 2, HashEmbedder())
+    chosen = choose(q, [off, on], 0.5, 0.08, 2, HashEmbedder())
     assert chosen[0] is on and chosen[1] is off
     assert (off.score, on.score) == (0.62, 0.58)  # what abstention reads is never changed
     assert on.rank_score > off.rank_score
@@ -50,8 +50,8 @@ def test_the_sentence_that_says_it_is_cited_before_a_higher_scored_neighbour():
 
 def test_only_sentences_above_the_floor_are_cited_and_one_is_cited_without_embedding():
     best, low = _cand("Rent is due monthly.", 0.7), _cand("The tenant shall pay rent.", 0.5)
-    assert choose("When is rent due?", [best, low], 0.62, 2, _NoEmbedding()) == [best]
-    assert choose("When is rent due?", [best, low], 0.62, 2, _NoEmbedding())[0].rank_score == 0.0
+    assert choose("When is rent due?", [best, low], 0.3, 0.08, 2, _NoEmbedding()) == [best]
+    assert choose("When is rent due?", [best, low], 0.3, 0.08, 2, _NoEmbedding())[0].rank_score == 0.0
 
 
 def test_a_table_question_still_cites_its_row():
@@ -70,5 +70,5 @@ def test_rank_scores_follow_the_question_vector_given():
     cands = [_cand("Payment is due in thirty days.", 0.6), _cand("Either party may terminate.", 0.6)]
     emb = HashEmbedder()
     qvec = emb.embed(["Either party may terminate."])[0]
-    chosen = choose("What is the notice period?", cands, 0.5, 1, emb, np.asarray(qvec))
+    chosen = choose("What is the notice period?", cands, 0.5, 0.08, 1, emb, np.asarray(qvec))
     assert chosen[0].text == "Either party may terminate."

@@ -57,8 +57,7 @@ def _row(answerer, asked: str, hits, vec, label, source: str, group: str) -> Row
     if not cands:
         return None
     answered = not answerer.answer(asked, hits, vec).abstained
-    floor = max(answerer.threshold, cands[0].score - answerer.margin)
-    elig = [c for c in cands if c.score >= floor] or cands[:1]
+    elig = sentences.eligible(cands, answerer.threshold, answerer.margin) or cands[:1]
     qvec = vec if vec is not None else answerer.embedder.embed([asked])[0]
     return Row(
         source,

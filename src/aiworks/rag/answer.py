@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -270,10 +270,11 @@ class ExtractiveAnswerer:
             "naming": sorted(naming),
         }
 
-    def cite(self, question: str, cands: list[Candidate], qvec: np.ndarray | None = None, naming=()) -> list[Candidate]:
+    def cite(
+        self, question: str, cands: list[Candidate], qvec: np.ndarray | None = None, naming: Iterable[str] = ()
+    ) -> list[Candidate]:
         """The sentences to cite, in order, once the answerer does not abstain (rag/sentences.py)."""
-        floor = max(self.threshold, cands[0].score - self.margin)
-        return choose(question, cands, floor, self.max_sentences, self.embedder, qvec, naming)
+        return choose(question, cands, self.threshold, self.margin, self.max_sentences, self.embedder, qvec, naming)
 
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
         d = self.diagnose(question, hits, qvec)

@@ -80,18 +80,26 @@ def rank(
     return sorted(cands, key=lambda c: -c.rank_score)
 
 
+def eligible(cands: list[Candidate], threshold: float, margin: float) -> list[Candidate]:
+    """The sentences that may be cited (``cands`` in ``score`` order): at or above the answerer's threshold and
+    within ``margin`` of the best ``score``."""
+    floor = max(threshold, cands[0].score - margin) if cands else 0.0
+    return [c for c in cands if c.score >= floor]
+
+
 def choose(
     question: str,
     cands: list[Candidate],
-    floor: float,
+    threshold: float,
+    margin: float,
     k: int,
     embedder: Embedder,
     qvec: np.ndarray | None = None,
     naming: Iterable[str] = (),
 ) -> list[Candidate]:
-    """The sentences scored at or above ``floor`` (``cands`` is in ``score`` order), best ``rank_score`` first,
-    at most ``k``. One such sentence is cited without embedding anything."""
-    eligible = [c for c in cands if c.score >= floor]
-    if len(eligible) <= 1:
-        return eligible[:k]
-    return rank(question, eligible, embedder, qvec, naming)[:k]
+    """The ``eligible`` sentences, best ``rank_score`` first, at most ``k``; one such sentence is cited without
+    embedding anything."""
+    allowed = eligible(cands, threshold, margin)
+    if len(allowed) <= 1:
+        return allowed[:k]
+    return rank(question, allowed, embedder, qvec, naming)[:k]
