@@ -84,7 +84,7 @@ bench-retrieval: install
 # The answerer's citation order (rag/sentences.py) fitted on LegalBench TRAINING questions + contract seeds 1-3,
 # with document-grouped cross-validation: benchmarks/results/sentence_scorer.json (never mini, never seed 0)
 train-sentences: install
-	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python -m aiworks.evaluation.sentence_train --benchmark $(BENCH_DATA)/legalbench-rag
+	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python -m aiworks.evaluation.sentence_train --benchmark $(BENCH_DATA)/legalbench-rag --all-contractnli
 bench-start: install
 	nice -n 10 $(BIN)/python benchmarks/bench_start.py
 bench-embed: install

@@ -70,13 +70,19 @@ def _row(answerer, asked: str, hits, vec, label, source: str, group: str) -> Row
     )
 
 
-def legalbench_rows(settings: Settings, root: Path) -> list[Row]:
+def legalbench_rows(settings: Settings, root: Path, all_contractnli: bool = False) -> list[Row]:
+    """The training sample the other training jobs use (40 ContractNLI + 8 MAUD documents); with
+    ``all_contractnli`` every ContractNLI training document (small) too, in a workspace of its own."""
     from aiworks.evaluation.service import ingest_corpus
     from aiworks.evaluation.tune import sample_documents
 
-    queries = sample_documents(training_queries(root), {"maud": 8, "contractnli": 40}, 0)
+    every = training_queries(root)
+    queries = sample_documents(every, {"maud": 8, "contractnli": 40}, 0)
+    if all_contractnli:
+        seen = set(queries)
+        queries += [q for q in every if q.dataset == "contractnli" and q not in seen]
     files = sorted({q.file for q in queries})
-    corpus = ingest_corpus(settings, root, files, "legalbench-train")
+    corpus = ingest_corpus(settings, root, files, "legalbench-train-cnli" if all_contractnli else "legalbench-train")
     a, file_of = corpus.assistant, corpus.file_of
     rows = []
     for q in queries:
@@ -189,12 +195,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--benchmark", type=Path, default=Path("../shared/bench/legalbench-rag"))
     ap.add_argument("--home", type=Path, default=None, help="reuse its embedding cache (no registered expander!)")
+    ap.add_argument("--all-contractnli", action="store_true", help="every ContractNLI training document, not 40")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/sentence_scorer.json"))
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sentences-") as tmp:
         home = args.home or Path(tmp) / "home"
-        rows = legalbench_rows(Settings(home=home), args.benchmark)
+        rows = legalbench_rows(Settings(home=home), args.benchmark, args.all_contractnli)
         for seed in CONTRACT_SEEDS:
             rows += contract_rows(seed, Path(tmp))
     p = best_params(rows)
@@ -202,6 +209,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": os.getloadavg(),
         "data": {
+            "all_contractnli": args.all_contractnli,
             "legalbench_training_questions": sum(r.source != "contracts" for r in rows),
             "contract_questions": sum(r.source == "contracts" for r in rows),
             "contract_seeds": CONTRACT_SEEDS,
