@@ -27,6 +27,7 @@ cross-validation are aiworks.evaluation.abstention.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -218,8 +219,20 @@ def calibrate(
     }
     print(json.dumps({k: v for k, v in result.items() if k not in ("rows", "cross_validated")}, indent=1))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out.write_text(_compact(result))
     print(f"wrote {out}")
+
+
+def _compact(result: dict) -> str:
+    """The result with one row per line; a benchmark question's text is never copied into the repository (its
+    hash stands for it)."""
+    rows = [
+        r if r["source"] == "contracts" else {**r, "question": hashlib.sha1(r["question"].encode()).hexdigest()[:12]}
+        for r in result["rows"]
+    ]
+    head = json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=2)
+    lines = ",\n".join("    " + json.dumps(r) for r in rows)
+    return head[:-2] + ',\n  "rows": [\n' + lines + "\n  ]\n}\n"
 
 
 def machine_record(loadavg_start: list[float]) -> dict:
