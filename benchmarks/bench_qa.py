@@ -15,18 +15,19 @@ Training seeds (--seed 1, 2, ...: other parties, values and wording, the questio
 unanswerable questions) are for calibration and never reported; `--seed N --out /tmp/x.json` keeps them out of the
 results folder.
 
-    PYTHONPATH=src python benchmarks/bench_qa.py --calibrate 1,2,3,4 [--out benchmarks/results/qa_calibration.json]
+    PYTHONPATH=src python benchmarks/bench_qa.py --calibrate 1,2,3,4,5,6,7,8,9 \
+        [--legalbench /work/shared/bench/legalbench-rag --home HOME] [--out benchmarks/results/qa_calibration.json]
 
-fits the extractive answerer's abstention rule (rag/answer.py ABSTENTION: minimum sentence score, maximum share of
-key terms absent from the evidence, the word similarity that counts as present, the higher minimum score when a
-term is absent) on those training seeds only: the most right answers with no confident answer to an
-unanswerable question, then checks it leave-one-seed-out.
+fits the extractive answerer's abstention rule (rag/abstain.py: the needed sentence score as a line in the share
+of key terms absent from the evidence, the word similarity that counts as present) on those training seeds and,
+with --legalbench, LegalBench-RAG training questions (answerable; document-disjoint from mini); the fit and its
+cross-validation are aiworks.evaluation.abstention.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import hashlib
 import json
 import os
 import platform
@@ -42,9 +43,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from aiworks.evaluation.abstention import calibrate as fit_rule
+from aiworks.evaluation.abstention import diagnosed, legalbench_rows, row
 from aiworks.evaluation.contracts import REPORTED_SEED, Question, generate
+from aiworks.rag.abstain import ABSTENTION
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.injection import mask_hits
 from aiworks.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "qa.json"
@@ -153,17 +156,12 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
     settings = Settings(home=work / "home", **({"embedder": embedder_spec} if embedder_spec else {}))
     assistant = Assistant(settings, "qa")
     assistant.ingest(contract_set.files)
-    answerer, k = assistant.answerer, settings.top_k
-    answerer = getattr(answerer, "fallback", answerer)
+    answerer = getattr(assistant.answerer, "fallback", assistant.answerer)
     rows = []
     for q in contract_set.questions:
         if q.kind not in ("fact", "unanswerable"):
             continue
-        retrieval = assistant.search(q.question, k)  # what Assistant.ask retrieves (routing, ranking)
-        # what Assistant.ask hands the answerer: masked hits, the question part once routed, the answer vector
-        asked = retrieval.question if retrieval.routed and retrieval.question else q.question.strip()
-        vector = retrieval.query_vector if retrieval.answer_vector is None else retrieval.answer_vector
-        d = answerer.diagnose(asked, mask_hits(retrieval.hits), vector)
+        d, _ = diagnosed(assistant, q.question)
         cands = d["candidates"]
         top = (
             [c for c in cands if c.score >= (cands[0].score - answerer.margin)][: answerer.max_sentences]
@@ -174,125 +172,24 @@ def calibration_rows(seed: int, work: Path, embedder_spec: str | None = None) ->
             c.hit.document_name == q.document and all(_norm(g) in _norm(c.text) for g in q.gold) for c in top
         )
         rows.append(
-            {
-                "seed": seed,
-                "id": q.id,
-                "answerable": q.answerable,
-                "best": round(d["best"], 4),
-                "keys": len(d["keys"]),
-                "missing": d["missing"],
-                "names": d["names"],
-                "right_if_answered": bool(right),
-                "question": q.question,
-            }
+            row(
+                d,
+                source="contracts",
+                dataset="contracts",
+                seed=seed,
+                id=q.id,
+                question=q.question,
+                answerable=q.answerable,
+                right_if_answered=bool(right),
+            )
         )
     return assistant.embedder.name, rows
 
 
-def _share(r: dict, word_sim: float) -> float:
-    return sum(1 for _, sim in r["missing"] if sim < word_sim) / r["keys"] if r["keys"] else 0.0
-
-
-def _answered(rows: list[dict], rule: dict) -> list[bool]:
-    """The answerer's rule (rag/answer.py ExtractiveAnswerer.answer) replayed on recorded inputs."""
-    out = []
-    for r in rows:
-        share = _share(r, rule["word_sim"])
-        absent = any(sim < rule["word_sim"] for _, sim in r["missing"])
-        out.append(
-            not r.get("names")
-            and share <= rule["max_missing"]
-            and r["best"] >= (rule["min_score_missing"] if absent else rule["min_score"])
-        )
-    return out
-
-
-def evaluate_rule(rows: list[dict], rule: dict) -> dict:
-    answered = _answered(rows, rule)
-    abstained = [r for r, a in zip(rows, answered) if not a]
-    true_abstain = sum(1 for r in abstained if not r["answerable"])
-    negatives = sum(1 for r in rows if not r["answerable"])
-    return {
-        "questions": len(rows),
-        "right": sum(r["right_if_answered"] for r, a in zip(rows, answered) if a) + true_abstain,
-        "abstention_precision": round(true_abstain / len(abstained), 3) if abstained else None,
-        "abstention_recall": round(true_abstain / negatives, 3) if negatives else None,
-        "confident_unanswerable": sum(1 for r, a in zip(rows, answered) if a and not r["answerable"]),
-    }
-
-
-MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14)
-
-
-def fit_abstention(rows: list[dict], margin: float = 0.0) -> dict:
-    """The rule giving the most right answers with no confident answer to an unanswerable question whose best
-    score were ``margin`` higher (ties: the more cautious rule). Vectorised over the two score thresholds."""
-    best = None
-    min_scores = np.round(np.arange(0.3, 0.6, 0.01), 2)
-    min_missing = np.round(np.arange(0.4, 0.9, 0.02), 2)
-    answerable = np.array([r["answerable"] for r in rows])
-    right_if = np.array([r["right_if_answered"] for r in rows])
-    named = np.array([bool(r.get("names")) for r in rows])
-    score = np.array([r["best"] for r in rows]) + np.where(answerable, 0.0, margin)
-    for word_sim, max_missing in itertools.product((0.45, 0.5, 0.55, 0.6, 0.65), (0.0, 0.2, 0.25, 0.34, 0.5)):
-        share = np.array([_share(r, word_sim) for r in rows])
-        absent = np.array([any(sim < word_sim for _, sim in r["missing"]) for r in rows])
-        ok = ~named & (share <= max_missing)
-        need = np.where(absent[None, None, :], min_missing[None, :, None], min_scores[:, None, None])
-        answered = ok[None, None, :] & (score[None, None, :] >= need)  # (min_score, min_score_missing, row)
-        confident = (answered & ~answerable).sum(axis=2)
-        right = (answered & right_if).sum(axis=2) + (~answered & ~answerable).sum(axis=2)
-        for i, j in itertools.product(range(len(min_scores)), range(len(min_missing))):
-            if min_missing[j] < min_scores[i]:
-                continue
-            key = (-int(confident[i, j]), int(right[i, j]), -max_missing, min_missing[j], min_scores[i], -word_sim)
-            if best is None or key > best[0]:
-                rule = {
-                    "min_score": float(min_scores[i]),
-                    "max_missing": max_missing,
-                    "word_sim": word_sim,
-                    "min_score_missing": float(min_missing[j]),
-                }
-                best = (key, rule)
-    rule = best[1]
-    score = evaluate_rule(rows, rule)
-    return {
-        **rule,
-        "margin": margin,
-        "right": score["right"],
-        "of": len(rows),
-        "confident_unanswerable": score["confident_unanswerable"],
-    }
-
-
-def choose_margin(rows: list[dict], seeds: list[int]) -> tuple[float, dict]:
-    """How far below the threshold every training unanswerable question must stay, chosen leave-one-seed-out:
-    the margin whose held-out seeds get no confident answer to an unanswerable question and the most right
-    answers (ties: the larger margin). A rule fitted with no margin answered one unanswerable question per
-    held-out seed: its thresholds sat just above the training negatives."""
-    table = {}
-    for margin in MARGINS:
-        folds = {}
-        for seed in seeds:
-            rule = fit_abstention([r for r in rows if r["seed"] != seed], margin)
-            folds[str(seed)] = {"rule": rule, **evaluate_rule([r for r in rows if r["seed"] == seed], rule)}
-        table[margin] = folds
-
-    def key(m):
-        f = table[m].values()
-        return (-sum(x["confident_unanswerable"] for x in f), sum(x["right"] for x in f), m)
-
-    margin = max(MARGINS, key=key)
-    return margin, {
-        str(m): {
-            "held_out_right": sum(x["right"] for x in f.values()),
-            "held_out_confident": sum(x["confident_unanswerable"] for x in f.values()),
-        }
-        for m, f in table.items()
-    } | {"chosen_folds": table[margin]}
-
-
-def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
+def calibrate(
+    seeds: list[int], out: Path, embedder_spec: str | None, legalbench: Path | None, home: Path | None
+) -> None:
+    """Fit rag/abstain.py's rule for the embedder's family on training seeds (+ LegalBench training questions)."""
     if REPORTED_SEED in seeds:
         sys.exit("the reported seed is never used for calibration")
     rows: list[dict] = []
@@ -302,23 +199,40 @@ def calibrate(seeds: list[int], out: Path, embedder_spec: str | None) -> None:
             name, part = calibration_rows(seed, Path(tmp), embedder_spec)
         rows += part
         print(f"seed {seed}: {len(part)} questions", flush=True)
-    margin, by_margin = choose_margin(rows, seeds)
-    fitted = fit_abstention(rows, margin)
-    held_out = by_margin.pop("chosen_folds")  # leave one seed out: fit on the others, score the held-out seed
+    if legalbench is not None:
+        if home is None:
+            sys.exit("--legalbench needs --home (its embedding cache; never the user's home)")
+        settings = Settings(home=home, **({"embedder": embedder_spec} if embedder_spec else {}))
+        part = legalbench_rows(legalbench, settings)
+        rows += part
+        print(f"legalbench training questions: {len(part)}", flush=True)
+    family = name.split(":")[0]
+    fitted = fit_rule(rows, ABSTENTION.get(family, ABSTENTION["minilm"]))
     result = {
-        "margin_leave_one_seed_out": by_margin,
         "embedder": name,
-        "family": name.split(":")[0],
+        "family": family,
         "seeds": seeds,
-        "fitted": fitted,
-        "leave_one_seed_out": held_out,
+        "legalbench_training_questions": sum(r["source"] == "legalbench" for r in rows),
+        **fitted,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": rows,
     }
-    print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("rows", "cross_validated")}, indent=1))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out.write_text(_compact(result))
     print(f"wrote {out}")
+
+
+def _compact(result: dict) -> str:
+    """The result with one row per line; a benchmark question's text is never copied into the repository (its
+    hash stands for it)."""
+    rows = [
+        r if r["source"] == "contracts" else {**r, "question": hashlib.sha1(r["question"].encode()).hexdigest()[:12]}
+        for r in result["rows"]
+    ]
+    head = json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=2)
+    lines = ",\n".join("    " + json.dumps(r) for r in rows)
+    return head[:-2] + ',\n  "rows": [\n' + lines + "\n  ]\n}\n"
 
 
 def machine_record(loadavg_start: list[float]) -> dict:
@@ -349,11 +263,15 @@ def main() -> None:
     ap.add_argument("--embedder", default=None, help="embedder spec (default: the settings' default)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--calibrate", default=None, help="comma-separated TRAINING seeds: fit the abstention rule")
+    ap.add_argument("--legalbench", type=Path, default=None, help="with --calibrate: LegalBench-RAG root (training)")
+    ap.add_argument("--home", type=Path, default=None, help="with --legalbench: a home for its embedding cache")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.calibrate:
         seeds = [int(x) for x in args.calibrate.split(",")]
-        calibrate(seeds, args.out or RESULTS.with_name("qa_calibration.json"), args.embedder)
+        calibrate(
+            seeds, args.out or RESULTS.with_name("qa_calibration.json"), args.embedder, args.legalbench, args.home
+        )
         return
     out = args.out or (RESULTS if args.seed == REPORTED_SEED else None)
     if out is None:

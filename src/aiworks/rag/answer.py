@@ -7,12 +7,11 @@ its context), return the best few verbatim, each cited. It abstains when
   come from them, or
 - a name in the question ("the Platinum tier", "a Data Scientist": capitalised words) is not a phrase of the
   retrieved evidence (names are never paraphrased), or
-- more than a share of its key terms ("force majeure", "escrow") has no close word in the retrieved evidence of
-  the documents it is about (text, headings, table headers, document names), or
-- the best sentence scores under a threshold (a higher one when some key term is absent).
-Thresholds are calibrated per embedder family on generated TRAINING contract sets (benchmarks/bench_qa.py
---calibrate, seeds 1-3, with a margin below every training unanswerable question), never on the reported set. An answer is never a heading, title, page furniture or a
-table's header row alone, and a heading glued onto the first sentence of its section is left out of the quote.
+- the best sentence scores under a threshold that rises with the share of its key terms ("force majeure",
+  "escrow") with no close word in the retrieved evidence of the documents it is about (text, headings, table
+  headers, document names); the rule and its calibration are rag/abstain.py.
+An answer is never a heading, title, page furniture or a table's header row alone, and a heading glued onto the
+first sentence of its section is left out of the quote.
 
 The LLM path (plan, retrieve per step, compose, citation + support checks, fallback here) is rag/generate.py.
 """
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
+from aiworks.rag.abstain import ABSTENTION, Abstention
 from aiworks.rag.segment import sentence_spans
 from aiworks.rag.evidence import (
     FURNITURE,
@@ -38,8 +38,8 @@ from aiworks.rag.evidence import (
     looks_like_header,
     not_an_answer,
     question_roots,
-    root,
     roots,
+    spelling,
     stem,
     table_cells,
     trim_heading,
@@ -49,21 +49,6 @@ from aiworks.rag.sentences import choose
 from aiworks.rag.types import Citation, Hit
 
 
-@dataclass(frozen=True)
-class Abstention:
-    """When to say "not found", per embedder family (the part of the spec before ":")."""
-
-    min_score: float  # the best sentence must score at least this when every key term is in the evidence
-    max_missing: float  # abstain when more than this share of the question's key terms is absent from the evidence
-    word_sim: float = 1.01  # a key term counts as present when an evidence word's embedding is at least this close
-    min_score_missing: float = 1.01  # ... and at least this when some (up to max_missing) key terms are absent
-
-
-# Calibrated with the int8 default on generated training contract sets (seeds 1-3, benchmarks/bench_qa.py
-# --calibrate: every training unanswerable question kept a margin of 0.06 below, the margin chosen
-# leave-one-seed-out; benchmarks/results/qa_calibration.json), never on the reported set (seed 0).
-ABSTENTION = {"minilm": Abstention(0.43, 0.25, 0.6, 0.62), "hash": Abstention(0.30, 0.0)}
-ABSTENTION["minilm-onnx"] = ABSTENTION["minilm"]  # the same vectors (ONNX export of the same model)
 ABSTAIN_THRESHOLD = {k: v.min_score for k, v in ABSTENTION.items()}  # kept for callers of the old name
 DENSE_WEIGHT, LEXICAL_WEIGHT = 0.6, 0.4
 CONTEXT_WEIGHT = 0.5  # a question term found only in a prose sentence's heading counts half
@@ -88,7 +73,8 @@ class Drafted:
     answer: str
     citations: list[Citation]
     abstained: bool
-    reason: str = ""  # why it abstained: "no-evidence", "missing-terms", "low-score" (diagnostics, not JSON)
+    reason: str = ""  # why it abstained: "no-evidence", "missing-name", "missing-terms" (some key term absent and
+    # the best score under the line rag/abstain.py needs), "low-score" (every key term present) - diagnostics
     missing: list[str] = field(default_factory=list)
     answered_by: str = "extractive"  # the LLM spec when a model wrote the answer (rag/generate.py)
     warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
@@ -121,7 +107,9 @@ class ExtractiveAnswerer:
         self.threshold = threshold if threshold is not None else rule.min_score
         self.max_missing = max_missing if max_missing is not None else rule.max_missing
         self.word_sim = rule.word_sim
-        self.min_score_missing = rule.min_score_missing
+        self.rule = Abstention(
+            self.threshold, self.max_missing, rule.word_sim, rule.min_score_missing, rule.line, rule.per_share
+        )
         self._word_vectors: dict[str, np.ndarray] = {}  # word → unit vector, cached per process
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
@@ -243,8 +231,8 @@ class ExtractiveAnswerer:
         evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
         keys = key_terms(question, naming)
         have = evidence_words(hits, (c.context for c in cands))
-        stems = {root(stem(w)) for w in have}
-        missing = [(t, w) for t, w in keys.items() if root(t) not in stems]
+        stems = {spelling(stem(w)) for w in have}
+        missing = [(t, w) for t, w in keys.items() if spelling(t) not in stems]
         if not missing or not have:
             return list(keys), [(t, 0.0) for t, _ in missing]
         pool = sorted(w for w in have if len(w) > 2 and not w[0].isdigit())
@@ -284,10 +272,8 @@ class ExtractiveAnswerer:
         absent = [t for t, sim in d["missing"] if sim < self.word_sim]
         if d["names"]:
             return _abstain("missing-name", d["names"])
-        if d["missing_share"] > self.max_missing:
-            return _abstain("missing-terms", absent)
-        if cands[0].score < (self.min_score_missing if absent else self.threshold):
-            return _abstain("low-score", absent)
+        if not self.rule.answers(cands[0].score, d["missing_share"]):  # the needed score rises with absent terms
+            return _abstain("missing-terms" if absent else "low-score", absent)
         chosen = self.cite(question, cands, qvec, d["naming"])
         citations, parts = [], []
         for key, c in enumerate(chosen, start=1):

@@ -73,6 +73,13 @@ def root(term: str) -> str:
     return term
 
 
+def spelling(term: str) -> str:
+    """``root`` without a doubled final consonant, for asking whether the evidence holds a key term: "capped" and
+    "cap", "permitted" and "permit" are one word ("capped" stems to "capp"). The lexical score keeps ``root``."""
+    r = root(term)
+    return r[:-1] if len(r) > 3 and r[-1] == r[-2] and r[-1] not in "aeiouslz" else r
+
+
 # Words that frame a question rather than name what it is about: never "key terms" for abstention.
 _FRAME_WORDS = """say says said describe explain happen happens mean means meaning clause provision section article
 document agreement contract apply applies exist now get gets need needed allow allowed require required list
