@@ -133,11 +133,33 @@ def test_ask_json_and_stream_carry_citations_with_highlights(client, contract_pd
     assert done["citations"] == answer["citations"]
 
 
+def test_abstention_carries_closest_passages_with_highlights_not_citations(client, contract_pdf):
+    doc_id = _ingest(client, contract_pdf)
+    text = client.get(f"{WS}/documents/{doc_id}/text").json()["text"]
+    question = {"question": "Which football club won the league?"}
+
+    answer = client.post(f"{WS}/ask", json=question).json()
+    assert answer["abstained"] is True and answer["citations"] == [] and answer["closest"], answer
+    for c in answer["closest"]:
+        assert text[c["start"] : c["end"]] == c["quote"]
+        assert c["highlights"] and all(box["page"] == c["page"] for box in c["highlights"])
+    confident = client.post(f"{WS}/ask", json={"question": "Which law governs the agreement?"}).json()
+    assert not confident["abstained"] and confident["closest"] == []
+
+    with client.stream("POST", f"{WS}/ask/stream", json=question) as r:
+        blocks = [b for b in r.read().decode().split("\n\n") if b.strip()]
+    last = dict(line.split(": ", 1) for line in blocks[-1].splitlines())
+    assert last["event"] == "done" and json.loads(last["data"])["closest"] == answer["closest"]
+    stored = client.get(f"{WS}/conversations/{answer['conversation_id']}").json()
+    assert stored["turns"][0]["answer"]["closest"] == answer["closest"]  # reopened with its boxes
+
+
 def test_ask_validates_input(client):
     assert client.post(f"{WS}/ask", json={"question": ""}).status_code == 422
     assert client.post(f"{WS}/ask", json={"question": "x", "k": 0}).status_code == 422
     empty = client.post(f"{WS}/ask", json={"question": "What is the notice period?"})
     assert empty.status_code == 200 and empty.json()["abstained"] is True
+    assert empty.json()["closest"] == []  # nothing retrieved: nothing to show
 
 
 def test_text_encodings_over_http_match_the_cli(client, settings, tmp_path):

@@ -34,3 +34,14 @@ def test_markdown_export_has_questions_answers_and_numbered_citations(tmp_path):
         "1. nda.pdf, page 2 (chars 10-42): \u201cThis Lease is governed by the laws of the State of Illinois.\u201d"
         in md
     )
+
+
+def test_markdown_export_labels_an_abstentions_closest_passages_apart_from_sources(tmp_path):
+    store = SqliteConversationStore(tmp_path / "conversations.sqlite")
+    conv = store.create("escrow")
+    near = {"key": 1, "document": "nda.pdf", "document_id": "d1", "page": 1, "start": 0, "end": 9, "quote": "Term..."}
+    answer = {"question": "q", "answer": "Not found in the documents.", "abstained": True, "citations": []}
+    store.append(conv.id, Turn("Is there an escrow?", "Is there an escrow?", [], {**answer, "closest": [near]}, now()))
+    md = to_markdown(store.get(conv.id))
+    assert "Sources:" not in md
+    assert "Closest passages (they may not answer the question):\n\n1. nda.pdf, page 1 (chars 0-9)" in md

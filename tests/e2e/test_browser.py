@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,24 @@ def test_upload_ask_and_see_cited_passage_highlighted(browser_page, tmp_path, re
             assert page.locator(".pdf-page .hl").count() > 0
             highlighted = text_under_boxes(pdf, page.evaluate(DRAWN_BOXES))
             assert _squash(highlighted) == _squash(quote)
+
+            # an abstention says so and shows the closest passages, labelled, whose click highlights like a citation
+            page.fill("#question", "Which football club won the league?")
+            page.keyboard.press("Enter")
+            turn = page.locator("[data-testid=turn][data-state=done]").nth(1)
+            turn.wait_for()
+            assert "do not clearly answer" in turn.inner_text()
+            assert turn.get_by_test_id("citation").count() == 0  # nothing is cited
+            closest = turn.get_by_test_id("closest")
+            assert "Closest passages" in closest.inner_text() and "may not answer" in closest.inner_text()
+            passage = closest.get_by_test_id("closest-passage").first
+            near = passage.get_by_test_id("closest-quote").inner_text()
+            assert _squash(near) != _squash(quote)  # another passage than the citation above, so the check bites
+            passage.click()
+            deadline = time.monotonic() + 20
+            while _squash(text_under_boxes(pdf, page.evaluate(DRAWN_BOXES))) != _squash(near):
+                assert time.monotonic() < deadline, "the closest passage was not highlighted"
+                time.sleep(0.2)
             assert outside == [], f"the UI reached beyond the local server: {outside}"
             assert blocked == [], f"the CSP blocked part of the UI: {blocked}"
             assert "frame-ancestors 'none'" in page.evaluate(

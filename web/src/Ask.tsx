@@ -64,6 +64,24 @@ function TurnView({ turn, busy, selected, onCite }: {
           {a.warnings!.map((w, i) => <li key={i}>⚠ {w}</li>)}
         </ul>
       )}
+      {a?.abstained && (a.closest?.length ?? 0) > 0 && (
+        <section className="closest" data-testid="closest" aria-labelledby={`closest-${turn.id}`}>
+          <h3 id={`closest-${turn.id}`} className="closest-title">Closest passages</h3>
+          <p className="muted">They may not answer the question: read them before relying on them.</p>
+          <ol className="citations">
+            {a.closest!.map((c) => (
+              <li key={c.key}>
+                <button type="button" className={`citation closest-passage${selected === c ? " selected" : ""}`}
+                        data-testid="closest-passage" data-key={c.key} onClick={() => onCite(c)}
+                        aria-label={`Show closest passage ${c.key} (may not answer): ${c.document}, page ${c.page}`}>
+                  <span className="cite-head">{c.document}, page {c.page}</span>
+                  <span className="quote" data-testid="closest-quote">{c.quote}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
       {turn.citations.length > 0 && (
         <ol className="citations">
           {turn.citations.map((c) => (

@@ -40,6 +40,8 @@ export interface Table { columns: string[]; rows: Cell[][] }
 export interface AnswerPayload {
   question: string; answer: string; abstained: boolean;
   citations: Citation[]; timings_ms: Record<string, number>;
+  /** on an abstention: the closest passages (exact spans that may not answer; never the answer's citations) */
+  closest?: Citation[];
   /** "extractive" or the LLM spec that wrote the answer */
   answered_by?: string;
   /** e.g. the LLM was unreachable and quotes were returned */

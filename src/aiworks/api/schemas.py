@@ -161,6 +161,10 @@ class AskResponse(BaseModel):
     )
     kind: Literal["lookup", "summary", "comparison", "per_document"] = "lookup"
     table: AnswerTable | None = Field(None, description="comparisons, summaries, per-document answers")
+    closest: list[Citation] = Field(
+        default_factory=list,
+        description="on an abstention: the closest passages (exact spans that may not answer; not citations)",
+    )
 
 
 class ConversationSummary(BaseModel):

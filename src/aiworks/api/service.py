@@ -118,9 +118,10 @@ class AssistantService:
         return self.with_highlights(workspace, answer.to_json())
 
     def with_highlights(self, workspace: str, payload: dict) -> dict:
-        """An answer JSON whose citations carry their PDF highlight boxes (stored turns are saved without)."""
+        """An answer JSON whose citations and closest passages carry their PDF highlight boxes (stored turns are
+        saved without; turns stored before closest passages existed get none)."""
         assistant = self.pool.assistant(workspace)
-        for citation in payload["citations"]:
+        for citation in [*payload["citations"], *payload.setdefault("closest", [])]:
             citation["highlights"] = self._highlights(assistant, citation)
         return payload
 

@@ -5,8 +5,11 @@
 Two rankings are scored per query with the benchmark's character-level metrics:
 - ``retrieved``: the passages ``Assistant.search`` returns, in order;
 - ``cited`` (the headline, decided before any number was seen): what a user is shown first - the answer's
-  citations (exact sentence spans), then the retrieved passages. An abstention cites nothing, so for that
-  query ``cited`` == ``retrieved``.
+  citations (exact sentence spans), then its closest passages, then the retrieved passages. The closest passages
+  (rag/closest.py) are new in the 2026-12-02 session: an abstention used to show the user nothing, so it counted
+  as ``cited`` == ``retrieved``; it now shows the best one or two candidate sentences, labelled as possibly not
+  answering, and what the user is shown first is what this ranking scores. A confident answer has none, so only
+  abstentions score differently from before (cited P@1 is not comparable across that change).
 
 Embeddings go through a content-addressed cache (``providers/cache.py``) under ``<home>/cache/embeddings``,
 so a re-run (even into a fresh workspace) embeds nothing it has embedded before.
@@ -93,7 +96,8 @@ def ingest_corpus(
 
 
 def searcher(corpus: Corpus, cite: bool) -> Callable[[str, int], list[Span]]:
-    """Query → ranked spans through the product path (``cite``: the answer's citations first)."""
+    """Query → ranked spans through the product path (``cite``: the answer's citations, or an abstention's
+    closest passages, first)."""
     assistant = corpus.assistant
 
     def spans(question: str, k: int) -> list[Span]:
@@ -105,7 +109,8 @@ def searcher(corpus: Corpus, cite: bool) -> Callable[[str, int], list[Span]]:
         if cite:  # exactly what ``aiworks ask`` answers (its own top-k search, masking, answerer)
             answer = assistant.ask(question)
             out = [
-                Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end) for c in answer.citations
+                Span(corpus.file_of.get(c.document_id, c.document_id), c.start, c.end)
+                for c in answer.citations + answer.closest
             ] + out
         return out
 

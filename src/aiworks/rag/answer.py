@@ -44,6 +44,7 @@ from aiworks.rag.evidence import (
     table_cells,
     trim_heading,
 )
+from aiworks.rag.closest import citation, with_closest
 from aiworks.rag.guard import NOT_FOUND
 from aiworks.rag.sentences import choose
 from aiworks.rag.types import Citation, Hit
@@ -78,6 +79,7 @@ class Drafted:
     missing: list[str] = field(default_factory=list)
     answered_by: str = "extractive"  # the LLM spec when a model wrote the answer (rag/generate.py)
     warnings: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable and quotes were returned
+    closest: list[Citation] = field(default_factory=list)  # an abstention's closest passages (rag/closest.py)
 
 
 def _abstain(reason: str = "no-evidence", missing: list[str] | None = None) -> Drafted:
@@ -266,6 +268,9 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
         d = self.diagnose(question, hits, qvec)
+        return with_closest(self, question, self.decide(question, d, qvec), d, qvec)  # rag/closest.py
+
+    def decide(self, question: str, d: dict, qvec: np.ndarray | None = None) -> Drafted:
         cands = d["candidates"]
         if not cands:
             return _abstain("no-evidence")
@@ -275,19 +280,6 @@ class ExtractiveAnswerer:
         if not self.rule.answers(cands[0].score, d["missing_share"]):  # the needed score rises with absent terms
             return _abstain("missing-terms" if absent else "low-score", absent)
         chosen = self.cite(question, cands, qvec, d["naming"])
-        citations, parts = [], []
-        for key, c in enumerate(chosen, start=1):
-            citations.append(
-                Citation(
-                    key=key,
-                    document=c.hit.document_name,
-                    document_id=c.hit.chunk.document_id,
-                    page=c.hit.chunk.page,
-                    start=c.start,
-                    end=c.end,
-                    quote=c.text,
-                    score=round(c.score, 4),
-                )
-            )
-            parts.append(f"{' '.join(c.text.split())} [{key}]")
+        citations = [citation(key, c) for key, c in enumerate(chosen, start=1)]
+        parts = [f"{' '.join(c.quote.split())} [{c.key}]" for c in citations]
         return Drafted(" ".join(parts), citations, False)

@@ -197,6 +197,7 @@ class Assistant:
             timings_ms={"retrieve": round((t1 - t0) * 1e3, 2), "answer": round((t2 - t1) * 1e3, 2)},
             answered_by=drafted.answered_by,
             warnings=list(drafted.warnings),
+            closest=list(drafted.closest),
         )
         answer.warnings.extend(w for w in self.warnings if w not in answer.warnings)
         return answer

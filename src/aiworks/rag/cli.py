@@ -75,12 +75,16 @@ def _print_answer(answer) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from aiworks.rag.closest import LABEL as CLOSEST_LABEL
+
     console = Console()
     style = "yellow" if answer.abstained else "bold"
     console.print(f"[{style}]{escape(answer.answer)}[/]")
-    if answer.citations:
-        console.print("\n[bold]Sources[/]")
-        for c in answer.citations:
+    # an abstention's closest passages are shown as such, never as sources of an answer (rag/closest.py)
+    for title, passages in (("Sources", answer.citations), (CLOSEST_LABEL, getattr(answer, "closest", []))):
+        if passages:
+            console.print(f"\n[bold]{escape(title)}[/]")
+        for c in passages:
             quote = " ".join(c.quote.split())
             console.print(
                 f" [{c.key}] {escape(c.document)}, page {c.page}, chars {c.start}-{c.end} "

@@ -226,16 +226,20 @@ def open_conversations(settings: Settings, workspace: str, root: Path) -> Conver
 
 
 def to_markdown(conversation: Conversation) -> str:
-    """The thread as Markdown: each question, its answer, and its numbered citations (document, page, quote)."""
+    """The thread as Markdown: each question, its answer, and its numbered citations (document, page, quote);
+    an abstention's closest passages under their own label (rag/closest.py), never as sources."""
+    from aiworks.rag.closest import LABEL
+
     out = [f"# {conversation.title}", "", f"_Conversation {conversation.id}, started {conversation.created_at}_", ""]
     for n, turn in enumerate(conversation.turns, start=1):
         out += [f"## {n}. {turn.question}", ""]
         if turn.resolved_question and turn.resolved_question != turn.question:
             out += [f"_Answered as: {turn.resolved_question}_", ""]
         out += [turn.answer.get("answer", ""), ""]
-        citations = turn.answer.get("citations") or []
-        if citations:
-            out += ["Sources:", ""]
+        for title, citations in (("Sources:", turn.answer.get("citations")), (LABEL, turn.answer.get("closest"))):
+            if not citations:
+                continue
+            out += [title, ""]
             for c in citations:
                 quote = " ".join(str(c.get("quote", "")).split())
                 out.append(

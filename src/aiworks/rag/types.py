@@ -113,6 +113,8 @@ class Answer:
     resolved_question: str | None = None  # the standalone question answered (a follow-up resolved); else question
     kind: str = "lookup"  # "lookup" | "summary" | "comparison" | "per_document" (rag/kinds decides)
     table: Table | None = None  # comparisons, summaries, per-document answers: cells cite ``citations`` keys
+    # an abstention's closest passages (rag/closest.py): exact spans shown as possibly not answering, never citations
+    closest: list[Citation] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The stable ``--json`` / HTTP shape (tested); fields are only ever added."""
@@ -128,6 +130,7 @@ class Answer:
             "resolved_question": self.resolved_question if self.resolved_question is not None else self.question,
             "kind": self.kind,
             "table": self.table.to_json() if self.table is not None else None,
+            "closest": [asdict(c) for c in self.closest],
         }
 
 
