@@ -112,6 +112,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/aiworks_bench_pg_minilm.npz"))
     ap.add_argument("--bench", type=Path, default=Path("../shared/bench/legalbench-rag"))
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--agree-queries", type=int, default=100, help="training queries of the keyword agreement check")
     ap.add_argument("--work-mem", default="3GB", help="maintenance_work_mem of the index builds")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--backends", default="postgres,lancedb")
@@ -120,8 +121,8 @@ def main() -> None:
     ap.add_argument(
         "--depths",
         type=lambda v: [tuple(int(y) for y in x.split(":")) for x in v.split(",")],
-        default=[(1000, 200, 50000)],
-        help="depth:rescore:budget triples of the keyword agreement check (the store's defaults first)",
+        default=[(0, 0, 0), (1000, 200, 50000)],
+        help="depth:rescore:budget triples of the keyword agreement check (0:0:0 the default, packed postings)",
     )
     ap.add_argument("--out", default="")
     args = ap.parse_args()
@@ -152,7 +153,7 @@ def main() -> None:
             out["backends"][label]["loadavg"] = os.getloadavg()
         if "postgres" in stores:
             out["keyword_agreement"] = _keyword_agreement(
-                url, stores["postgres"], _training_queries(args.bench, args.queries), args.depths
+                url, stores["postgres"], _training_queries(args.bench, args.agree_queries), args.depths
             )
     out.update(
         seconds=round(time.perf_counter() - t0, 1),

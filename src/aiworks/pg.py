@@ -200,19 +200,29 @@ def close_pools() -> None:
 
 
 @contextmanager
-def transaction(url: str, join: bool = True) -> Iterator[Connection[Any]]:
+def transaction(url: str, join: bool = True, snapshot: bool = False) -> Iterator[Connection[Any]]:
     """A connection inside a transaction; nested calls for the same URL share the outer transaction
-    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once)."""
+    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once; ``snapshot``: a new
+    transaction is REPEATABLE READ, every statement sees the same snapshot)."""
     current = _CURRENT.get()
     if join and current is not None and url in current:
         yield current[url]
         return
-    with pool(url).connection() as conn, conn.transaction():
-        token = _CURRENT.set({**(current or {}), url: conn})
+    with pool(url).connection() as conn:
+        if snapshot:
+            from psycopg import IsolationLevel
+
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ  # sent with the BEGIN: no extra round trip
         try:
-            yield conn
+            with conn.transaction():
+                token = _CURRENT.set({**(current or {}), url: conn})
+                try:
+                    yield conn
+                finally:
+                    _CURRENT.reset(token)
         finally:
-            _CURRENT.reset(token)
+            if snapshot:
+                conn.isolation_level = None
 
 
 def in_transaction(url: str) -> bool:

@@ -56,7 +56,12 @@ def test_packed_postings_rank_as_exact_bm25(stores):
     _same(store, exact)
 
 
-def test_writes_after_a_compaction_stay_exact(stores):
+@pytest.mark.parametrize("prune_min", [0, 10**9])
+def test_writes_after_a_compaction_stay_exact(stores, monkeypatch, prune_min):
+    """With MaxScore pruning on every term (0) and off (10**9): the same exact lists."""
+    from aiworks.rag.stores import pg_segment
+
+    monkeypatch.setattr(pg_segment, "PRUNE_MIN", prune_min)
     store, exact, rng = stores
     store.compact()
     _put(store, "d1", _doc(rng, "d1", 12))  # replaced: its packed postings are dead, the new ones in the delta

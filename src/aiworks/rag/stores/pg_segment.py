@@ -27,6 +27,8 @@ from aiworks import pg
 K1, B = pg.BM25_K1, pg.BM25_B
 COMPACT_MIN = 5000  # chunks in the delta (or dead) before a compaction pays for itself
 COMPACT_SHARE = 0.02  # ... and this share of the segment (a compaction rewrites all of it: ~36 postings a chunk)
+PRUNE = True  # MaxScore (see search); False: every posting of every term added
+PRUNE_MIN = 2000  # a term with fewer postings is cheaper to add than to check whether it can be skipped
 CACHE_MB = 512  # decoded term arrays kept per process (12 bytes a posting; 1M chunks hold ~36M postings)
 _REC = np.dtype([("no", ">i4"), ("tf", ">i2"), ("len", ">i2")])
 
@@ -42,9 +44,14 @@ def generation(conn, workspace: str) -> tuple[str, int] | None:
     row = conn.execute(
         "SELECT value FROM aiworks_meta WHERE workspace = %s AND key = 'pg_segment'", (workspace,)
     ).fetchone()
-    if row is None:
+    return parse(row[0] if row else None)
+
+
+def parse(value: str | None) -> tuple[str, int] | None:
+    """(token, chunks) from the ``aiworks_meta`` value ``compact`` wrote."""
+    if value is None:
         return None
-    token, n = row[0].rsplit(":", 1)
+    token, n = value.rsplit(":", 1)
     return token, int(n)
 
 
@@ -87,7 +94,7 @@ class _Cache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes, self.bytes = max_bytes, 0
-        self.items: OrderedDict[tuple[str, str, float, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.items: OrderedDict[tuple[str, str, float, str], tuple[np.ndarray, np.ndarray, float]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -98,7 +105,7 @@ class _Cache:
             return got
 
     def put(self, key, value) -> None:
-        size = sum(a.nbytes for a in value)
+        size = sum(getattr(a, "nbytes", 8) for a in value)
         with self.lock:
             if key in self.items:
                 return
@@ -106,14 +113,15 @@ class _Cache:
             self.bytes += size
             while self.bytes > self.max_bytes and len(self.items) > 1:
                 _, old = self.items.popitem(last=False)
-                self.bytes -= sum(a.nbytes for a in old)
+                self.bytes -= sum(getattr(a, "nbytes", 8) for a in old)
 
 
 CACHE = _Cache(CACHE_MB << 20)
 
 
-def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """lexeme -> (chunk numbers, BM25's tf part at ``avgdl``) of the segment ``token``, cached."""
+def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
+    """lexeme -> (chunk numbers ascending, BM25's tf part at ``avgdl``, its maximum) of the segment ``token``,
+    cached."""
     out = {}
     for lexeme in lex:
         hit = CACHE.get((g, token, avgdl, lexeme))
@@ -123,39 +131,69 @@ def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str,
     if missing:
         for lexeme, data in conn.execute(f"SELECT lexeme, data FROM {g} WHERE lexeme = ANY(%s)", (missing,)):
             rec = np.frombuffer(data, dtype=_REC)
+            rec = rec[np.argsort(rec["no"], kind="stable")]
             tf, ln = rec["tf"].astype(np.float64), rec["len"].astype(np.float64)
-            value = (rec["no"].astype(np.int32), (K1 + 1) * tf / (tf + K1 * (1 - B + B * ln / avgdl)))
+            part = (K1 + 1) * tf / (tf + K1 * (1 - B + B * ln / avgdl))
+            value = (rec["no"].astype(np.int32), part, float(part.max()))
             CACHE.put((g, token, avgdl, lexeme), value)
             out[lexeme] = value
     return out
 
 
+def _kth(scores: np.ndarray, k: int) -> float:
+    """The k-th largest score (0 when fewer than k are positive)."""
+    pos = scores[scores > 0]
+    return float(np.partition(pos, len(pos) - k)[len(pos) - k]) if len(pos) >= k else 0.0
+
+
 def search(
     conn, segment: tuple[str, int], table: str, lex: list[str], idf: list[float], avgdl: float, k: int
 ) -> list[tuple[str, int, float]]:
-    """Top k (document_id, idx, BM25) of the live chunks of ``segment`` (``generation``'s answer)."""
+    """Top k (document_id, idx, BM25) of the live chunks of ``segment`` (``generation``'s answer).
+
+    MaxScore: terms are added rarest first; once the upper bounds of the terms left (idf times their best tf part)
+    sum to less than the k-th best score so far (a lower bound of the final k-th), a chunk none of the added terms
+    matched cannot reach the top k, so the terms left are looked up (binary search in their chunk numbers) only for
+    the chunks that still can. The scores are the full sums either way."""
     s, g, _ = names(table)
     token, n = segment
     arrays = _arrays(conn, g, token, lex, avgdl)
+    terms = sorted(((arrays[x], w) for x, w in zip(lex, idf) if x in arrays), key=lambda t: len(t[0][0]))
+    rest = np.cumsum([w * a[2] for a, w in terms][::-1])[::-1].tolist() + [0.0]  # ub of terms[i:]
+    dead = np.array([r[0] for r in conn.execute(f"SELECT no FROM {s} WHERE dead").fetchall()], dtype=np.int64)
     scores = np.zeros(n)  # float64, as SQL's sums: the same order, ties included
-    for lexeme, w in zip(lex, idf):
-        if lexeme in arrays:
-            no, part = arrays[lexeme]
-            scores[no] += w * part  # a term's chunk numbers are unique
-    dead = conn.execute(f"SELECT no FROM {s} WHERE dead").fetchall()
-    if dead:
-        scores[np.array([r[0] for r in dead], dtype=np.int64)] = 0.0
-    m = min(k, int(np.count_nonzero(scores)))
+    theta, i = 0.0, 0
+    while i < len(terms):
+        (no, part, _), w = terms[i]
+        scores[no] += w * part  # a term's chunk numbers are unique
+        i += 1
+        if PRUNE and i < len(terms) and len(terms[i][0][0]) > PRUNE_MIN and rest[i] < rest[0] - rest[i]:
+            scores[dead] = 0.0
+            theta = _kth(scores, k)
+            if rest[i] < theta:
+                break
+    scores[dead] = 0.0
+    if i < len(terms):  # the chunks that can still reach theta get the terms left
+        cand = np.flatnonzero(scores + rest[i] >= theta - 1e-9)
+        for (no, part, _), w in terms[i:]:
+            pos = np.minimum(np.searchsorted(no, cand), len(no) - 1)
+            hit = no[pos] == cand
+            scores[cand[hit]] += w * part[pos[hit]]
+    else:
+        cand = np.flatnonzero(scores)
+    m = min(k, len(cand))
     if m == 0:
         return []
-    top = np.argpartition(-scores, m - 1)[:m] if m < n else np.arange(n)
+    vals = scores[cand]
+    kth = vals[np.argpartition(-vals, m - 1)[m - 1]] if m < len(cand) else vals.min()
     # every chunk tied with the k-th, then SQL's order: score (to 1e-9: float sums in another order), chunk key
-    top = np.flatnonzero(scores >= scores[top].min() - 1e-9)
+    top = cand[vals >= kth - 1e-9]
     top = top[np.lexsort((top, -np.round(scores[top], 9)))][:m]
     keys = {
         no_: (doc, i)
         for no_, doc, i in conn.execute(
-            f"SELECT no, document_id, idx FROM {s} WHERE no = ANY(%s)", ([int(x) for x in top],)
+            f"SELECT s.no, s.document_id, s.idx FROM unnest(%s::int[]) u(no) JOIN {s} s ON s.no = u.no",
+            ([int(x) for x in top],),
         ).fetchall()
     }
     return [(*keys[int(x)], float(scores[x])) for x in top]

@@ -54,6 +54,7 @@ class _Term:
     idf: float
     tsquery: str
     avgdl: float
+    segment: str | None  # the packed postings' generation (pg_segment.parse)
 
 
 class PgStore:
@@ -159,10 +160,7 @@ class PgStore:
         terms = " ".join(_TERMS.findall(query))
         if not terms:
             return []
-        joined = pg.in_transaction(self.url)
-        with pg.transaction(self.url) as conn:
-            if not joined:  # one snapshot for the term statistics, the segment and the delta
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with pg.transaction(self.url, snapshot=True) as conn:  # one snapshot: statistics, segment, delta
             stats = self._term_stats(conn, terms)
             if not stats:
                 return []
@@ -181,7 +179,7 @@ class PgStore:
                 top = self._bm25(conn, stats, "{p} p", "p.lexeme = ANY(%(lex)s)", k)
             elif self.rank == "bm25_budget":
                 top = self._impact_top(conn, stats, k)
-            elif (segment := pg_segment.generation(conn, self.workspace)) is not None:  # packed + written since
+            elif (segment := pg_segment.parse(stats[0].segment)) is not None:  # packed + written since
                 lex, idf = [t.lexeme for t in stats], [t.idf for t in stats]
                 d = pg_segment.names(self.table)[2]
                 delta = self._bm25(
@@ -207,17 +205,18 @@ class PgStore:
         return [self._hit(r) for r in rows]
 
     def _term_stats(self, conn, terms: str) -> list[_Term]:
-        """The query's lexemes with document frequency, idf (trigger-kept statistics) and tsquery form, rarest
-        first."""
+        """The query's lexemes with document frequency, idf (trigger-kept statistics), tsquery form and the
+        workspace's packed-postings generation, rarest first."""
         rows = conn.execute(
             f"SELECT t.lexeme, t.df, ln(1 + (w.n_chunks - t.df + 0.5) / (t.df + 0.5)), "
-            f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1) "
+            f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1), "
+            "(SELECT value FROM aiworks_meta m WHERE m.workspace = w.name AND m.key = 'pg_segment') "
             f"FROM (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', %s))) l) l "
             f"JOIN {self.terms} t ON t.lexeme = l.l JOIN aiworks_workspaces w ON w.name = %s "
             f"WHERE t.df > 0 ORDER BY t.df, t.lexeme",
             (terms, self.workspace),
         ).fetchall()
-        return [_Term(lex, int(df), float(idf), tsq, float(avgdl)) for lex, df, idf, tsq, avgdl in rows]
+        return [_Term(lex, int(df), float(idf), tsq, float(avgdl), seg) for lex, df, idf, tsq, avgdl, seg in rows]
 
     def _bm25(self, conn, stats: list[_Term], src: str, where: str, k: int, **extra) -> list[tuple]:
         """Top k (document_id, idx, BM25) summed over the postings ``p`` that ``src`` (``{p}``: the postings
