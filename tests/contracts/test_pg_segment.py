@@ -56,12 +56,12 @@ def test_packed_postings_rank_as_exact_bm25(stores):
     _same(store, exact)
 
 
-@pytest.mark.parametrize("prune_min", [0, 10**9])
-def test_writes_after_a_compaction_stay_exact(stores, monkeypatch, prune_min):
-    """With MaxScore pruning on every term (0) and off (10**9): the same exact lists."""
+@pytest.mark.parametrize("block", [4, 1024])
+def test_writes_after_a_compaction_stay_exact(stores, monkeypatch, block):
+    """Blocks of 4 chunks (the k-th block maximum is a tight floor) or one block: the same lists."""
     from aiworks.rag.stores import pg_segment
 
-    monkeypatch.setattr(pg_segment, "PRUNE_MIN", prune_min)
+    monkeypatch.setattr(pg_segment, "_BLOCK", block)
     store, exact, rng = stores
     store.compact()
     _put(store, "d1", _doc(rng, "d1", 12))  # replaced: its packed postings are dead, the new ones in the delta

@@ -27,9 +27,8 @@ from aiworks import pg
 K1, B = pg.BM25_K1, pg.BM25_B
 COMPACT_MIN = 5000  # chunks in the delta (or dead) before a compaction pays for itself
 COMPACT_SHARE = 0.02  # ... and this share of the segment (a compaction rewrites all of it: ~36 postings a chunk)
-PRUNE = True  # MaxScore (see search); False: every posting of every term added
-PRUNE_MIN = 2000  # a term with fewer postings is cheaper to add than to check whether it can be skipped
-CACHE_MB = 512  # decoded term arrays kept per process (12 bytes a posting; 1M chunks hold ~36M postings)
+_BLOCK = 1024  # chunks a block when finding the k-th score's floor (search)
+CACHE_MB = 512  # decoded term arrays kept per process (16 bytes a posting; 1M chunks hold ~36M postings)
 _REC = np.dtype([("no", ">i4"), ("tf", ">i2"), ("len", ">i2")])
 
 
@@ -94,7 +93,7 @@ class _Cache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes, self.bytes = max_bytes, 0
-        self.items: OrderedDict[tuple[str, str, float, str], tuple[np.ndarray, np.ndarray, float]] = OrderedDict()
+        self.items: OrderedDict[tuple[str, str, float, str], _Term] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -105,7 +104,7 @@ class _Cache:
             return got
 
     def put(self, key, value) -> None:
-        size = sum(getattr(a, "nbytes", 8) for a in value)
+        size = value.nbytes
         with self.lock:
             if key in self.items:
                 return
@@ -113,15 +112,30 @@ class _Cache:
             self.bytes += size
             while self.bytes > self.max_bytes and len(self.items) > 1:
                 _, old = self.items.popitem(last=False)
-                self.bytes -= sum(getattr(a, "nbytes", 8) for a in old)
+                self.bytes -= old.nbytes
 
 
 CACHE = _Cache(CACHE_MB << 20)
 
 
-def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
-    """lexeme -> (chunk numbers ascending, BM25's tf part at ``avgdl``, its maximum) of the segment ``token``,
-    cached."""
+class _Term:
+    """One term's postings in a segment: chunk numbers ascending and BM25's tf part at the cached average length
+    (float32 for the sums over every chunk, float64 for the exact scores of the candidates)."""
+
+    __slots__ = ("no", "part", "part32", "nbytes")
+
+    def __init__(self, no: np.ndarray, part: np.ndarray) -> None:
+        self.no, self.part, self.part32 = no, part, part.astype(np.float32)
+        self.nbytes = no.nbytes + part.nbytes + self.part32.nbytes
+
+    def lookup(self, cand: np.ndarray) -> np.ndarray:
+        """The tf part of each chunk in ``cand`` (0 where the term is absent)."""
+        pos = np.minimum(np.searchsorted(self.no, cand), len(self.no) - 1)
+        return np.where(self.no[pos] == cand, self.part[pos], 0.0)
+
+
+def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str, _Term]:
+    """lexeme -> its postings in the segment ``token`` at ``avgdl``, cached."""
     out = {}
     for lexeme in lex:
         hit = CACHE.get((g, token, avgdl, lexeme))
@@ -133,17 +147,10 @@ def _arrays(conn, g: str, token: str, lex: list[str], avgdl: float) -> dict[str,
             rec = np.frombuffer(data, dtype=_REC)
             rec = rec[np.argsort(rec["no"], kind="stable")]
             tf, ln = rec["tf"].astype(np.float64), rec["len"].astype(np.float64)
-            part = (K1 + 1) * tf / (tf + K1 * (1 - B + B * ln / avgdl))
-            value = (rec["no"].astype(np.int32), part, float(part.max()))
+            value = _Term(rec["no"].astype(np.int32), (K1 + 1) * tf / (tf + K1 * (1 - B + B * ln / avgdl)))
             CACHE.put((g, token, avgdl, lexeme), value)
             out[lexeme] = value
     return out
-
-
-def _kth(scores: np.ndarray, k: int) -> float:
-    """The k-th largest score (0 when fewer than k are positive)."""
-    pos = scores[scores > 0]
-    return float(np.partition(pos, len(pos) - k)[len(pos) - k]) if len(pos) >= k else 0.0
 
 
 def search(
@@ -151,49 +158,36 @@ def search(
 ) -> list[tuple[str, int, float]]:
     """Top k (document_id, idx, BM25) of the live chunks of ``segment`` (``generation``'s answer).
 
-    MaxScore: terms are added rarest first; once the upper bounds of the terms left (idf times their best tf part)
-    sum to less than the k-th best score so far (a lower bound of the final k-th), a chunk none of the added terms
-    matched cannot reach the top k, so the terms left are looked up (binary search in their chunk numbers) only for
-    the chunks that still can. The scores are the full sums either way."""
+    Every posting of every term is added into one float32 score a chunk. The k-th largest of the per-block
+    maxima (blocks of ``_BLOCK`` chunks) is at most the k-th largest score, so only chunks at or above it (less
+    float32's error) can be in the top k; those few get their exact float64 sums (binary search in each term's
+    chunk numbers), which decide the order as SQL's sums would."""
     s, g, _ = names(table)
     token, n = segment
     arrays = _arrays(conn, g, token, lex, avgdl)
-    terms = sorted(((arrays[x], w) for x, w in zip(lex, idf) if x in arrays), key=lambda t: len(t[0][0]))
-    rest = np.cumsum([w * a[2] for a, w in terms][::-1])[::-1].tolist() + [0.0]  # ub of terms[i:]
-    dead = np.array([r[0] for r in conn.execute(f"SELECT no FROM {s} WHERE dead").fetchall()], dtype=np.int64)
-    scores = np.zeros(n)  # float64, as SQL's sums: the same order, ties included
-    theta, i = 0.0, 0
-    while i < len(terms):
-        (no, part, _), w = terms[i]
-        scores[no] += w * part  # a term's chunk numbers are unique
-        i += 1
-        if PRUNE and i < len(terms) and len(terms[i][0][0]) > PRUNE_MIN and rest[i] < rest[0] - rest[i]:
-            scores[dead] = 0.0
-            theta = _kth(scores, k)
-            if rest[i] < theta:
-                break
-    scores[dead] = 0.0
-    if i < len(terms):  # the chunks that can still reach theta get the terms left
-        cand = np.flatnonzero(scores + rest[i] >= theta - 1e-9)
-        for (no, part, _), w in terms[i:]:
-            pos = np.minimum(np.searchsorted(no, cand), len(no) - 1)
-            hit = no[pos] == cand
-            scores[cand[hit]] += w * part[pos[hit]]
-    else:
-        cand = np.flatnonzero(scores)
-    m = min(k, len(cand))
-    if m == 0:
+    terms = [(arrays[x], w) for x, w in zip(lex, idf) if x in arrays]
+    dead = conn.execute(f"SELECT no FROM {s} WHERE dead").fetchall()
+    scores = np.zeros(-(-n // _BLOCK) * _BLOCK, dtype=np.float32)
+    for t, w in terms:
+        scores[t.no] += np.float32(w) * t.part32  # a term's chunk numbers are unique
+    if dead:
+        scores[np.array([r[0] for r in dead], dtype=np.int64)] = 0.0
+    block_max = scores.reshape(-1, _BLOCK).max(axis=1)
+    # k blocks with maxima >= floor hold k chunks >= floor (fewer blocks than k: no floor)
+    floor = float(np.partition(block_max, len(block_max) - k)[len(block_max) - k]) if len(block_max) >= k else 0.0
+    cand = np.flatnonzero(scores >= max(floor * (1 - 1e-5), np.finfo(np.float32).tiny))
+    if len(cand) == 0:
         return []
-    vals = scores[cand]
-    kth = vals[np.argpartition(-vals, m - 1)[m - 1]] if m < len(cand) else vals.min()
-    # every chunk tied with the k-th, then SQL's order: score (to 1e-9: float sums in another order), chunk key
-    top = cand[vals >= kth - 1e-9]
-    top = top[np.lexsort((top, -np.round(scores[top], 9)))][:m]
+    exact = np.zeros(len(cand))
+    for t, w in terms:
+        exact += w * t.lookup(cand)
+    # SQL's order: score (to 1e-9: float sums in another order), then the chunk key (= chunk number order)
+    top = np.lexsort((cand, -np.round(exact, 9)))[:k]
     keys = {
         no_: (doc, i)
         for no_, doc, i in conn.execute(
             f"SELECT s.no, s.document_id, s.idx FROM unnest(%s::int[]) u(no) JOIN {s} s ON s.no = u.no",
-            ([int(x) for x in top],),
+            ([int(cand[j]) for j in top],),
         ).fetchall()
     }
-    return [(*keys[int(x)], float(scores[x])) for x in top]
+    return [(*keys[int(cand[j])], float(exact[j])) for j in top]
