@@ -175,7 +175,7 @@ def search(
     block_max = scores.reshape(-1, _BLOCK).max(axis=1)
     # k blocks with maxima >= floor hold k chunks >= floor (fewer blocks than k: no floor)
     floor = float(np.partition(block_max, len(block_max) - k)[len(block_max) - k]) if len(block_max) >= k else 0.0
-    cand = np.flatnonzero(scores >= max(floor * (1 - 1e-5), np.finfo(np.float32).tiny))
+    cand = np.flatnonzero(scores >= max(floor * (1 - 1e-5), float(np.finfo(np.float32).tiny)))
     if len(cand) == 0:
         return []
     exact = np.zeros(len(cand))
