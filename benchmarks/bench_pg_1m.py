@@ -59,6 +59,26 @@ def _lance_store(path: Path, n: int, vec, texts):
     return _load_lance(path, vec, texts)
 
 
+def _rebuild_hnsw(url: str, store, spec: str, work_mem: str) -> dict:
+    """Replace the chunk table's HNSW index by one built with ``spec`` = "m:ef_construction"."""
+    from aiworks import pg
+
+    m, efc = (int(x) for x in spec.split(":"))
+    name = store.table.replace("c_", "f_") + "_hnsw"
+    t0 = time.perf_counter()
+    with pg.pool(url).connection() as conn:
+        conn.autocommit = True
+        conn.execute(f"SET maintenance_work_mem = '{work_mem}'")
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+        conn.execute(
+            f"CREATE INDEX {name} ON {store.table} USING hnsw (embedding vector_cosine_ops) "
+            f"WITH (m = {m}, ef_construction = {efc})"
+        )
+    out = {"m": m, "ef_construction": efc, "index_s": round(time.perf_counter() - t0, 1)}
+    print(f"  hnsw rebuilt: {out} (load {os.getloadavg()})", flush=True)
+    return out
+
+
 def _measure(store, label: str, qv, qt, exact: list[set[int]], args) -> dict:
     from aiworks.rag.stores.base import search_lists
 
@@ -66,6 +86,10 @@ def _measure(store, label: str, qv, qt, exact: list[set[int]], args) -> dict:
         return {int(h.chunk.document_id[3:]) * 40 + h.chunk.index for h in hits}
 
     out: dict = {}
+    if label == "postgres" and args.ef_hybrid:
+        store.ef_search = out["ef_search"] = args.ef_hybrid
+    if label == "lancedb" and args.nprobes_hybrid:
+        store.nprobes = out["nprobes"] = args.nprobes_hybrid
     cold = []
     for q, t in zip(qv, qt):  # a first pass over every query: the keyword half's first sight of its terms
         t0 = time.perf_counter()
@@ -129,6 +153,10 @@ def main() -> None:
         default=[(0, 0, 0), (1000, 200, 50000)],
         help="depth:rescore:budget triples of the keyword agreement check (0:0:0 the default, packed postings)",
     )
+    ap.add_argument("--ef-hybrid", type=int, default=0, help="pgvector ef_search of the hybrid runs (0: the store's)")
+    ap.add_argument("--nprobes-hybrid", type=int, default=0, help="LanceDB nprobes of the hybrid runs (0: default)")
+    ap.add_argument("--hnsw", default="", help="m:ef_construction: rebuild the pgvector index with these first")
+    ap.add_argument("--skip-agreement", action="store_true", help="no keyword agreement check (exact BM25 is slow)")
     ap.add_argument("--out", default="")
     args = ap.parse_args()
     url = os.environ["AIWORKS_DATABASE_URL"]
@@ -144,6 +172,8 @@ def main() -> None:
             stores[label], builds[label] = _pg_store(url, args.workspace, args.n, vec, tx, args.work_mem)
         else:
             stores[label], builds[label] = _lance_store(args.lance_dir, args.n, vec, tx)
+        if label == "postgres" and args.hnsw:
+            builds[label]["hnsw"] = _rebuild_hnsw(url, stores[label], args.hnsw, args.work_mem)
         builds[label]["wall_s"] = round(time.perf_counter() - t1, 1)
         print(f"{label} built: {builds[label]} (load {os.getloadavg()})", flush=True)
     out: dict = {"chunks": args.n, "real_vectors": len(real), "builds": builds, "backends": {}}
@@ -156,7 +186,7 @@ def main() -> None:
         for label in backends:
             out["backends"][label] = _measure(stores[label], label, qv, qt, exact, args)
             out["backends"][label]["loadavg"] = os.getloadavg()
-        if "postgres" in stores:
+        if "postgres" in stores and not args.skip_agreement:
             out["keyword_agreement"] = _keyword_agreement(
                 url, stores["postgres"], _training_queries(args.bench, args.agree_queries), args.depths
             )
