@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS aiworks_meta (
 );
 """
 
-# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length, impact), {f}: name prefix, {ws}: workspace
+# {c}: chunk table, {t}: term table, {p}: postings (lexeme -> chunk, tf, length, impact), {s}/{g}/{d}: packed
+# postings (segment chunks, segment terms, chunks written since; rag/stores/pg_segment.py), {f}: name prefix, {ws}: workspace
 # name literal, {dim}: vector size, {k1}/{b}: BM25's constants.
 # tsv and len are computed by a row trigger (a generated column is not visible to BEFORE triggers); term
 # document frequencies, postings and the workspace totals are kept by statement triggers over the transition
@@ -83,6 +84,13 @@ CREATE INDEX IF NOT EXISTS {f}_p_imp ON {p} (lexeme, impact DESC) INCLUDE (docum
 CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id, idx, lexeme) INCLUDE (tf, len);
 CREATE INDEX IF NOT EXISTS {f}_tsv ON {c} USING gin (tsv);
 CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE TABLE IF NOT EXISTS {s} (no INTEGER PRIMARY KEY, document_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    dead BOOLEAN NOT NULL DEFAULT false);
+CREATE INDEX IF NOT EXISTS {f}_s_doc ON {s} (document_id, idx);
+CREATE INDEX IF NOT EXISTS {f}_s_dead ON {s} (no) WHERE dead;
+CREATE TABLE IF NOT EXISTS {g} (lexeme TEXT PRIMARY KEY, data BYTEA NOT NULL);
+ALTER TABLE {g} ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE TABLE IF NOT EXISTS {d} (document_id TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (document_id, idx));
 CREATE OR REPLACE FUNCTION {f}_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.tsv := to_tsvector('english', NEW.search_text);
@@ -103,11 +111,14 @@ BEGIN
         ON CONFLICT (lexeme) DO UPDATE SET df = {t}.df + excluded.df;
     UPDATE aiworks_workspaces SET n_chunks = n_chunks + s.n, total_len = total_len + s.l
         FROM (SELECT count(*) n, coalesce(sum(len), 0) l FROM new_rows) s WHERE name = {ws};
+    INSERT INTO {d} (document_id, idx) SELECT document_id, idx FROM new_rows ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION {f}_del() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM {p} USING old_rows o WHERE {p}.document_id = o.document_id AND {p}.idx = o.idx;
+    UPDATE {s} SET dead = true FROM old_rows o WHERE {s}.document_id = o.document_id AND {s}.idx = o.idx AND NOT dead;
+    DELETE FROM {d} USING old_rows o WHERE {d}.document_id = o.document_id AND {d}.idx = o.idx;
     UPDATE {t} SET df = {t}.df - d.n
         FROM (SELECT u.lexeme, count(*) n FROM old_rows, unnest(old_rows.tsv) u GROUP BY u.lexeme) d
         WHERE {t}.lexeme = d.lexeme;
@@ -189,19 +200,35 @@ def close_pools() -> None:
 
 
 @contextmanager
-def transaction(url: str, join: bool = True) -> Iterator[Connection[Any]]:
+def transaction(url: str, join: bool = True, snapshot: bool = False) -> Iterator[Connection[Any]]:
     """A connection inside a transaction; nested calls for the same URL share the outer transaction
-    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once)."""
+    (``join=False``: always a transaction of its own, e.g. a job's state must commit at once; ``snapshot``: a new
+    transaction is REPEATABLE READ, every statement sees the same snapshot)."""
     current = _CURRENT.get()
     if join and current is not None and url in current:
         yield current[url]
         return
-    with pool(url).connection() as conn, conn.transaction():
-        token = _CURRENT.set({**(current or {}), url: conn})
+    with pool(url).connection() as conn:
+        if snapshot:
+            from psycopg import IsolationLevel
+
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ  # sent with the BEGIN: no extra round trip
         try:
-            yield conn
+            with conn.transaction():
+                token = _CURRENT.set({**(current or {}), url: conn})
+                try:
+                    yield conn
+                finally:
+                    _CURRENT.reset(token)
         finally:
-            _CURRENT.reset(token)
+            if snapshot:
+                conn.isolation_level = None
+
+
+def in_transaction(url: str) -> bool:
+    """Whether this thread/task has a transaction open on ``url`` (which ``transaction`` would join)."""
+    current = _CURRENT.get()
+    return current is not None and url in current
 
 
 def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str, str]:
@@ -243,6 +270,9 @@ def _workspace_ddl(conn: Connection[Any], workspace: str, suffix: str, dim: int)
         c=f"c_{suffix}",
         t=f"t_{suffix}",
         p=f"p_{suffix}",
+        s=f"s_{suffix}",
+        g=f"g_{suffix}",
+        d=f"d_{suffix}",
         f=f"f_{suffix}",
         dim=dim,
         ws=sql.Literal(workspace).as_string(conn),
@@ -252,18 +282,20 @@ def _workspace_ddl(conn: Connection[Any], workspace: str, suffix: str, dim: int)
 
 
 def _upgrade(conn: Connection[Any], workspace: str, suffix: str, dim: int) -> None:
-    """Workspaces created before postings carried their impact (2026-12-01 schema): add and fill the column with
-    the current average length, replace the old postings indexes, and re-create the trigger functions."""
+    """Older workspaces. Before packed postings (2026-12-02): create their tables and triggers, every chunk
+    in the delta (the next ``optimize`` packs them). Before postings carried their impact (2026-12-01): also add
+    and fill the column with the current average length and replace the old postings indexes."""
     p = f"p_{suffix}"
-    have = conn.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'impact'", (p,)
-    ).fetchone()
-    if have:
+    if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"d_{suffix}",)).fetchone() == (True,):
         return
     conn.execute("SELECT pg_advisory_xact_lock(7461002)")
+    if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"d_{suffix}",)).fetchone() == (True,):
+        return
     if conn.execute(
         "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'impact'", (p,)
-    ).fetchone():
+    ).fetchone():  # 2026-12-01 schema: no packed postings yet; every chunk starts in the delta
+        conn.execute(_workspace_ddl(conn, workspace, suffix, dim))
+        conn.execute(f"INSERT INTO d_{suffix} SELECT document_id, idx FROM c_{suffix}")
         return
     avgdl = conn.execute(
         "SELECT greatest(coalesce(total_len::float8 / nullif(n_chunks, 0), 1), 1) FROM aiworks_workspaces "
@@ -278,3 +310,4 @@ def _upgrade(conn: Connection[Any], workspace: str, suffix: str, dim: int) -> No
     conn.execute(f"ALTER TABLE {p} ALTER COLUMN impact SET NOT NULL")
     conn.execute(f"DROP INDEX IF EXISTS f_{suffix}_p_lex, f_{suffix}_p_doc")
     conn.execute(_workspace_ddl(conn, workspace, suffix, dim))
+    conn.execute(f"INSERT INTO d_{suffix} SELECT document_id, idx FROM c_{suffix}")

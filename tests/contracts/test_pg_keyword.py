@@ -1,5 +1,6 @@
-"""PostgreSQL's keyword search reads only part of the common terms' postings (impact order); these tests pin
-what stays exact: rare terms read whole, and every returned score is the chunk's exact BM25."""
+"""PostgreSQL's budgeted keyword search (``rank="bm25_budget"``) reads only part of the common terms' postings
+(impact order); these tests pin what stays exact: rare terms read whole, and every returned score is the chunk's
+exact BM25. (The default, packed postings, is exact: tests/contracts/test_pg_segment.py.)"""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def stores(pg_url, workspace):
     exact = PgStore(pg_url, workspace, 8, rank="bm25_exact")
     chunks = [Chunk("d", i, 0, len(t), 1, t) for i, t in enumerate(TEXTS)]
     exact.replace_document("d", "d.pdf", chunks, np.ones((len(TEXTS), 8), np.float32))
-    return exact, lambda **kw: PgStore(pg_url, workspace, 8, **kw)
+    return exact, lambda **kw: PgStore(pg_url, workspace, 8, rank="bm25_budget", **kw)
 
 
 def _ranked(hits):
@@ -55,6 +56,7 @@ def test_a_workspace_from_the_previous_schema_is_upgraded(stores, pg_url, worksp
     """Postings without impact (the 2026-12-01 schema, (lexeme) and (document_id) indexes) get the column, the
     new indexes and the new trigger on first open; search and later writes work as on a new workspace."""
     from aiworks import pg
+    from aiworks.rag.stores import pg_segment
     from aiworks.rag.stores.postgres import PgStore
 
     exact, store = stores
@@ -65,8 +67,9 @@ def test_a_workspace_from_the_previous_schema_is_upgraded(stores, pg_url, worksp
         conn.execute(f"CREATE INDEX {f}_p_lex ON {exact.postings} (lexeme) INCLUDE (document_id, idx, tf, len)")
         conn.execute(f"DROP INDEX IF EXISTS {f}_p_doc")
         conn.execute(f"CREATE INDEX {f}_p_doc ON {exact.postings} (document_id)")
+        conn.execute("DROP TABLE {}, {}, {}".format(*pg_segment.names(exact.table)))
     pg._CURRENT_SCHEMA.discard((pg_url, workspace))
-    upgraded = PgStore(pg_url, workspace, 8, depth=2, budget=3)
+    upgraded = PgStore(pg_url, workspace, 8, rank="bm25_budget", depth=2, budget=3)
     assert _ranked(upgraded.text_search("indemnity clause", 5)) == want
     chunks = [Chunk("e", 0, 0, 20, 1, "indemnity indemnity clause")]
     upgraded.replace_document("e", "e.pdf", chunks, np.ones((1, 8), np.float32))  # the new trigger fills impact

@@ -52,6 +52,7 @@ class LanceStore:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.dim = dim
+        self.nprobes: int | None = None  # IVF partitions a vector search probes (None: Lance's default, 20)
         self._lock = _write_lock(self.path)
         # strong read consistency: another Assistant (or process) writing this workspace is seen at once
         self._db = lancedb.connect(str(self.path), read_consistency_interval=timedelta(0))
@@ -176,6 +177,8 @@ class LanceStore:
             .select(_COLUMNS + ["_distance"])
             .limit(k)
         )
+        if self.nprobes:
+            q = q.nprobes(self.nprobes)
         if document_ids:
             q = q.where(f"document_id IN ({_quote_ids(document_ids)})", prefilter=True)
         return self._hits(q.to_arrow(), "_distance", lambda d: 1.0 - d)

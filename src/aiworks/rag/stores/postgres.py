@@ -1,4 +1,4 @@
-"""PostgreSQL store: pgvector HNSW (cosine) for dense search, BM25 over impact-ordered postings for full text.
+"""PostgreSQL store: pgvector HNSW (cosine) for dense search, BM25 over packed postings (exact) for full text.
 
 Keyword ranking is BM25 (k1 = 1.2, b = 0.75, Lucene's idf), summed in SQL over a postings table (lexeme ->
 chunk, tf, length, impact) with statistics the chunk table's triggers keep in the writing transaction (per-lexeme
@@ -6,6 +6,9 @@ document frequency, chunk count, token count): measured
 through the assistant's retrieval on LegalBench-RAG, PostgreSQL's own ``ts_rank`` (no idf, no length
 saturation) ranked clearly worse (benchmarks/results/pg_keyword.json); ``rank="ts_rank"`` keeps it for that
 comparison. Matching uses the same English stemming for documents and queries, terms OR-ed like Lance's.
+Past a few thousand chunks summing postings in SQL (~1-4 us each) is the bottleneck: ``optimize`` packs them
+(``pg_segment``) and the default search sums them in numpy, still exact. Dense and keyword halves of a hybrid
+search run concurrently on two connections (``concurrent_lists``, ``search_lists``).
 
 A document's chunks are replaced by DELETE + COPY in one transaction (the catalog's, when one is open):
 readers see the old or the new version, never both; a per-document advisory lock serialises two writers of
@@ -20,19 +23,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from aiworks import pg
+from aiworks.rag.stores import pg_segment
 from aiworks.rag.types import Chunk, Hit
 
 K1, B = pg.BM25_K1, pg.BM25_B
-# Keyword search over impact-ordered postings (see aiworks.pg and _impact_top): the rarest terms' postings are
-# read whole up to WHOLE_BUDGET postings, every other term's TERM_DEPTH highest-impact ones, and the best RESCORE
-# candidates are scored exactly. At 100k chunks (200 training queries, one run at load ~13, pg_retrieval.json) the
-# top 30 agreed with exact BM25 at 0.98 (p50 222 ms vs exact's 467), with a 20k budget 0.84 (159 ms), with none
-# 0.67 (88 ms). The default keeps BM25's ranking; the latency goal (< 30 ms) is not met by any of them here.
+# rank="bm25_budget" (the default until 2026-12-02): impact-ordered postings (see aiworks.pg and _impact_top): the
+# rarest terms' postings are read whole up to WHOLE_BUDGET postings, every other term's TERM_DEPTH highest-impact
+# ones, and the best RESCORE candidates are scored exactly. Top-30 agreement with exact BM25 fell with the corpus
+# (0.98 at 100k, 0.80 at 300k: the budget is absolute); the packed postings (rank="bm25") are exact and faster.
 TERM_DEPTH = 1000
 RESCORE = 200
 WHOLE_BUDGET = 50_000
 # HNSW candidate list. recall@30 vs exact search at 100k MiniLM-derived vectors (benchmarks/results/pg_sweep.json):
 # 100 -> 0.86, 200 -> 0.95, 256 -> 0.97, 400 -> 0.99; dense p50 44 / 47 / 75 / 77 ms at load ~17 on 2 cores.
+# At 1M (m 16, ef_construction 64; pg_retrieval_1m.json) 256 -> 0.73, 800 -> 0.89, 1000 (the maximum) -> 0.92.
 EF_SEARCH = 256
 _COLS = 'document_id, idx, start, "end", page, text, document_name'
 _TERMS = re.compile(r"[^\W_]+")
@@ -51,6 +55,7 @@ class _Term:
     idf: float
     tsquery: str
     avgdl: float
+    segment: str | None  # the packed postings' generation (pg_segment.parse)
 
 
 class PgStore:
@@ -64,13 +69,15 @@ class PgStore:
         rescore: int = RESCORE,
         budget: int = WHOLE_BUDGET,
     ) -> None:
-        """``rank``: "bm25" (impact-ordered: ``depth`` postings a term nominate candidates, the best ``rescore``
-        are scored exactly), "bm25_exact" (every posting of every
-        query term: the reference the benchmarks compare with) or "ts_rank" (PostgreSQL's own, for comparison)."""
-        if rank not in ("bm25", "bm25_exact", "ts_rank"):
+        """``rank``: "bm25" (exact: packed postings summed in numpy once compacted, ``pg_segment``; before the
+        first compaction every posting in SQL), "bm25_budget" (impact-ordered: ``depth`` postings a term nominate
+        candidates, the best ``rescore`` are scored exactly; kept for comparison), "bm25_exact" (every posting of
+        every query term in SQL: the reference the benchmarks compare with) or "ts_rank" (PostgreSQL's own)."""
+        if rank not in ("bm25", "bm25_budget", "bm25_exact", "ts_rank"):
             raise ValueError(f"unknown keyword ranking {rank!r}")
         self.url, self.workspace, self.dim, self.rank = url, workspace, dim, rank
         self.depth, self.rescore, self.budget = int(depth), int(rescore), int(budget)
+        self.ef_search: int | None = None  # None: EF_SEARCH
         self.table, self.terms, self.postings = pg.workspace_tables(url, workspace, dim)
 
     # ------------------------------------------------------------ writes
@@ -110,12 +117,27 @@ class PgStore:
             conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{self.table}:{i}",))
 
     def optimize(self) -> None:
-        """Indexes are maintained on write; refresh the planner's statistics after large changes."""
+        """Indexes are maintained on write; pack the postings again once enough changed since the last time
+        (``pg_segment``), and refresh the planner's statistics."""
+        with pg.transaction(self.url) as conn:
+            if pg_segment.needs_compaction(conn, self.table):
+                pg_segment.compact(conn, self.workspace, self.table, self.postings)
         with pg.pool(self.url).connection() as conn:
             conn.autocommit = True
             conn.execute(f"ANALYZE {self.table}")
 
+    def compact(self) -> int:
+        """Pack the postings now (``optimize`` does when enough changed); returns the chunks packed."""
+        with pg.transaction(self.url) as conn:
+            return pg_segment.compact(conn, self.workspace, self.table, self.postings)
+
     # ------------------------------------------------------------ reads
+    @property
+    def concurrent_lists(self) -> bool:
+        """Dense and keyword halves may run at once, each on its own pooled connection (``search_lists``): not
+        inside an open transaction, whose uncommitted rows another connection would not see."""
+        return not pg.in_transaction(self.url)
+
     @staticmethod
     def _hit(row) -> Hit:
         chunk = Chunk(document_id=row[0], index=row[1], start=row[2], end=row[3], page=row[4], text=row[5])
@@ -125,7 +147,7 @@ class PgStore:
         v = np.asarray(vector, dtype=np.float32).ravel()
         where, args = ("WHERE document_id = ANY(%(ids)s)", {"ids": list(document_ids)}) if document_ids else ("", {})
         with pg.transaction(self.url) as conn:
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(k))}")
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(self.ef_search or EF_SEARCH, int(k))}")
             if document_ids:  # keep scanning the graph until k rows pass the filter (pgvector >= 0.8)
                 conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
             rows = conn.execute(
@@ -139,7 +161,7 @@ class PgStore:
         terms = " ".join(_TERMS.findall(query))
         if not terms:
             return []
-        with pg.transaction(self.url) as conn:
+        with pg.transaction(self.url, snapshot=True) as conn:  # one snapshot: statistics, segment, delta
             stats = self._term_stats(conn, terms)
             if not stats:
                 return []
@@ -156,30 +178,46 @@ class PgStore:
                 top = self._bm25(conn, stats, "{p} p", where, k, ids=list(document_ids))
             elif self.rank == "bm25_exact":
                 top = self._bm25(conn, stats, "{p} p", "p.lexeme = ANY(%(lex)s)", k)
-            else:
+            elif self.rank == "bm25_budget":
                 top = self._impact_top(conn, stats, k)
+            elif (segment := pg_segment.parse(stats[0].segment)) is not None:  # packed + written since
+                lex, idf = [t.lexeme for t in stats], [t.idf for t in stats]
+                d = pg_segment.names(self.table)[2]
+                delta = self._bm25(
+                    conn,
+                    stats,
+                    f"{d} dd CROSS JOIN LATERAL (SELECT * FROM {{p}} x WHERE x.document_id = dd.document_id "
+                    "AND x.idx = dd.idx AND x.lexeme = ANY(%(lex)s) OFFSET 0) p",
+                    "",
+                    k,
+                )
+                both = pg_segment.search(conn, segment, self.table, lex, idf, stats[0].avgdl, k) + delta
+                top = sorted(both, key=lambda r: (-round(r[2], 9), r[0], r[1]))[:k]
+            else:  # never compacted (a small workspace): every posting in SQL
+                top = self._bm25(conn, stats, "{p} p", "p.lexeme = ANY(%(lex)s)", k)
             if not top:
                 return []
             cols = ", ".join("c." + x.strip() for x in _COLS.split(","))
             rows = conn.execute(
-                f"SELECT {cols}, t.s FROM unnest(%s::text[], %s::int[], %s::float8[]) t(document_id, idx, s) "
-                f"JOIN {self.table} c USING (document_id, idx) ORDER BY t.s DESC, c.document_id, c.idx",
+                f"SELECT {cols}, t.s FROM unnest(%s::text[], %s::int[], %s::float8[]) WITH ORDINALITY "
+                f"t(document_id, idx, s, o) JOIN {self.table} c USING (document_id, idx) ORDER BY t.o",
                 ([r[0] for r in top], [r[1] for r in top], [float(r[2]) for r in top]),
             ).fetchall()
         return [self._hit(r) for r in rows]
 
     def _term_stats(self, conn, terms: str) -> list[_Term]:
-        """The query's lexemes with document frequency, idf (trigger-kept statistics) and tsquery form, rarest
-        first."""
+        """The query's lexemes with document frequency, idf (trigger-kept statistics), tsquery form and the
+        workspace's packed-postings generation, rarest first."""
         rows = conn.execute(
             f"SELECT t.lexeme, t.df, ln(1 + (w.n_chunks - t.df + 0.5) / (t.df + 0.5)), "
-            f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1) "
+            f"quote_literal(t.lexeme)::tsquery::text, greatest(w.total_len::float8 / greatest(w.n_chunks, 1), 1), "
+            "(SELECT value FROM aiworks_meta m WHERE m.workspace = w.name AND m.key = 'pg_segment') "
             f"FROM (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', %s))) l) l "
             f"JOIN {self.terms} t ON t.lexeme = l.l JOIN aiworks_workspaces w ON w.name = %s "
             f"WHERE t.df > 0 ORDER BY t.df, t.lexeme",
             (terms, self.workspace),
         ).fetchall()
-        return [_Term(lex, int(df), float(idf), tsq, float(avgdl)) for lex, df, idf, tsq, avgdl in rows]
+        return [_Term(lex, int(df), float(idf), tsq, float(avgdl), seg) for lex, df, idf, tsq, avgdl, seg in rows]
 
     def _bm25(self, conn, stats: list[_Term], src: str, where: str, k: int, **extra) -> list[tuple]:
         """Top k (document_id, idx, BM25) summed over the postings ``p`` that ``src`` (``{p}``: the postings
