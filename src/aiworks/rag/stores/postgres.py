@@ -232,7 +232,8 @@ class PgStore:
         return conn.execute(
             f"SELECT p.document_id, p.idx, {_BM25} s FROM {src.format(p=self.postings)} "
             f"JOIN {_TERMS_Q} ON q.lexeme = p.lexeme {'WHERE ' + where if where else ''} "
-            "GROUP BY 1, 2 ORDER BY s DESC, 1, 2 LIMIT %(k)s",
+            # ties to 1e-9 by chunk key: float sums in another order (packed postings) must rank alike
+            "GROUP BY 1, 2 ORDER BY round(" + _BM25 + " * 1e9) DESC, 1, 2 LIMIT %(k)s",
             args,
         ).fetchall()
 
