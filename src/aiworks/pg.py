@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS {p} (lexeme TEXT NOT NULL, document_id TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS {f}_p_imp ON {p} (lexeme, impact DESC) INCLUDE (document_id, idx, tf, len);
 CREATE INDEX IF NOT EXISTS {f}_p_doc ON {p} (document_id, idx, lexeme) INCLUDE (tf, len);
 CREATE INDEX IF NOT EXISTS {f}_tsv ON {c} USING gin (tsv);
-CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE INDEX IF NOT EXISTS {f}_hnsw ON {c} USING hnsw (embedding vector_cosine_ops) WITH (m = {hnsw_m}, ef_construction = {hnsw_efc});
 CREATE TABLE IF NOT EXISTS {s} (no INTEGER PRIMARY KEY, document_id TEXT NOT NULL, idx INTEGER NOT NULL,
     dead BOOLEAN NOT NULL DEFAULT false);
 CREATE INDEX IF NOT EXISTS {f}_s_doc ON {s} (document_id, idx);
@@ -231,9 +231,12 @@ def in_transaction(url: str) -> bool:
     return current is not None and url in current
 
 
-def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, str, str]:
-    """(chunk table, term table, postings table) of the workspace, created on first use. ``dim`` None: open only if it
-    exists (raises KeyError otherwise). A dimension mismatch is a clear error, as with the embedded store."""
+def workspace_tables(
+    url: str, workspace: str, dim: int | None, hnsw: tuple[int, int] = (16, 64)
+) -> tuple[str, str, str]:
+    """(chunk table, term table, postings table) of the workspace, created on first use (its HNSW graph with
+    ``hnsw`` = (m, ef_construction)). ``dim`` None: open only if it exists (raises KeyError otherwise). A dimension
+    mismatch is a clear error, as with the embedded store."""
 
     suffix = hashlib.sha1(workspace.encode("utf-8")).hexdigest()[:16]
     with transaction(url) as conn:
@@ -247,7 +250,7 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
                 conn.execute(
                     "INSERT INTO aiworks_workspaces (name, suffix, dim) VALUES (%s, %s, %s)", (workspace, suffix, dim)
                 )
-                conn.execute(_workspace_ddl(conn, workspace, suffix, int(dim)))
+                conn.execute(_workspace_ddl(conn, workspace, suffix, int(dim), hnsw))
                 row = (suffix, dim)
         elif (url, workspace) not in _CURRENT_SCHEMA:
             _upgrade(conn, workspace, row[0], row[1])
@@ -263,7 +266,9 @@ def workspace_tables(url: str, workspace: str, dim: int | None) -> tuple[str, st
 _CURRENT_SCHEMA: set[tuple[str, str]] = set()  # workspaces this process has seen on the current schema
 
 
-def _workspace_ddl(conn: Connection[Any], workspace: str, suffix: str, dim: int) -> str:
+def _workspace_ddl(
+    conn: Connection[Any], workspace: str, suffix: str, dim: int, hnsw: tuple[int, int] = (16, 64)
+) -> str:
     from psycopg import sql
 
     return _WORKSPACE_SCHEMA.format(
@@ -278,6 +283,8 @@ def _workspace_ddl(conn: Connection[Any], workspace: str, suffix: str, dim: int)
         ws=sql.Literal(workspace).as_string(conn),
         k1=BM25_K1,
         b=BM25_B,
+        hnsw_m=int(hnsw[0]),
+        hnsw_efc=int(hnsw[1]),
     )
 
 

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
 
     # Shared backends: postgresql://... puts catalog, chunks and jobs in PostgreSQL (``make services``).
     database_url: str | None = None
+    # pgvector's HNSW graph: "m:ef_construction" for workspaces created from now on, and hnsw.ef_search per query.
+    # The defaults suit ~100k chunks (recall@30 0.97); at 1M chunks recall@30 0.95 took "24:128" with ef_search 600
+    # (BENCHMARKS.md, Scale-out): twice the index build time and about twice the dense search cost.
+    pg_hnsw: str = Field(default="16:64", pattern=r"^\d+:\d+$")
+    pg_ef_search: int = Field(default=256, ge=1, le=1000)  # pgvector's maximum is 1000
 
     # Engine lifecycle: MLflow tracking URI; default is a SQLite store under home.
     mlflow_tracking_uri: str | None = None

@@ -74,3 +74,24 @@ def test_a_workspace_from_the_previous_schema_is_upgraded(stores, pg_url, worksp
     chunks = [Chunk("e", 0, 0, 20, 1, "indemnity indemnity clause")]
     upgraded.replace_document("e", "e.pdf", chunks, np.ones((1, 8), np.float32))  # the new trigger fills impact
     assert upgraded.text_search("indemnity", 1)[0].chunk.document_id == "e"
+
+
+def test_hnsw_settings_shape_new_workspaces_and_queries(pg_url, workspace, tmp_path):
+    """AIWORKS_PG_HNSW builds a new workspace's graph with that m / ef_construction (what 1M chunks need for
+    recall@30 0.95); AIWORKS_PG_EF_SEARCH is what each dense query sets; a malformed value is refused up front."""
+    import pydantic
+
+    from aiworks import pg
+    from aiworks.rag.backends import open_backends
+    from aiworks.settings import Settings
+
+    settings = Settings(home=tmp_path, database_url=pg_url, pg_hnsw="24:128", pg_ef_search=600)
+    _, store = open_backends(settings, workspace, tmp_path, 8)
+    with pg.transaction(pg_url) as conn:
+        (indexdef,) = conn.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%hnsw%%'", (store.table,)
+        ).fetchone()
+    assert "m='24'" in indexdef and "ef_construction='128'" in indexdef, indexdef
+    assert store.ef_search == 600
+    with pytest.raises(pydantic.ValidationError):
+        Settings(home=tmp_path, pg_hnsw="24")

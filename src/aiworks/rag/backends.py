@@ -27,7 +27,9 @@ def open_backends(settings: Settings, workspace: str, root: Path, dim: int) -> t
         from aiworks.rag.catalog_pg import PgCatalog
         from aiworks.rag.stores.postgres import PgStore
 
-        return PgCatalog(url, workspace), PgStore(url, workspace, dim)
+        m, efc = (int(x) for x in settings.pg_hnsw.split(":"))
+        store = PgStore(url, workspace, dim, ef_search=settings.pg_ef_search, hnsw=(m, efc))
+        return PgCatalog(url, workspace), store
     if url:
         raise ValueError(f"AIWORKS_DATABASE_URL must be a postgresql:// URL, got {url.split(':', 1)[0]}://...")
     from aiworks.rag.stores import open_store

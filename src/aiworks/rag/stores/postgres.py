@@ -68,6 +68,8 @@ class PgStore:
         depth: int = TERM_DEPTH,
         rescore: int = RESCORE,
         budget: int = WHOLE_BUDGET,
+        ef_search: int | None = None,
+        hnsw: tuple[int, int] = (16, 64),
     ) -> None:
         """``rank``: "bm25" (exact: packed postings summed in numpy once compacted, ``pg_segment``; before the
         first compaction every posting in SQL), "bm25_budget" (impact-ordered: ``depth`` postings a term nominate
@@ -77,8 +79,8 @@ class PgStore:
             raise ValueError(f"unknown keyword ranking {rank!r}")
         self.url, self.workspace, self.dim, self.rank = url, workspace, dim, rank
         self.depth, self.rescore, self.budget = int(depth), int(rescore), int(budget)
-        self.ef_search: int | None = None  # None: EF_SEARCH
-        self.table, self.terms, self.postings = pg.workspace_tables(url, workspace, dim)
+        self.ef_search: int | None = ef_search  # None: EF_SEARCH
+        self.table, self.terms, self.postings = pg.workspace_tables(url, workspace, dim, hnsw)
 
     # ------------------------------------------------------------ writes
     def replace_document(
