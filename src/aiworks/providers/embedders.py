@@ -44,7 +44,14 @@ def embed_with_spans(embedder: Embedder, texts: list[str], spans: list[Spans]) -
     native = getattr(embedder, "embed_with_spans", None)
     if native is not None:
         return native(texts, spans)
-    subs = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
+    return embed_substrings(embedder, texts, spans)
+
+
+def embed_substrings(embedder: Embedder, texts: list[str], spans: list, prefixes: list[str] | None = None):
+    """Without span pooling: the texts' vectors, and each span embedded on its own (after its text's prefix, e.g.
+    the chunk's heading line), grouped per text."""
+    pre = prefixes or [""] * len(texts)
+    subs = [p + t[s:e] for t, sp, p in zip(texts, spans, pre) for s, e in sp]
     flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
     out, i = [], 0
     for sp in spans:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aiworks.providers.embedders import Embedder, embed_with_spans
+from aiworks.providers.embedders import Embedder, embed_substrings, embed_with_spans
 from aiworks.rag.segment import sentence_spans
 from aiworks.rag.types import Chunk
 
@@ -75,10 +75,4 @@ def _embed_in_context(embedder: Embedder, texts: list[str], spans: list, context
     """For embedders without span pooling: chunk vectors, and each sentence embedded after its chunk's context
     line (heading path, table column headers), so that, as in the pooled path, a sentence under "5. Security
     Deposit" or a row under "Annual fee (USD)" carries what it is about."""
-    subs = [(ctx + "\n" if ctx else "") + t[s:e] for t, sp, ctx in zip(texts, spans, contexts) for s, e in sp]
-    flat = embedder.embed(subs) if subs else np.zeros((0, embedder.dim), dtype=np.float32)
-    out, i = [], 0
-    for sp in spans:
-        out.append(flat[i : i + len(sp)])
-        i += len(sp)
-    return embedder.embed(texts), out
+    return embed_substrings(embedder, texts, spans, [ctx + "\n" if ctx else "" for ctx in contexts])
