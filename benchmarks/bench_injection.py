@@ -173,7 +173,7 @@ def main() -> None:
 
 
 def _prompt_of(a: Assistant, question: str) -> str:
-    from aiworks.rag.generate import build_prompt
+    from aiworks.rag.plan import build_prompt
 
     return build_prompt(question, assistant_module.mask_hits(a.search(question).hits))
 

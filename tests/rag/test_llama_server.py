@@ -22,7 +22,8 @@ from aiworks.providers.llama_server import MODEL_ALIAS as MODEL
 from aiworks.providers.llama_server import LlamaServer, missing
 from aiworks.providers.llms import load_llm
 from aiworks.rag.assistant import Assistant
-from aiworks.rag.generate import SEARCH_TOOL, streaming
+from aiworks.rag.generate import streaming
+from aiworks.rag.plan import SEARCH_TOOL
 from aiworks.rag.guard import filter_citations
 from aiworks.rag.support import check
 
