@@ -3,7 +3,7 @@
 another server than the question before it.
 
 Rows are keyed by workspace (``aiworks_conversations``, ``aiworks_turns``, created with the base schema in
-aiworks.pg): a store instance belongs to one workspace and never reads another's ids. An append locks its
+aiworks.pg_schema): a store instance belongs to one workspace and never reads another's ids. An append locks its
 conversation's row (``FOR UPDATE``) to number the turn, so concurrent appends from several servers are all
 kept, in the order they committed; deleting a conversation removes its turns in the same transaction.
 """

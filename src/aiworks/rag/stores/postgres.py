@@ -27,7 +27,7 @@ from aiworks.rag.stores import pg_segment
 from aiworks.rag.types import Chunk, Hit
 
 K1, B = pg.BM25_K1, pg.BM25_B
-# rank="bm25_budget" (the default until 2026-12-02): impact-ordered postings (see aiworks.pg and _impact_top): the
+# rank="bm25_budget" (the default until 2026-12-02): impact-ordered postings (see aiworks.pg_schema and _impact_top): the
 # rarest terms' postings are read whole up to WHOLE_BUDGET postings, every other term's TERM_DEPTH highest-impact
 # ones, and the best RESCORE candidates are scored exactly. Top-30 agreement with exact BM25 fell with the corpus
 # (0.98 at 100k, 0.80 at 300k: the budget is absolute); the packed postings (rank="bm25") are exact and faster.
