@@ -1,4 +1,8 @@
-"""``aiworks eval``: measure retrieval on LegalBench-RAG and train the learned ranker."""
+"""``aiworks eval``: measure retrieval on LegalBench-RAG (``eval retrieval``, here) and train the learned ranker.
+
+This module holds the ``eval`` app, its measuring command and the progress bar every ``eval`` command draws;
+the training commands (train-ranker, train-exemplars, tune-fusion) are in cli_train.py.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from aiworks.cli_support import fail as _fail
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -20,12 +26,10 @@ eval_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     """Add this job's commands (or a sub-Typer) to the root app."""
+    from aiworks.evaluation.cli_train import register as training
+
+    training(eval_app)
     app.add_typer(eval_app, name="eval")
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg="red", err=True)
-    raise typer.Exit(2)
 
 
 def _ks(spec: str) -> list[int]:
@@ -38,7 +42,7 @@ def _ks(spec: str) -> list[int]:
     return ks
 
 
-class _Bar:
+class StageBar:
     """One rich progress bar whose task changes with the stage (embedding, each configuration, tuning)."""
 
     def __init__(self, quiet: bool) -> None:
@@ -138,7 +142,7 @@ def retrieval(
     try:
         names = parse_datasets(datasets)
         queries, files = load_benchmark(benchmark, subset, names)
-        with _Bar(quiet=False) as bar:
+        with StageBar(quiet=False) as bar:
             corpus = ingest_corpus(settings, benchmark, files, f"legalbench-{subset}", embedder, fresh, bar)
             results = run(corpus, queries, ks, subset, bar)
     except BenchmarkError as exc:
@@ -181,125 +185,3 @@ def retrieval(
         output.write_text(json.dumps(payload | {"details": extra}, indent=2))
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
-
-
-@eval_app.command("train-ranker")
-def train_ranker_cmd(
-    ctx: typer.Context,
-    benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
-    trials: int = typer.Option(6, "--trials", help="Optuna trials on the training split"),
-    maud_docs: int = typer.Option(6, "--maud-docs", help="MAUD training documents to ingest (embedding budget)"),
-    contractnli_docs: int = typer.Option(77, "--contractnli-docs", help="ContractNLI training documents to ingest"),
-    embedder: str | None = typer.Option(None, "--embedder"),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
-    the assistant's chunking); register it as legal-ranker and remember it in <home>/ranker.json."""
-    from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
-    from aiworks.evaluation.tune import train_ranker
-
-    settings = settings_of(ctx)
-    if trials < 1:
-        _fail("--trials must be at least 1")
-    try:
-        with _Bar(quiet=False) as bar:
-            report = train_ranker(
-                settings,
-                benchmark,
-                ("contractnli", "maud"),
-                {"maud": maud_docs, "contractnli": contractnli_docs},
-                trials,
-                embedder,
-                seed=seed,
-                progress=bar,
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(
-        json.dumps(
-            {
-                "registered": "legal-ranker",
-                "version": report.version,
-                "chunk_words": settings.chunk_words,
-                "overlap_words": settings.chunk_overlap_words,
-                "valid_objective": report.valid_score,
-                "best_params": report.best_params,
-                "train_queries": report.train_queries,
-                "train_documents": report.sampled,
-            },
-            indent=2,
-        )
-    )
-
-
-@eval_app.command("train-exemplars")
-def train_exemplars_cmd(
-    ctx: typer.Context,
-    benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
-    maud_docs: int = typer.Option(8, "--maud-docs", help="MAUD training documents to ingest for tuning"),
-    contractnli_docs: int = typer.Option(40, "--contractnli-docs", help="ContractNLI training documents to ingest"),
-    embedder: str | None = typer.Option(None, "--embedder"),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Build the exemplar expander from document-disjoint training questions and their gold passages, tune
-    its fusion weight on a sample of training documents, register it as legal-exemplars (MLflow) and remember
-    it in <home>/ranker.json: from then on the assistant searches a third list for questions it recognises."""
-    from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
-    from aiworks.evaluation.exemplars import MODEL_NAME, train_exemplars
-
-    settings = settings_of(ctx)
-    try:
-        with _Bar(quiet=False) as bar:
-            report = train_exemplars(
-                settings, benchmark, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, progress=bar
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(
-        json.dumps(
-            {
-                "registered": MODEL_NAME,
-                "version": report.version,
-                "chunk_words": settings.chunk_words,
-                "overlap_words": settings.chunk_overlap_words,
-                "weight": report.weight,
-                "blend": report.blend,
-                "min_match": report.min_match,
-                "objective": report.objective,
-                "cited_objective": report.cited_objective,
-                "train_queries": report.train_queries,
-                "tune_queries": report.tune_queries,
-                "tune_documents": report.tune_documents,
-            },
-            indent=2,
-        )
-    )
-
-
-@eval_app.command("tune-fusion")
-def tune_fusion_cmd(
-    ctx: typer.Context,
-    benchmark: Path = typer.Option(..., "--benchmark", help="LegalBench-RAG folder"),
-    trials: int = typer.Option(12, "--trials", help="Optuna trials on the training split"),
-    maud_docs: int = typer.Option(6, "--maud-docs"),
-    contractnli_docs: int = typer.Option(77, "--contractnli-docs"),
-    embedder: str | None = typer.Option(None, "--embedder"),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;
-    prints the default's and the best objective (macro (P@1 + R@32) / 2)."""
-    from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
-    from aiworks.evaluation.tune import tune_fusion
-
-    settings = settings_of(ctx)
-    try:
-        with _Bar(quiet=False) as bar:
-            report = tune_fusion(
-                settings, benchmark, trials, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, bar
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(json.dumps(report, indent=2))
