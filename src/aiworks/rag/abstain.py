@@ -2,8 +2,9 @@
 
 The answerer measures, for a question and its retrieved evidence (``ExtractiveAnswerer.diagnose``):
 - ``best``: the best sentence's ``Candidate.score`` (dense + lexical, 0..1);
-- ``share``: the share of the question's key terms with no close word in the evidence (closest-word embedding
-  similarity under ``word_sim``);
+- ``share``: the share of the question's key terms with no close word in the evidence: closest-word embedding
+  similarity under ``word_sim`` and no evidence word ``related`` to it in contract drafting (rag/related.py:
+  co-occurrence over CUAD contracts, "late" / "overdue"; a bar chosen by the same calibration, on a grid);
 - ``names``: capitalised names of the question no evidence text holds (never paraphrased: always abstain).
 
 It answers when no name is absent and ``best >= needed(share)``: ``min_score`` when every key term is present;
@@ -37,6 +38,11 @@ class Abstention:
     min_score_missing: float = 1.01  # ... and at least this when some (up to max_missing) key terms are absent
     line: float = 1.01  # or at least line + per_share * (absent share), whichever is lower
     per_share: float = 0.0
+    related: float = 1.01  # ... or when an evidence word is at least this related to it (rag/related.py; > 1: off)
+
+    def present(self, sim: float, rel: float) -> bool:
+        """Whether a key term with no exact match counts as in the evidence (closest-word similarity, relatedness)."""
+        return sim >= self.word_sim or rel >= self.related
 
     def needed(self, share: float) -> float:
         """The best sentence score that answers when ``share`` of the key terms is absent (> 1: never)."""
