@@ -4,7 +4,7 @@
 A key term of the question ("late") with no close word by MiniLM similarity still counts as present when an
 evidence word is this related to it ("overdue"). The table ships with the package (rag/data/cuad_related.tsv.gz:
 stem pairs with their PPMI-SVD cosine over CUAD contracts, built by aiworks.evaluation.related_terms from text
-that no benchmark evaluates); it is loaded on first use (about 12k pairs, a few ms).
+that no benchmark evaluates); it is loaded on first use (12k pairs, about 10 ms).
 """
 
 from __future__ import annotations
