@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip -q
 
-.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench-pg-1m bench-pg-scale bench bench-rag bench-api bench-spam bench-recs bench-retrieval train-sentences bench-qa bench-qa-calibrate bench-followups bench-kinds bench-start bench-embed bench-peer bench-parse bench-reliability bench-llm llm-server fuzz clean
+.PHONY: demo test test-fast lint install web system-deps services services-stop bench-pg bench-pg-1m bench-pg-scale bench bench-rag bench-api bench-spam bench-recs bench-retrieval train-sentences bench-qa bench-qa-calibrate related-terms bench-followups bench-kinds bench-start bench-embed bench-peer bench-parse bench-reliability bench-llm llm-server fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $$(command -v $(PY) || command -v python3) -m venv $(VENV)
@@ -97,6 +97,10 @@ bench-peer: install
 # Contract QA on the project's own generated contract set (aiworks.evaluation.contracts): benchmarks/results/qa.json
 bench-qa: install
 	nice -n 10 $(BIN)/python benchmarks/bench_qa.py
+# The contract-drafting word relations the abstention's key-term check reads (rag/related.py), from the CUAD
+# contracts (never evaluated): src/aiworks/rag/data/cuad_related.tsv.gz, shipped with the package
+related-terms: install
+	nice -n 10 $(BIN)/python -m aiworks.evaluation.related_terms --cuad $(BENCH_DATA)/legalbench-rag/corpus/cuad
 # Fit rag/abstain.py's abstention rule on TRAINING contract seeds + LegalBench training questions (embedding cache
 # in QA_CAL_HOME, a scratch home): benchmarks/results/qa_calibration.json; copy the fitted rule into ABSTENTION
 QA_CAL_HOME ?= /tmp/aiworks-qa-calibration

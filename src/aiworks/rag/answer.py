@@ -21,12 +21,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from aiworks.providers.embedders import Embedder
-from aiworks.rag.abstain import ABSTENTION, Abstention
+from aiworks.rag.abstain import ABSTENTION
 from aiworks.rag.segment import sentence_spans
 from aiworks.rag.evidence import (
     FURNITURE,
@@ -45,6 +45,7 @@ from aiworks.rag.evidence import (
     trim_heading,
 )
 from aiworks.rag.closest import citation, with_closest
+from aiworks.rag.related import relatedness
 from aiworks.rag.guard import NOT_FOUND
 from aiworks.rag.sentences import choose
 from aiworks.rag.types import Citation, Hit
@@ -109,9 +110,7 @@ class ExtractiveAnswerer:
         self.threshold = threshold if threshold is not None else rule.min_score
         self.max_missing = max_missing if max_missing is not None else rule.max_missing
         self.word_sim = rule.word_sim
-        self.rule = Abstention(
-            self.threshold, self.max_missing, rule.word_sim, rule.min_score_missing, rule.line, rule.per_share
-        )
+        self.rule = replace(rule, min_score=self.threshold, max_missing=self.max_missing)
         self._word_vectors: dict[str, np.ndarray] = {}  # word → unit vector, cached per process
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
@@ -228,19 +227,22 @@ class ExtractiveAnswerer:
 
     def absent(
         self, question: str, hits: list[Hit], naming: set[str], cands: list[Candidate]
-    ) -> tuple[list[str], list[tuple[str, float]]]:
+    ) -> tuple[list[str], list[tuple[str, float, float]]]:
         """The question's key terms, and those absent from the evidence with the similarity of the closest
-        evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not)."""
+        evidence word (a paraphrase such as "cost" for "fee" is close; "escrow" or "Platinum" is not) and the
+        highest contract-drafting relatedness of an evidence word ("late" / "overdue"; rag/related.py)."""
         keys = key_terms(question, naming)
         have = evidence_words(hits, (c.context for c in cands))
         stems = {spelling(stem(w)) for w in have}
         missing = [(t, w) for t, w in keys.items() if spelling(t) not in stems]
         if not missing or not have:
-            return list(keys), [(t, 0.0) for t, _ in missing]
+            return list(keys), [(t, 0.0, 0.0) for t, _ in missing]
         pool = sorted(w for w in have if len(w) > 2 and not w[0].isdigit())
         sims = self._vectors([w for _, w in missing]) @ self._vectors(pool).T if pool else None
+        near = {stem(w) for w in pool}
         return list(keys), [
-            (t, round(float(sims[i].max()), 3) if sims is not None else 0.0) for i, (t, _) in enumerate(missing)
+            (t, round(float(sims[i].max()), 3) if sims is not None else 0.0, relatedness(t, near))
+            for i, (t, _) in enumerate(missing)
         ]
 
     def diagnose(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> dict:
@@ -248,7 +250,7 @@ class ExtractiveAnswerer:
         focused, naming = focus(question, hits)
         cands = self.candidates(question, focused, qvec, naming)
         keys, missing = self.absent(question, focused, naming, cands)
-        absent = [t for t, sim in missing if sim < self.word_sim]
+        absent = [t for t, sim, rel in missing if not self.rule.present(sim, rel)]
         texts = [x for h in focused for x in (h.chunk.text, h.chunk.context, h.document_name)]
         return {
             "names": absent_names(question, naming, texts + [c.context for c in cands]),
@@ -274,7 +276,7 @@ class ExtractiveAnswerer:
         cands = d["candidates"]
         if not cands:
             return _abstain("no-evidence")
-        absent = [t for t, sim in d["missing"] if sim < self.word_sim]
+        absent = [t for t, sim, rel in d["missing"] if not self.rule.present(sim, rel)]
         if d["names"]:
             return _abstain("missing-name", d["names"])
         if not self.rule.answers(cands[0].score, d["missing_share"]):  # the needed score rises with absent terms
