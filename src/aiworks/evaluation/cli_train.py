@@ -8,12 +8,32 @@ in cli.py only measures; each command here is a thin wrapper over evaluation/tun
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from aiworks.cli_support import fail as _fail
 from aiworks.evaluation.cli import StageBar
+
+
+def _train(job: Callable[[StageBar], Any]) -> Any:
+    """Run ``job`` under a progress bar; a bad benchmark folder or option ends the command with its message."""
+    from aiworks.evaluation.dataset import BenchmarkError
+
+    try:
+        with StageBar(quiet=False) as bar:
+            return job(bar)
+    except (BenchmarkError, ValueError) as exc:
+        _fail(str(exc))
+
+
+def _print(registered: str, version: Any, settings: Any, **fields: Any) -> None:
+    """What was registered, with the chunking it was trained on (the assistant refuses another)."""
+    head = {"registered": registered, "version": version, "chunk_words": settings.chunk_words}
+    head["overlap_words"] = settings.chunk_overlap_words
+    typer.echo(json.dumps(head | fields, indent=2))
 
 
 def register(eval_app: typer.Typer) -> None:
@@ -35,40 +55,25 @@ def train_ranker_cmd(
     """Train + tune the learned ranker on the product path's candidates (document-disjoint training queries,
     the assistant's chunking); register it as legal-ranker and remember it in <home>/ranker.json."""
     from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import train_ranker
 
     settings = settings_of(ctx)
     if trials < 1:
         _fail("--trials must be at least 1")
-    try:
-        with StageBar(quiet=False) as bar:
-            report = train_ranker(
-                settings,
-                benchmark,
-                ("contractnli", "maud"),
-                {"maud": maud_docs, "contractnli": contractnli_docs},
-                trials,
-                embedder,
-                seed=seed,
-                progress=bar,
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(
-        json.dumps(
-            {
-                "registered": "legal-ranker",
-                "version": report.version,
-                "chunk_words": settings.chunk_words,
-                "overlap_words": settings.chunk_overlap_words,
-                "valid_objective": report.valid_score,
-                "best_params": report.best_params,
-                "train_queries": report.train_queries,
-                "train_documents": report.sampled,
-            },
-            indent=2,
+    docs = {"maud": maud_docs, "contractnli": contractnli_docs}
+    report = _train(
+        lambda bar: train_ranker(
+            settings, benchmark, ("contractnli", "maud"), docs, trials, embedder, seed=seed, progress=bar
         )
+    )
+    _print(
+        "legal-ranker",
+        report.version,
+        settings,
+        valid_objective=report.valid_score,
+        best_params=report.best_params,
+        train_queries=report.train_queries,
+        train_documents=report.sampled,
     )
 
 
@@ -84,35 +89,23 @@ def train_exemplars_cmd(
     its fusion weight on a sample of training documents, register it as legal-exemplars (MLflow) and remember
     it in <home>/ranker.json: from then on the assistant searches a third list for questions it recognises."""
     from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.exemplars import MODEL_NAME, train_exemplars
 
     settings = settings_of(ctx)
-    try:
-        with StageBar(quiet=False) as bar:
-            report = train_exemplars(
-                settings, benchmark, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, progress=bar
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(
-        json.dumps(
-            {
-                "registered": MODEL_NAME,
-                "version": report.version,
-                "chunk_words": settings.chunk_words,
-                "overlap_words": settings.chunk_overlap_words,
-                "weight": report.weight,
-                "blend": report.blend,
-                "min_match": report.min_match,
-                "objective": report.objective,
-                "cited_objective": report.cited_objective,
-                "train_queries": report.train_queries,
-                "tune_queries": report.tune_queries,
-                "tune_documents": report.tune_documents,
-            },
-            indent=2,
-        )
+    docs = {"maud": maud_docs, "contractnli": contractnli_docs}
+    report = _train(lambda bar: train_exemplars(settings, benchmark, docs, embedder, seed, progress=bar))
+    _print(
+        MODEL_NAME,
+        report.version,
+        settings,
+        weight=report.weight,
+        blend=report.blend,
+        min_match=report.min_match,
+        objective=report.objective,
+        cited_objective=report.cited_objective,
+        train_queries=report.train_queries,
+        tune_queries=report.tune_queries,
+        tune_documents=report.tune_documents,
     )
 
 
@@ -128,15 +121,9 @@ def tune_fusion_cmd(
     """Tune the retriever's fusion (dense share, candidates, RRF k) on document-disjoint training queries only;
     prints the default's and the best objective (macro (P@1 + R@32) / 2)."""
     from aiworks.cli_support import settings_of
-    from aiworks.evaluation.dataset import BenchmarkError
     from aiworks.evaluation.tune import tune_fusion
 
     settings = settings_of(ctx)
-    try:
-        with StageBar(quiet=False) as bar:
-            report = tune_fusion(
-                settings, benchmark, trials, {"maud": maud_docs, "contractnli": contractnli_docs}, embedder, seed, bar
-            )
-    except (BenchmarkError, ValueError) as exc:
-        _fail(str(exc))
+    docs = {"maud": maud_docs, "contractnli": contractnli_docs}
+    report = _train(lambda bar: tune_fusion(settings, benchmark, trials, docs, embedder, seed, bar))
     typer.echo(json.dumps(report, indent=2))
