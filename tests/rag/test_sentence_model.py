@@ -113,3 +113,15 @@ def test_an_onnx_cross_encoder_scores_pairs_like_its_torch_model():
     moved = again.adjust(q, ps, near)
     assert np.abs(moved).max() > 0.5 and abs(float(moved.mean())) < 1e-4
     assert not again.adjust(q, ps, far).any()  # an unknown question: today's order
+
+
+def test_a_question_unlike_the_training_questions_never_loads_the_model(settings, contracts):
+    a = Assistant(settings, "ws")
+    far = -np.asarray(a.embedder.embed(["What is the notice period for termination?"])[0], dtype=np.float32)
+    gate = sentence_model.CrossEncoderOrder(b"", "", 128, 1.0, far[None, :], 0.9, {})
+    marker = {"embedder": a.embedder.name, "chunk_words": settings.chunk_words}
+    sentence_model.remember(settings, 1, marker | {"overlap_words": settings.chunk_overlap_words}, gate)
+    order = Assistant(settings, "ws").answerer.learned_order
+    assert isinstance(order, sentence_model.RegisteredOrder) and order.gate is not None
+    got = order.adjust("What is the notice period for termination?", ["a", "b"])
+    assert not got.any() and order._model is None  # no registry, no MLflow: today's order

@@ -228,7 +228,7 @@ def register_order(settings, model, metrics: dict) -> int:
     with tracking.run(settings, EXPERIMENT, run_name="legal-sentence-order-fit", params=params) as run_id:
         tracking.log_metrics({k: v for k, v in metrics.items() if isinstance(v, float)})
         version = registry.register(settings, MODEL_NAME, model, run_id, metadata=params | {"metrics": metrics})
-    remember(settings, version, {k: params[k] for k in ("embedder", "chunk_words", "overlap_words")})
+    remember(settings, version, {k: params[k] for k in ("embedder", "chunk_words", "overlap_words")}, model)
     return version
 
 

@@ -15,8 +15,9 @@ evaluation/sentence_model.py). So, like the exemplar expander, it only speaks fo
 near-duplicate of a training question (cosine >= ``min_match`` to the nearest one, in the embedder's space);
 any other question (a user's own, PrivacyQA's, MAUD's) keeps today's order.
 
-Registration leaves ``<home>/sentence_model.json`` (model URI, embedder, chunking); without it nothing here is
-loaded and the order is today's. The model runs on ONNX Runtime (an int8 graph and the tokenizer travel inside
+Registration leaves ``<home>/sentence_model.json`` (model URI, embedder, chunking) and a copy of the gate's
+training question vectors beside it; without it nothing here is loaded and the order is today's, and a question the gate
+turns away (so far every user question) costs one question embedding and never loads the model. The model runs on ONNX Runtime (an int8 graph and the tokenizer travel inside
 the registered object), loaded on the first question that has two or more sentences to order. A model trained
 on another embedder's or chunking's candidates is refused (the assistant says why in its warnings).
 """
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "legal-sentence-order"
 MARKER = "sentence_model.json"
+GATE = "sentence_model.gate.npy"  # beside the marker: the training question vectors (read on first use)
 
 
 class OrderMismatch(ValueError):
@@ -102,12 +104,17 @@ def marker_path(settings: Settings) -> Path:
     return Path(settings.home) / MARKER
 
 
-def remember(settings: Settings, version: int, pipeline: dict) -> None:
-    """Called by registration: where the model is and what it was trained on."""
+def remember(settings: Settings, version: int, pipeline: dict, gate: CrossEncoderOrder | None = None) -> None:
+    """Called by registration: where the model is, what it was trained on and (``gate``) its training question
+    vectors, so that a question unlike them never loads the model."""
     path = marker_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"uri": f"models:/{MODEL_NAME}/{version}"} | pipeline
+    if gate is not None:
+        np.save(path.parent / GATE, np.asarray(gate.questions, dtype=np.float32))
+        data["gate_min_match"] = gate.min_match
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"uri": f"models:/{MODEL_NAME}/{version}"} | pipeline, indent=2))
+    tmp.write_text(json.dumps(data))
     tmp.replace(path)
 
 
@@ -125,9 +132,19 @@ class RegisteredOrder:
     """The registered model, loaded from the registry (MLflow) on first use; the question is embedded with
     the workspace's embedder for the gate."""
 
-    def __init__(self, settings: Settings, uri: str, embedder: Embedder, chunk_words: int, overlap_words: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        uri: str,
+        embedder: Embedder,
+        chunk_words: int,
+        overlap_words: int,
+        gate: float | None = None,
+    ) -> None:
         self.settings, self.uri, self.embedder = settings, uri, embedder
         self.want = (embedder.name, chunk_words, overlap_words)
+        self.gate = gate  # the model's min_match when the marker has a copy of its gate (``GATE``)
+        self._known: np.ndarray | None = None
         self._model: CrossEncoderOrder | None = None
         self._lock = threading.Lock()
 
@@ -142,7 +159,13 @@ class RegisteredOrder:
             return self._model
 
     def adjust(self, question: str, passages: list[str]) -> np.ndarray:
-        return self.model().adjust(question, passages, self.embedder.embed([question])[0])
+        qv = np.asarray(self.embedder.embed([question])[0], dtype=np.float32)
+        if self.gate is not None:  # unlike every training question: today's order, and the model stays unloaded
+            if self._known is None:
+                self._known = np.load(marker_path(self.settings).parent / GATE)
+            if not len(self._known) or float((self._known @ qv).max()) < self.gate:
+                return np.zeros(len(passages), dtype=np.float32)
+        return self.model().adjust(question, passages, qv)
 
 
 def load_order(settings: Settings, embedder: Embedder, chunk_words: int, overlap_words: int) -> RegisteredOrder | None:
@@ -153,4 +176,5 @@ def load_order(settings: Settings, embedder: Embedder, chunk_words: int, overlap
         return None
     data = json.loads(path.read_text())
     _check(data, embedder.name, chunk_words, overlap_words)
-    return RegisteredOrder(settings, str(data["uri"]), embedder, chunk_words, overlap_words)
+    gate = data.get("gate_min_match") if (path.parent / GATE).is_file() else None
+    return RegisteredOrder(settings, str(data["uri"]), embedder, chunk_words, overlap_words, gate)
