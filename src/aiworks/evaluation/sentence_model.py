@@ -30,6 +30,7 @@ import numpy as np
 from aiworks.evaluation.sentence_train import Row
 
 POOL = 6  # candidates per question trained on (by ``score``: the eligible ones first)
+KEPT = 24  # candidates per question kept from the data run (scoring reaches every eligible one up to this)
 MAX_LENGTH = 128  # question + context + sentence, in word pieces
 FROZEN, EPOCHS, SCHEDULE = 4, 3, 6
 LR, HEAD_LR = 1e-4, 1e-3
@@ -142,12 +143,13 @@ def p1(rows: list[Row], xs: list[np.ndarray] | None, weight: float) -> dict[str,
     per: dict[str, list[float]] = {}
     for i, r in enumerate(rows):
         s = DENSE_SHARE * r.own + (1 - DENSE_SHARE) * r.lexical + NEAR_WEIGHT * r.near
-        n = len(s)
-        if xs is not None and weight and n > 1:
-            x = xs[i][:n]
+        labels = r.labels
+        if xs is not None and weight and len(s) > 1:
+            n = min(len(s), len(xs[i]))  # more eligible candidates than were kept: the first KEPT
+            s, labels, x = s[:n], labels[:n], xs[i][:n]
             sd = float(x.std())
             s = s + weight * (x - x.mean()) / (sd if sd > 0 else 1.0)
-        per.setdefault(r.source, []).append(float(r.labels[int(np.argmax(s))]))
+        per.setdefault(r.source, []).append(float(labels[int(np.argmax(s))]))
     return {k: round(float(np.mean(v)), 4) for k, v in per.items()}
 
 
@@ -264,7 +266,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/sentence_model.json"))
     args = ap.parse_args()
     t0 = time.perf_counter()
-    rows = [r for r in legalbench_rows(Settings(home=args.home), args.benchmark, True, max(POOL, 8)) if r.extra]
+    rows = [r for r in legalbench_rows(Settings(home=args.home), args.benchmark, True, KEPT) if r.extra]
     report: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "load_average": os.getloadavg()}
     weight = WEIGHT
     if args.validate:
