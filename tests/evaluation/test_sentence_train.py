@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
-from aiworks.evaluation.sentence_train import Row, best_params, cross_validate, fixed, measure
+from aiworks.evaluation.sentence_train import Row, best_params, cross_validate, dump, fixed, measure
 
 
 def _row(source: str, group: str, labels, lexical, own, near=None, answered=True) -> Row:
@@ -43,3 +45,34 @@ def test_answered_and_all_questions_are_reported_apart():
     ]
     m = measure(rows, fixed(None))["contractnli"]
     assert (m["n"], m["answered"], m["p1_all"], m["p1_answered"]) == (2, 1, 0.5, 1.0)
+
+
+def test_a_row_can_keep_the_wider_pool_with_texts_labels_and_the_eligible_prefix(tmp_path):
+    """``top``: the best candidates by ``score`` travel with the row (what a learned order trains on); the
+    eligible ones are its first ``eligible`` and carry the same labels and signals as the row itself."""
+    from aiworks.evaluation.sentence_train import _row
+    from aiworks.rag.assistant import Assistant
+    from aiworks.rag.samples import write_sample_contracts
+    from aiworks.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", embedder="hash", llm="extractive"), "ws")
+    a.ingest(write_sample_contracts(tmp_path / "docs"))
+    question = "What is the notice period for termination?"
+    r = a.search(question)
+
+    def label(c) -> float:
+        return float("notice" in c.text.lower())
+
+    plain = _row(a.answerer, question, r.hits, r.query_vector, label, "contracts", "g")
+    wide = _row(a.answerer, question, r.hits, r.query_vector, label, "contracts", "g", top=6)
+    assert plain is not None and wide is not None and plain.extra == {}
+    e = wide.extra
+    n = e["eligible"]
+    assert n == len(wide.labels) and 1 <= n <= len(e["texts"]) <= 6
+    assert e["question"] == question and len(e["contexts"]) == len(e["labels"]) == len(e["own"]) == len(e["texts"])
+    assert e["scores"] == sorted(e["scores"], reverse=True)  # ``score`` order
+    np.testing.assert_allclose(e["labels"][:n], wide.labels)
+    np.testing.assert_allclose(e["lexical"][:n], wide.lexical)
+    np.testing.assert_allclose(e["own"][:n], wide.own, atol=1e-5)
+    assert any(e["labels"]) and any("notice" in t.lower() for t in e["texts"])
+    assert json.loads(json.dumps(dump(wide)))["pool"]["texts"] == e["texts"]

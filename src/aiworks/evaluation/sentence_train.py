@@ -12,7 +12,10 @@ picked on a grid, and checked with document-grouped 5-fold cross-validation (wei
 the 5th). Use a home WITHOUT a registered exemplar expander (it was trained on these questions).
 
     python -m aiworks.evaluation.sentence_train --benchmark ../shared/bench/legalbench-rag [--home DIR]
-        [--out benchmarks/results/sentence_scorer.json]
+        [--out benchmarks/results/sentence_scorer.json] [--pool 24 --dump rows.json]
+
+``--pool N --dump FILE`` also writes every LegalBench row with its best N candidates by ``score`` (text, context,
+label, signals; the eligible ones first) as JSON: the data a learned order (e.g. a cross-encoder) trains on.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def _row(answerer, asked: str, hits, vec, label, source: str, group: str) -> Row | None:
+def _row(answerer, asked: str, hits, vec, label, source: str, group: str, top: int = 0) -> Row | None:
     d = answerer.diagnose(asked, hits, vec)
     cands = d["candidates"]
     if not cands:
@@ -59,7 +62,7 @@ def _row(answerer, asked: str, hits, vec, label, source: str, group: str) -> Row
     answered = not answerer.answer(asked, hits, vec).abstained
     elig = sentences.eligible(cands, answerer.threshold, answerer.margin) or cands[:1]
     qvec = vec if vec is not None else answerer.embedder.embed([asked])[0]
-    return Row(
+    row = Row(
         source,
         group,
         answered,
@@ -68,11 +71,26 @@ def _row(answerer, asked: str, hits, vec, label, source: str, group: str) -> Row
         sentences.own_similarity(answerer.embedder, elig, qvec),
         sentences.near_matches(asked, elig, d["naming"]),
     )
+    if top:  # the wider pool a learned order would train on (``--pool``/``--dump``): the best ``top`` by score
+        pool = cands[:top]
+        row.extra = {
+            "question": asked,
+            "texts": [c.text for c in pool],
+            "contexts": [c.context for c in pool],
+            "labels": [label(c) for c in pool],
+            "scores": [c.score for c in pool],
+            "lexical": [c.lexical for c in pool],
+            "own": sentences.own_similarity(answerer.embedder, pool, qvec).tolist(),
+            "near": sentences.near_matches(asked, pool, d["naming"]).tolist(),
+            "eligible": len(elig),  # ``score`` order: the eligible sentences are the pool's first ones
+        }
+    return row
 
 
-def legalbench_rows(settings: Settings, root: Path, all_contractnli: bool = False) -> list[Row]:
+def legalbench_rows(settings: Settings, root: Path, all_contractnli: bool = False, top: int = 0) -> list[Row]:
     """The training sample the other training jobs use (40 ContractNLI + 8 MAUD documents); with
-    ``all_contractnli`` every ContractNLI training document (small) too, in a workspace of its own."""
+    ``all_contractnli`` every ContractNLI training document (small) too, in a workspace of its own; ``top``:
+    also keep the best ``top`` candidates by ``score`` with their text (``Row.extra``)."""
     from aiworks.evaluation.service import ingest_corpus
     from aiworks.evaluation.tune import sample_documents
 
@@ -94,7 +112,7 @@ def legalbench_rows(settings: Settings, root: Path, all_contractnli: bool = Fals
             span = Span(file_of.get(c.hit.chunk.document_id, c.hit.chunk.document_id), c.start, c.end)
             return precision_recall([span], gold).precision
 
-        row = _row(a.answerer, asked, mask_hits(r.hits), vec, label, q.dataset, q.file)
+        row = _row(a.answerer, asked, mask_hits(r.hits), vec, label, q.dataset, q.file, top)
         if row is not None:
             rows.append(row)
     return rows
@@ -125,6 +143,12 @@ def contract_rows(seed: int, work: Path) -> list[Row]:
         if row is not None:
             rows.append(row)
     return rows
+
+
+def dump(row: Row) -> dict:
+    """``row`` as JSON-ready data (``--dump``)."""
+    arrays = {k: getattr(row, k).tolist() for k in ("labels", "lexical", "own", "near")}
+    return {"source": row.source, "group": row.group, "answered": row.answered} | arrays | {"pool": row.extra}
 
 
 def order(row: Row, params: tuple[float, float] | None) -> np.ndarray:
@@ -197,11 +221,16 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None, help="reuse its embedding cache (no registered expander!)")
     ap.add_argument("--all-contractnli", action="store_true", help="every ContractNLI training document, not 40")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/sentence_scorer.json"))
+    ap.add_argument("--pool", type=int, default=0, help="keep each LegalBench row's best N candidates (--dump)")
+    ap.add_argument("--dump", type=Path, default=None, help="write the LegalBench rows (with --pool) as JSON")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sentences-") as tmp:
         home = args.home or Path(tmp) / "home"
-        rows = legalbench_rows(Settings(home=home), args.benchmark, args.all_contractnli)
+        rows = legalbench_rows(Settings(home=home), args.benchmark, args.all_contractnli, args.pool)
+        if args.dump:
+            args.dump.parent.mkdir(parents=True, exist_ok=True)
+            args.dump.write_text(json.dumps([dump(r) for r in rows]))
         for seed in CONTRACT_SEEDS:
             rows += contract_rows(seed, Path(tmp))
     p = best_params(rows)

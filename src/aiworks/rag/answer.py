@@ -47,7 +47,7 @@ from aiworks.rag.evidence import (
 from aiworks.rag.closest import citation, with_closest
 from aiworks.rag.related import relatedness
 from aiworks.rag.guard import NOT_FOUND
-from aiworks.rag.sentences import choose
+from aiworks.rag.sentences import LearnedOrder, choose
 from aiworks.rag.types import Citation, Hit
 
 
@@ -115,6 +115,7 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
         self.margin = margin
+        self.learned_order: LearnedOrder | None = None  # a registered citation order (rag/sentence_model.py)
 
     def _units(self, hit: Hit) -> list[tuple[int, int, np.ndarray | None, str]]:
         """(start, end) in chunk offsets, the vector stored at ingest (or None) and the chunk context."""
@@ -266,7 +267,17 @@ class ExtractiveAnswerer:
         self, question: str, cands: list[Candidate], qvec: np.ndarray | None = None, naming: Iterable[str] = ()
     ) -> list[Candidate]:
         """The sentences to cite, in order, once the answerer does not abstain (rag/sentences.py)."""
-        return choose(question, cands, self.threshold, self.margin, self.max_sentences, self.embedder, qvec, naming)
+        return choose(
+            question,
+            cands,
+            self.threshold,
+            self.margin,
+            self.max_sentences,
+            self.embedder,
+            qvec,
+            naming,
+            self.learned_order,
+        )
 
     def answer(self, question: str, hits: list[Hit], qvec: np.ndarray | None = None) -> Drafted:
         d = self.diagnose(question, hits, qvec)

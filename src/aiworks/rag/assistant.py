@@ -73,6 +73,7 @@ class Assistant:
         if isinstance(self.ranker, Expander):  # a learned third retrieval list (rag/exemplars.py)
             self.retriever.expander = self.ranker
         self.answerer = build_answerer(self.llm, self.embedder, self._sentences, self, settings.llm_tools)
+        self._learned_order(settings)
         self._sentence_cache: dict[str, tuple[str, tuple[np.ndarray, np.ndarray] | None]] = {}
         # one writer per workspace across processes; an index build cut short by a crash is redone on open
         self.write_lock = WorkspaceLock(self.root, settings.database_url, self.workspace)
@@ -81,6 +82,19 @@ class Assistant:
             with self.write_lock.try_hold() as mine:  # busy: a live writer will finish (or the next one repairs)
                 if mine and self._dirty.is_set():
                     self._repair()
+
+    def _learned_order(self, settings: Settings) -> None:
+        """A registered citation order (rag/sentence_model.py), loaded on first use; none registered: today's."""
+        from aiworks.rag.sentence_model import OrderMismatch, load_order
+
+        try:
+            order = load_order(settings, self.embedder, settings.chunk_words, settings.chunk_overlap_words)
+        except OrderMismatch as exc:
+            order = None
+            self.warnings.append(str(exc))
+        extractive = getattr(self.answerer, "fallback", self.answerer)
+        if order is not None and hasattr(extractive, "learned_order"):
+            extractive.learned_order = order
 
     def _begin_writes(self) -> bool:
         """Under the write lock: repair what a crashed writer left, then mark the workspace as being written."""

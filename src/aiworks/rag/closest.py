@@ -54,6 +54,7 @@ def closest(
         answerer.embedder,
         qvec,
         diagnosis.get("naming", ()),
+        answerer.learned_order,
     )
     return [citation(key, c) for key, c in enumerate(picked, start=1)]
 

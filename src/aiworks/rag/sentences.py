@@ -10,14 +10,15 @@ sentences only:
   the root ("solicit" / "solicitation", "disclos" / "disclosur"), which the exact root match misses.
 The two weights are fitted on LegalBench TRAINING questions and generated contract training sets (seeds 1-3)
 by evaluation/sentence_train.py (``make train-sentences``, benchmarks/results/sentence_scorer.json), never on
-mini or the reported contract set.
+mini or the reported contract set. When a learned order is registered (rag/sentence_model.py, a cross-encoder
+that speaks only for questions like its training ones), its adjustment is added to ``rank_score``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 DENSE_SHARE = 0.5  # rank_score = DENSE_SHARE * own-sentence similarity + (1 - DENSE_SHARE) * lexical + ...
 NEAR_WEIGHT = 0.2  # ... + NEAR_WEIGHT * idf-weighted share of question terms matched only by a near root
 MIN_ROOT = 4  # near roots share at least this many leading characters
+
+
+class LearnedOrder(Protocol):
+    """A trained adjustment of ``rank_score`` per candidate (rag/sentence_model.py)."""
+
+    def adjust(self, question: str, passages: list[str]) -> np.ndarray: ...
 
 
 def near(a: str, b: str) -> bool:
@@ -53,9 +60,14 @@ def near_matches(question: str, cands: list[Candidate], naming: Iterable[str] = 
     return np.array([sum(w for t, w in weights.items() if only[t][i]) / total for i in range(n)])
 
 
+def passages(cands: list[Candidate]) -> list[str]:
+    """Each sentence as it is read on its own: its context (heading / column headers) in front."""
+    return [(c.context + "\n" + c.text).strip() for c in cands]
+
+
 def own_similarity(embedder: Embedder, cands: list[Candidate], qvec: np.ndarray) -> np.ndarray:
     """Cosine of each sentence embedded on its own (context in front) with the question vector."""
-    texts = [(c.context + "\n" + c.text).strip() for c in cands]
+    texts = passages(cands)
     return np.asarray(embedder.embed(texts), dtype=np.float32) @ np.asarray(qvec, dtype=np.float32)
 
 
@@ -67,16 +79,19 @@ def rank(
     naming: Iterable[str] = (),
     dense_share: float = DENSE_SHARE,
     near_weight: float = NEAR_WEIGHT,
+    learned: LearnedOrder | None = None,
 ) -> list[Candidate]:
-    """``cands`` with ``rank_score`` set, best first (ties keep the ``score`` order)."""
+    """``cands`` with ``rank_score`` set, best first (ties keep the ``score`` order); ``learned``: a registered
+    model's adjustment is added (rag/sentence_model.py)."""
     if not cands:
         return []
     if qvec is None:
         qvec = embedder.embed([question])[0]
     dense = own_similarity(embedder, cands, qvec)
     extra = near_matches(question, cands, naming)
-    for c, d, x in zip(cands, dense, extra):
-        c.rank_score = float(dense_share * d + (1 - dense_share) * c.lexical + near_weight * x)
+    add = learned.adjust(question, passages(cands)) if learned is not None else np.zeros(len(cands))
+    for c, d, x, y in zip(cands, dense, extra, add):
+        c.rank_score = float(dense_share * d + (1 - dense_share) * c.lexical + near_weight * x + y)
     return sorted(cands, key=lambda c: -c.rank_score)
 
 
@@ -96,10 +111,11 @@ def choose(
     embedder: Embedder,
     qvec: np.ndarray | None = None,
     naming: Iterable[str] = (),
+    learned: LearnedOrder | None = None,
 ) -> list[Candidate]:
     """The ``eligible`` sentences, best ``rank_score`` first, at most ``k``; one such sentence is cited without
     embedding anything."""
     allowed = eligible(cands, threshold, margin)
     if len(allowed) <= 1:
         return allowed[:k]
-    return rank(question, allowed, embedder, qvec, naming)[:k]
+    return rank(question, allowed, embedder, qvec, naming, learned=learned)[:k]
