@@ -155,29 +155,15 @@ def p1(rows: list[Row], xs: list[np.ndarray] | None, weight: float) -> dict[str,
 
 def export_onnx(tok, model, int8: bool = True) -> tuple[bytes, str]:
     """(ONNX graph bytes, tokenizer.json text) of a sequence classifier; dynamic int8 when ``int8``."""
-    import torch
+    from aiworks.providers.onnx_export import export_bert, quantise_int8
 
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    ids = torch.ones(2, 16, dtype=torch.long)
     with tempfile.TemporaryDirectory(prefix="xenc-") as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        with torch.inference_mode():
-            torch.onnx.export(
-                model,
-                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-                str(fp32),
-                input_names=names,
-                output_names=["logits"],
-                opset_version=17,
-                dynamo=False,
-                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}},
-            )
+        export_bert(model, fp32, "logits", {0: "batch"})
         path = fp32
         if int8:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
             path = Path(tmp) / "model.int8.onnx"
-            quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+            quantise_int8(fp32, path)
         tok.save_pretrained(tmp)
         return path.read_bytes(), (Path(tmp) / "tokenizer.json").read_text()
 

@@ -81,23 +81,31 @@ def _export_fp32(src: Path, dest: Path) -> None:
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
+    export_bert(TokenEmbeddings(model), dest, "token_embeddings", {0: "batch", 1: "tokens"})
+
+
+def export_bert(module, dest: Path, output: str, output_axes: dict[int, str]) -> None:
+    """A BERT-shaped ``module`` of (input_ids, attention_mask, token_type_ids) to one ONNX file, batch and token
+    axes dynamic (also the learned citation order's cross-encoder: evaluation/sentence_model.py)."""
+    import torch
+
     ids = torch.ones(2, 16, dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with torch.inference_mode():
         # the TorchScript exporter: one self-contained file, no onnxscript dependency
         torch.onnx.export(
-            TokenEmbeddings(model),
+            module,
             (ids, torch.ones_like(ids), torch.zeros_like(ids)),
             str(dest),
             input_names=names,
-            output_names=["token_embeddings"],
+            output_names=[output],
             opset_version=17,
             dynamo=False,
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["token_embeddings"]},
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {output: output_axes},
         )
 
 
-def _quantise_int8(fp32: Path, dest: Path) -> None:
+def quantise_int8(fp32: Path, dest: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32), str(dest), weight_type=QuantType.QInt8, per_channel=True)
@@ -144,7 +152,7 @@ def export(force: bool = False, int8: bool = True, out=sys.stdout) -> dict:
         _export_fp32(src, tmp / ox.VARIANTS["fp32"])
         shutil.copy(src / "tokenizer.json", tmp / "tokenizer.json")
         if int8:
-            _quantise_int8(tmp / ox.VARIANTS["fp32"], tmp / ox.VARIANTS["int8"])
+            quantise_int8(tmp / ox.VARIANTS["fp32"], tmp / ox.VARIANTS["int8"])
         torch_emb = MiniLMEmbedder(path=str(src), threads=2)  # check the new files where they are
         fp32 = _compare(torch_emb, ox.OnnxMiniLMEmbedder("fp32", threads=2, directory=tmp))
         fp32["passed"] = fp32["chunk_cos_min"] >= MIN_COSINE and fp32["sentence_cos_min"] >= MIN_COSINE

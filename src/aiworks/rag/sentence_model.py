@@ -15,11 +15,12 @@ evaluation/sentence_model.py). So, like the exemplar expander, it only speaks fo
 near-duplicate of a training question (cosine >= ``min_match`` to the nearest one, in the embedder's space);
 any other question (a user's own, PrivacyQA's, MAUD's) keeps today's order.
 
-Registration leaves ``<home>/sentence_model.json`` (model URI, embedder, chunking) and a copy of the gate's
-training question vectors beside it; without it nothing here is loaded and the order is today's, and a question the gate
-turns away (so far every user question) costs one question embedding and never loads the model. The model runs on ONNX Runtime (an int8 graph and the tokenizer travel inside
-the registered object), loaded on the first question that has two or more sentences to order. A model trained
-on another embedder's or chunking's candidates is refused (the assistant says why in its warnings).
+Registration leaves ``<home>/sentence_model.json`` (model URI, embedder, chunking) and a copy of the gate's training
+question vectors beside it; without it nothing here is loaded and the order is today's, and a question the gate
+turns away (so far every user question) costs one question embedding and never loads the model. The model runs on
+ONNX Runtime (its graph, int8 only when int8 keeps the fp32 first choice on training questions, and the tokenizer
+travel inside the registered object), loaded on the first question that has two or more sentences to order. A model
+trained on another embedder's or chunking's candidates is refused (the assistant says why in its warnings).
 """
 
 from __future__ import annotations
