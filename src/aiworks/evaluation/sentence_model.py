@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from aiworks.evaluation.sentence_train import Row
+from aiworks.rag.sentences import alone
 
 POOL = 6  # candidates per question trained on (by ``score``: the eligible ones first)
 KEPT = 24  # candidates per question kept from the data run (scoring reaches every eligible one up to this)
@@ -39,7 +40,7 @@ WEIGHTS = (0.01, 0.02, 0.05, 0.1, 0.3)
 
 
 def passage(r: Row, i: int) -> str:
-    return (r.extra["contexts"][i] + "\n" + r.extra["texts"][i]).strip()
+    return alone(r.extra["contexts"][i], r.extra["texts"][i])
 
 
 def _mask(attention):
@@ -138,6 +139,7 @@ def scores(net: _Split, rows: list[Row]) -> list[np.ndarray]:
 def p1(rows: list[Row], xs: list[np.ndarray] | None, weight: float) -> dict[str, float]:
     """P@1 per dataset of the first eligible sentence by ``rank_score`` (shipped weights) + ``weight`` x the
     model's score standardised over the eligible ones (what ``rank`` does)."""
+    from aiworks.rag.sentence_model import standardised
     from aiworks.rag.sentences import DENSE_SHARE, NEAR_WEIGHT
 
     per: dict[str, list[float]] = {}
@@ -147,8 +149,7 @@ def p1(rows: list[Row], xs: list[np.ndarray] | None, weight: float) -> dict[str,
         if xs is not None and weight and len(s) > 1:
             n = min(len(s), len(xs[i]))  # more eligible candidates than were kept: the first KEPT
             s, labels, x = s[:n], labels[:n], xs[i][:n]
-            sd = float(x.std())
-            s = s + weight * (x - x.mean()) / (sd if sd > 0 else 1.0)
+            s = s + weight * standardised(x)
         per.setdefault(r.source, []).append(float(labels[int(np.argmax(s))]))
     return {k: round(float(np.mean(v)), 4) for k, v in per.items()}
 

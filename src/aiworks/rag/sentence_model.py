@@ -96,9 +96,13 @@ class CrossEncoderOrder:
         a question it does not know."""
         if not self.knows(question_vector):
             return np.zeros(len(passages), dtype=np.float32)
-        s = self.scores(question, passages)
-        sd = float(s.std())
-        return self.weight * (s - s.mean()) / (sd if sd > 0 else 1.0)
+        return self.weight * standardised(self.scores(question, passages))
+
+
+def standardised(x: np.ndarray) -> np.ndarray:
+    """``x`` minus its mean over one question's candidates, over their spread (a flat ``x``: zeros)."""
+    sd = float(x.std())
+    return (x - x.mean()) / (sd if sd > 0 else 1.0)
 
 
 def marker_path(settings: Settings) -> Path:

@@ -60,9 +60,13 @@ def near_matches(question: str, cands: list[Candidate], naming: Iterable[str] = 
     return np.array([sum(w for t, w in weights.items() if only[t][i]) / total for i in range(n)])
 
 
+def alone(context: str, text: str) -> str:
+    """A sentence as it is read on its own: its context (heading / column headers) in front."""
+    return (context + "\n" + text).strip()
+
+
 def passages(cands: list[Candidate]) -> list[str]:
-    """Each sentence as it is read on its own: its context (heading / column headers) in front."""
-    return [(c.context + "\n" + c.text).strip() for c in cands]
+    return [alone(c.context, c.text) for c in cands]
 
 
 def own_similarity(embedder: Embedder, cands: list[Candidate], qvec: np.ndarray) -> np.ndarray:
