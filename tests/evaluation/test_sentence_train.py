@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 
-from aiworks.evaluation.sentence_train import Row, best_params, cross_validate, dump, fixed, measure
+from aiworks.evaluation.sentence_train import Row, best_params, cross_validate, fixed, measure
 
 
 def _row(source: str, group: str, labels, lexical, own, near=None, answered=True) -> Row:
@@ -75,4 +74,3 @@ def test_a_row_can_keep_the_wider_pool_with_texts_labels_and_the_eligible_prefix
     np.testing.assert_allclose(e["lexical"][:n], wide.lexical)
     np.testing.assert_allclose(e["own"][:n], wide.own, atol=1e-5)
     assert any(e["labels"]) and any("notice" in t.lower() for t in e["texts"])
-    assert json.loads(json.dumps(dump(wide)))["pool"]["texts"] == e["texts"]

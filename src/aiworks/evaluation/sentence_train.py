@@ -12,10 +12,10 @@ picked on a grid, and checked with document-grouped 5-fold cross-validation (wei
 the 5th). Use a home WITHOUT a registered exemplar expander (it was trained on these questions).
 
     python -m aiworks.evaluation.sentence_train --benchmark ../shared/bench/legalbench-rag [--home DIR]
-        [--out benchmarks/results/sentence_scorer.json] [--pool 24 --dump rows.json]
+        [--out benchmarks/results/sentence_scorer.json]
 
-``--pool N --dump FILE`` also writes every LegalBench row with its best N candidates by ``score`` (text, context,
-label, signals; the eligible ones first) as JSON: the data a learned order (e.g. a cross-encoder) trains on.
+``legalbench_rows(..., top=N)`` also keeps each row's best N candidates by ``score`` with their text: the data the
+learned citation order trains on (evaluation/sentence_model.py).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _row(answerer, asked: str, hits, vec, label, source: str, group: str, top: i
         sentences.own_similarity(answerer.embedder, elig, qvec),
         sentences.near_matches(asked, elig, d["naming"]),
     )
-    if top:  # the wider pool a learned order would train on (``--pool``/``--dump``): the best ``top`` by score
+    if top:  # the wider pool a learned order would train on (evaluation/sentence_model.py): the best ``top`` by score
         pool = cands[:top]
         row.extra = {
             "question": asked,
@@ -145,12 +145,6 @@ def contract_rows(seed: int, work: Path) -> list[Row]:
     return rows
 
 
-def dump(row: Row) -> dict:
-    """``row`` as JSON-ready data (``--dump``)."""
-    arrays = {k: getattr(row, k).tolist() for k in ("labels", "lexical", "own", "near")}
-    return {"source": row.source, "group": row.group, "answered": row.answered} | arrays | {"pool": row.extra}
-
-
 def order(row: Row, params: tuple[float, float] | None) -> np.ndarray:
     """Candidate indices, first cited first; ``None`` = today's ``score`` order."""
     if params is None:
@@ -221,16 +215,11 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None, help="reuse its embedding cache (no registered expander!)")
     ap.add_argument("--all-contractnli", action="store_true", help="every ContractNLI training document, not 40")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/sentence_scorer.json"))
-    ap.add_argument("--pool", type=int, default=0, help="keep each LegalBench row's best N candidates (--dump)")
-    ap.add_argument("--dump", type=Path, default=None, help="write the LegalBench rows (with --pool) as JSON")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sentences-") as tmp:
         home = args.home or Path(tmp) / "home"
-        rows = legalbench_rows(Settings(home=home), args.benchmark, args.all_contractnli, args.pool)
-        if args.dump:
-            args.dump.parent.mkdir(parents=True, exist_ok=True)
-            args.dump.write_text(json.dumps([dump(r) for r in rows]))
+        rows = legalbench_rows(Settings(home=home), args.benchmark, args.all_contractnli)
         for seed in CONTRACT_SEEDS:
             rows += contract_rows(seed, Path(tmp))
     p = best_params(rows)
